@@ -1,0 +1,95 @@
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  name: 'cdk8s-wasm-edge',
+  description: 'cdk8s constructs for WebAssembly (WasmEdge, runwasi, crun) workloads, serverless functions and offline K3s edge nodes',
+  author: 'cdk8s-wasm-edge contributors',
+  authorAddress: 'maintainers@cdk8s-wasm-edge.invalid',
+  repositoryUrl: 'https://github.com/cdk8s-wasm-edge/cdk8s-wasm-edge.git',
+  defaultReleaseBranch: 'main',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'kubernetes', 'webassembly', 'wasm', 'wasmedge', 'k3s', 'edge', 'keda', 'serverless'],
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  srcdir: 'lib',
+  testdir: 'test',
+  libdir: 'dist/lib',
+  peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.2', 'cdk8s-plus-30@^2.4.10'],
+  devDeps: [
+    'cdk8s@2.70.106',
+    'constructs@10.4.2',
+    'cdk8s-plus-30@2.4.10',
+    'cdk8s-cli@^2.200.0',
+    'kubernetes-models@^4.5.1',
+    'ajv@^8.17.0',
+    'ajv-formats@^3.0.1',
+    'fast-check@^3.21.0',
+    'js-yaml@^4.1.0',
+    '@types/js-yaml@^4.0.9',
+    'smol-toml@^1.3.0',
+    'ts-node@^10.9.2',
+    '@kubernetes/client-node@0.22.3',
+  ],
+  // Only the JavaScript target can be packaged on this machine; the other targets stay declared so the
+  // API keeps compiling for them.
+  publishToPypi: {
+    distName: 'cdk8s-wasm-edge',
+    module: 'cdk8s_wasm_edge',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_wasm_edge',
+    mavenGroupId: 'io.github.cdk8s-wasm-edge',
+    mavenArtifactId: 'cdk8s-wasm-edge',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk8s-wasm-edge/cdk8s-wasm-edge-go',
+  },
+  github: false,
+  release: false,
+  eslint: false,
+  docgen: true,
+  jestOptions: {
+    // Snapshots are assertions: CI must fail on a changed snapshot, not rewrite it.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testTimeout: 120000,
+    },
+  },
+  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
+});
+
+// Generated L1 types for the CRDs in ../shared/crds: regenerated offline by `npx projen import-crds`.
+project.addTask('import-crds', {
+  description: 'Regenerate lib/imports/ from the pinned CRDs in ../shared/crds',
+  exec: 'ts-node --project projenrc/tsconfig.json scripts/import-crds.ts',
+});
+
+// Main job: synthesize every example into dist/<name>/ (node files into dist-nodes/<name>/).
+project.addTask('synth-examples', {
+  description: 'Synthesize every example into dist/<example>/',
+  exec: 'ts-node --project projenrc/tsconfig.json scripts/synth-examples.ts',
+});
+
+project.addTask('bench', {
+  description: 'Fleet-scale synthesis benchmark (not a test)',
+  exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
+});
+
+// The build fails when API.md is stale, so the committed API.md always matches the code.
+const checkApiMd = project.addTask('check-api-md', {
+  description: 'Fail when API.md differs from what jsii-docgen generates',
+  exec: 'git diff --exit-code -- API.md',
+});
+// In CI (a clean clone) a regenerated API.md that differs from the committed one fails the build.
+project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.env.CI) process.exit(1)"' });
+
+for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/']) {
+  project.addPackageIgnore(p);
+}
+
+project.synth();

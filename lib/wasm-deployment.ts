@@ -1,0 +1,391 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { propError, propMessage } from './errors';
+import { IWasmPlacement } from './placement';
+import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
+import { IntegrationRoute, WasmRuntime } from './runtime';
+import { IRuntimeClass, RuntimeClass, taintToToleration } from './runtime-class';
+
+/** The pod annotation crun reads to run a container as Wasm. */
+export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
+
+/** Numeric uid/gid Wasm pods run as: `FROM scratch` images have no /etc/passwd to resolve a name. */
+export const DEFAULT_WASM_UID = 65532;
+
+/** GPU access for WasmEdge WASI-NN inference (GGML / LlamaEdge style plugins). */
+export interface WasmGpuOptions {
+  /**
+   * GPUs per Wasm container.
+   *
+   * @default 1
+   */
+  readonly count?: number;
+
+  /**
+   * The extended resource the device plugin advertises.
+   *
+   * @default 'nvidia.com/gpu'
+   */
+  readonly resourceName?: string;
+}
+
+/** Props of a WasmDeployment. */
+export interface WasmDeploymentProps extends kplus.DeploymentProps {
+  /**
+   * The RuntimeClass the pods run with. Use `RuntimeClass.fromK3s()` for a class K3s created,
+   * a `RuntimeClass` construct for one with scheduling, or `RuntimeClass.fromRuntimeClassName()`.
+   *
+   * @default - the `wasmedge` RuntimeClass K3s creates when containerd-shim-wasmedge-v1 is on its PATH
+   */
+  readonly runtimeClass?: IRuntimeClass;
+
+  /**
+   * The integration route. `WASMEDGE_IN_IMAGE` sets no runtimeClassName (unless the class is a GPU
+   * class); `CRUN` needs a crun class; `RUNWASI` needs a runwasi shim class.
+   *
+   * @default - the route of the runtime class's runtime
+   */
+  readonly route?: IntegrationRoute;
+
+  /**
+   * Wasm containers of the pod (each gets the Wasm defaults: small resources, IfNotPresent pulls, a
+   * numeric non-root user, read-only root filesystem, no privilege escalation, no capabilities,
+   * RuntimeDefault seccomp). Linux containers go in `containers`.
+   *
+   * @default - none; add them with `addWasmContainer()`
+   */
+  readonly wasmContainers?: kplus.ContainerProps[];
+
+  /**
+   * Replicas kept running and warm so requests never wait for a cold start. It is the replica count
+   * when no autoscaler is attached and `replicas` is not set, and the floor autoscalers keep.
+   *
+   * @default 1
+   */
+  readonly warmReplicas?: number;
+
+  /**
+   * Whether the Wasm module uses WASI networking (sockets, e.g. WasmEdge's wasmedge_wasi_socket or
+   * wasi-http). Without it the pods are isolated by a deny-all NetworkPolicy and may declare no ports,
+   * because a module without WASI sockets cannot use the network anyway.
+   *
+   * @default false
+   */
+  readonly wasiNetworking?: boolean;
+
+  /**
+   * GPU access for WasmEdge WASI-NN. Needs a RuntimeClass whose runtime is GPU-capable
+   * (`WasmRuntime.NVIDIA*`), so the pods also land on GPU nodes.
+   *
+   * @default - no GPU
+   */
+  readonly gpu?: WasmGpuOptions;
+
+  /**
+   * Nodes or node group to run on: their labels, taints, offered runtimes and offline autonomy window
+   * follow from the placement (tolerations for `unreachable`/`not-ready` last the whole window).
+   *
+   * @default - anywhere the RuntimeClass's scheduling allows
+   */
+  readonly placement?: IWasmPlacement;
+
+  /**
+   * Probes tuned for millisecond starts on every Wasm container that declares a port and has no
+   * probes of its own: a TCP startup probe every second, readiness every 2 seconds, liveness every 10.
+   *
+   * @default true
+   */
+  readonly fastProbes?: boolean;
+}
+
+/**
+ * A Deployment of WebAssembly modules: the right runtimeClassName and annotations for the
+ * integration route, Wasm-sized resources, a security context that works for `FROM scratch` images,
+ * zero-downtime rolling updates and placement on nodes that have the runtime. The whole cdk8s-plus
+ * Deployment API stays available.
+ *
+ * @see https://github.com/containers/crun/blob/main/docs/wasm-wasi-on-kubernetes.md
+ * @see https://github.com/containerd/runwasi
+ */
+export class WasmDeployment extends kplus.Deployment {
+  /** Wasm-sized default resources: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi. */
+  public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = {
+    cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+    memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
+  };
+
+  /** The RuntimeClass the pods run with (undefined on the WasmEdge-in-image route without GPU). */
+  public readonly runtimeClass?: IRuntimeClass;
+  /** The integration route. */
+  public readonly route: IntegrationRoute;
+  /** Replicas kept warm (the floor for autoscalers). */
+  public readonly warmReplicas: number;
+  /** Whether the module uses WASI networking. */
+  public readonly wasiNetworking: boolean;
+  /** Where the pods run, if placed. */
+  public readonly placement?: IWasmPlacement;
+
+  private readonly wasmContainerSet = new Set<kplus.Container>();
+  private readonly gpu?: Required<WasmGpuOptions>;
+  private readonly fastProbes: boolean;
+
+  constructor(scope: Construct, id: string, props: WasmDeploymentProps = {}) {
+    const warmReplicas = props.warmReplicas ?? 1;
+    const wasiNetworking = props.wasiNetworking ?? false;
+    const uid = props.securityContext?.user ?? DEFAULT_WASM_UID;
+    const gid = props.securityContext?.group ?? DEFAULT_WASM_UID;
+    super(scope, id, {
+      ...props,
+      replicas: props.replicas ?? warmReplicas,
+      strategy: props.strategy ?? kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      isolate: props.isolate ?? !wasiNetworking,
+      securityContext: {
+        ...props.securityContext,
+        ensureNonRoot: props.securityContext?.ensureNonRoot ?? true,
+        user: uid,
+        group: gid,
+        fsGroup: props.securityContext?.fsGroup ?? gid,
+      },
+    });
+    const path = `${scope.node.path ? scope.node.path + '/' : ''}${id}`;
+    checkCount(path, 'warmReplicas', warmReplicas);
+    checkCount(path, 'replicas', props.replicas);
+
+    this.warmReplicas = warmReplicas;
+    this.wasiNetworking = wasiNetworking;
+    this.placement = props.placement;
+    this.fastProbes = props.fastProbes ?? true;
+
+    const runtimeClass = props.runtimeClass ?? RuntimeClass.fromK3s(this, 'K3sRuntimeClass', WasmRuntime.WASMEDGE);
+    this.route = props.route ?? runtimeClass.runtime.route;
+    this.checkRoute(runtimeClass);
+    // WasmEdge inside a Linux image runs on the node's default runtime, unless it needs a GPU runtime.
+    this.runtimeClass = this.route === IntegrationRoute.WASMEDGE_IN_IMAGE && !runtimeClass.runtime.gpu ? undefined : runtimeClass;
+
+    if (props.gpu) {
+      const count = props.gpu.count ?? 1;
+      checkCount(this.node.path, 'gpu.count', count, 1);
+      if (!runtimeClass.runtime.gpu) {
+        throw propError(this, 'gpu', props.gpu, `the RuntimeClass "${runtimeClass.runtimeClassName}" (handler "${runtimeClass.runtime.handler}") gives no GPU access`,
+          'use a GPU-capable class, e.g. new RuntimeClass(this, "Nvidia", { runtime: WasmRuntime.NVIDIA }) with route WASMEDGE_IN_IMAGE (a Linux image with WasmEdge and the WASI-NN plugin)');
+      }
+      this.gpu = { count, resourceName: props.gpu.resourceName ?? 'nvidia.com/gpu' };
+    }
+
+    for (const c of props.wasmContainers ?? []) {
+      this.addWasmContainer(c);
+    }
+
+    this.node.addValidation({ validate: () => this.validateWasm() });
+  }
+
+  /**
+   * Adds a Wasm container with the Wasm defaults (each overridable through `props`).
+   *
+   * @returns the container
+   */
+  public addWasmContainer(props: kplus.ContainerProps): kplus.Container {
+    const where = `${this.node.path}/wasmContainers[${this.wasmContainerSet.size}]`;
+    checkImage(where, props.image);
+    if (this.route === IntegrationRoute.RUNWASI && props.command && props.command.length > 0 && !props.command[0].startsWith('/')) {
+      throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
+        `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
+    }
+    const declaresPorts = props.port !== undefined || props.portNumber !== undefined || (props.ports?.length ?? 0) > 0;
+    if (declaresPorts && !this.wasiNetworking) {
+      throw propError(where, 'ports', props.portNumber ?? props.port ?? props.ports, 'a Wasm module without WASI networking cannot listen, and its pods are isolated',
+        'set wasiNetworking: true on the WasmDeployment (the module must be built with WASI sockets)');
+    }
+    const resources = mergeResources(props.resources);
+    checkResources(where, resources);
+    const port = props.portNumber ?? props.port ?? props.ports?.[0]?.number;
+    const probes = this.fastProbes && port !== undefined ? fastProbes(port) : {};
+    const container = super.addContainer({
+      ...probes,
+      ...props,
+      resources,
+      imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      securityContext: {
+        ...HARDENED_CONTEXT,
+        user: this.securityContext.user,
+        group: this.securityContext.group,
+        ...props.securityContext,
+      },
+    });
+    this.wasmContainerSet.add(container);
+    return container;
+  }
+
+  /**
+   * Adds a Linux container (a sidecar, or the WasmEdge-in-image container), hardened like the Wasm
+   * ones and pulled `IfNotPresent` so offline nodes start it from their local images; resources stay
+   * cdk8s-plus's defaults unless given.
+   *
+   * @returns the container
+   */
+  public addContainer(cont: kplus.ContainerProps): kplus.Container {
+    // Called by the base constructor for props.containers too: touch no field of this class here.
+    return super.addContainer({
+      ...cont,
+      imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      securityContext: { ...HARDENED_CONTEXT, ...cont.securityContext },
+    });
+  }
+
+  /** The Wasm containers (a subset of `containers`). */
+  public get wasmContainers(): kplus.Container[] {
+    return this.containers.filter(c => this.wasmContainerSet.has(c));
+  }
+
+  /** The crun variant annotation value this pod needs, if any. */
+  public get crunVariant(): string | undefined {
+    if (this.route !== IntegrationRoute.CRUN) return undefined;
+    return this.containers.some(c => !this.wasmContainerSet.has(c)) ? 'compat-smart' : 'compat';
+  }
+
+  /**
+   * @internal
+   */
+  public _toKube(): kplus.k8s.DeploymentSpec {
+    const spec = super._toKube();
+    const template = spec.template;
+    const podSpec = template.spec!;
+    const containers = podSpec.containers.map((c, i) => this.gpu && this.wasmContainerSet.has(this.containers[i]) ? withGpu(c, this.gpu) : c);
+    const annotations = { ...(template.metadata?.annotations ?? {}) };
+    const variant = this.crunVariant;
+    if (variant) annotations[CRUN_VARIANT_ANNOTATION] = variant;
+    const nodeSelector = { ...(podSpec.nodeSelector ?? {}), ...(this.placement?.nodeLabels ?? {}) };
+    const tolerations = [...(podSpec.tolerations ?? []), ...placementTolerations(this.placement)];
+    return {
+      ...spec,
+      template: {
+        metadata: { ...template.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
+        spec: {
+          ...podSpec,
+          runtimeClassName: this.runtimeClass?.runtimeClassName,
+          nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,
+          tolerations: tolerations.length > 0 ? tolerations : undefined,
+          containers,
+        },
+      },
+    };
+  }
+
+  private checkRoute(runtimeClass: IRuntimeClass): void {
+    const runtime = runtimeClass.runtime;
+    if (this.route === IntegrationRoute.CRUN && runtime.route !== IntegrationRoute.CRUN) {
+      throw propError(this, 'route', this.route, `the crun annotation ${CRUN_VARIANT_ANNOTATION} only works with a crun RuntimeClass, not "${runtimeClass.runtimeClassName}" (handler "${runtime.handler}")`,
+        'use a RuntimeClass with runtime WasmRuntime.CRUN, or drop route to use the class\'s own route');
+    }
+    if (this.route === IntegrationRoute.RUNWASI && runtime.route !== IntegrationRoute.RUNWASI) {
+      throw propError(this, 'route', this.route, `"${runtimeClass.runtimeClassName}" (handler "${runtime.handler}") is not a runwasi shim`,
+        'use a shim class such as RuntimeClass.fromK3s(this, "Wasmedge", WasmRuntime.WASMEDGE)');
+    }
+  }
+
+  private validateWasm(): string[] {
+    const errors: string[] = [];
+    if (this.wasmContainerSet.size === 0) {
+      errors.push(propMessage(this, 'wasmContainers', [], 'a WasmDeployment needs at least one Wasm container',
+        'pass wasmContainers or call addWasmContainer()'));
+    }
+    const userVariant = this.podMetadata.toJson().annotations?.[CRUN_VARIANT_ANNOTATION];
+    if (userVariant !== undefined && this.route !== IntegrationRoute.CRUN) {
+      errors.push(propMessage(this, `podMetadata.annotations["${CRUN_VARIANT_ANNOTATION}"]`, userVariant,
+        `crun annotations do nothing on the ${this.route} route${this.runtimeClass ? ` (RuntimeClass "${this.runtimeClass.runtimeClassName}")` : ''}`,
+        'remove the annotation, or use a crun RuntimeClass (WasmRuntime.CRUN); the library sets the annotation itself'));
+    }
+    const placement = this.placement;
+    if (placement && this.runtimeClass && !placement.runtimes.some(r => r.handler === this.runtimeClass!.runtime.handler)) {
+      errors.push(propMessage(this, 'placement', placement.placementName,
+        `its nodes do not offer the "${this.runtimeClass.runtime.handler}" runtime of RuntimeClass "${this.runtimeClass.runtimeClassName}" (they offer ${placement.runtimes.map(r => r.handler).join(', ') || 'none'})`,
+        'add the runtime to the node\'s runtimes, or choose a RuntimeClass the nodes offer'));
+    }
+    return errors;
+  }
+}
+
+const HARDENED_CONTEXT: kplus.ContainerSecurityContextProps = {
+  ensureNonRoot: true,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: [kplus.Capability.ALL] },
+  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+};
+
+function checkCount(path: string, prop: string, value: number | undefined, min = 0): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
+    throw propError(path, prop, value, `must be a whole number >= ${min}`, `set ${prop} to ${min} or more`);
+  }
+}
+
+// An OCI reference: [registry[:port]/]path[:tag][@digest], lower-case path components.
+const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+/** @internal */
+export function checkImage(path: string, image: string | undefined): void {
+  if (!image || !IMAGE_REF.test(image)) {
+    throw propError(path, 'image', image, 'is not a valid OCI image reference',
+      'use a reference such as "ghcr.io/acme/hello-wasm:1.0.0" (lower-case repository, optional :tag and @sha256:digest)');
+  }
+}
+
+function mergeResources(resources?: kplus.ContainerResources): kplus.ContainerResources {
+  const d = WasmDeployment.DEFAULT_RESOURCES;
+  return {
+    cpu: { ...d.cpu, ...resources?.cpu },
+    memory: { ...d.memory, ...resources?.memory },
+    ephemeralStorage: resources?.ephemeralStorage,
+  };
+}
+
+function checkResources(path: string, r: kplus.ContainerResources): void {
+  if (r.cpu?.request && r.cpu?.limit && cpuToMillis(r.cpu.request) > cpuToMillis(r.cpu.limit)) {
+    throw propError(path, 'resources.cpu', { request: r.cpu.request.amount, limit: r.cpu.limit.amount }, 'the CPU limit is below the request',
+      'raise resources.cpu.limit to at least the request, or lower the request');
+  }
+  if (r.memory?.request && r.memory?.limit && sizeToBytes(r.memory.request) > sizeToBytes(r.memory.limit)) {
+    throw propError(path, 'resources.memory', { request: sizeToQuantity(r.memory.request), limit: sizeToQuantity(r.memory.limit) },
+      'the memory limit is below the request', 'raise resources.memory.limit to at least the request, or lower the request');
+  }
+}
+
+function fastProbes(port: number): Pick<kplus.ContainerProps, 'startup' | 'readiness' | 'liveness'> {
+  return {
+    startup: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(1), failureThreshold: 30, timeoutSeconds: Duration.seconds(1) }),
+    readiness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(2), failureThreshold: 3, timeoutSeconds: Duration.seconds(1) }),
+    liveness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(10), failureThreshold: 3, timeoutSeconds: Duration.seconds(1) }),
+  };
+}
+
+function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k8s.Container {
+  const q = kplus.k8s.Quantity.fromNumber(gpu.count);
+  return {
+    ...c,
+    resources: {
+      ...c.resources,
+      // Extended resources: requests must equal limits, so set both.
+      limits: { ...(c.resources?.limits ?? {}), [gpu.resourceName]: q },
+      requests: { ...(c.resources?.requests ?? {}), [gpu.resourceName]: q },
+    },
+  };
+}
+
+/** @internal */
+export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Toleration[] {
+  if (!placement) return [];
+  const tolerations = placement.taints.map(t => taintToToleration(t));
+  if (placement.offlineAutonomy) {
+    const seconds = placement.offlineAutonomy.toSeconds();
+    for (const key of ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']) {
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+    }
+  }
+  return tolerations;
+}
