@@ -1,0 +1,38 @@
+// Quick start: one Wasm service on the `wasmedge` RuntimeClass K3s creates by itself, and one Wasm
+// job runner on a crun RuntimeClass with scheduling (crun-capable nodes only).
+import { App, Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { RuntimeClass, WasmDeployment, WasmRuntime } from '../../lib';
+
+export class QuickstartChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    // K3s creates RuntimeClass "wasmedge" when containerd-shim-wasmedge-v1 is on its PATH.
+    const wasmedge = RuntimeClass.fromK3s(this, 'WasmEdge', WasmRuntime.WASMEDGE);
+    const hello = new WasmDeployment(this, 'hello', {
+      runtimeClass: wasmedge,
+      wasiNetworking: true,
+      wasmContainers: [{ image: 'ghcr.io/second-state/rust-example-server:latest', command: ['/server.wasm'], portNumber: 8080 }],
+    });
+    hello.exposeViaService();
+
+    // crun runs the module when the pod carries module.wasm.image/variant (set by the library).
+    const crun = new RuntimeClass(this, 'Crun', { runtime: WasmRuntime.CRUN });
+    new WasmDeployment(this, 'worker', {
+      runtimeClass: crun,
+      wasmContainers: [{ image: 'ghcr.io/acme/queue-worker-wasm:1.2.0' }],
+    });
+  }
+}
+
+/** Synthesizes the example; node files (none here) would go to nodesOutdir, outside the manifests. */
+export function synthExample(outdir: string, _nodesOutdir: string): void {
+  const app = new App({ outdir });
+  new QuickstartChart(app, 'quickstart', { namespace: 'wasm-demo' });
+  app.synth();
+}
+
+if (require.main === module) {
+  synthExample(process.env.CDK8S_OUTDIR ?? 'dist', 'nodes');
+}
