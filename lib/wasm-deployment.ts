@@ -339,8 +339,8 @@ export function checkImage(path: string, image: string | undefined): void {
 function mergeResources(resources?: kplus.ContainerResources): kplus.ContainerResources {
   const d = WasmDeployment.DEFAULT_RESOURCES;
   return {
-    cpu: { ...d.cpu, ...resources?.cpu },
-    memory: { ...d.memory, ...resources?.memory },
+    cpu: { request: resources?.cpu?.request ?? d.cpu!.request, limit: resources?.cpu?.limit ?? d.cpu!.limit },
+    memory: { request: resources?.memory?.request ?? d.memory!.request, limit: resources?.memory?.limit ?? d.memory!.limit },
     ephemeralStorage: resources?.ephemeralStorage,
   };
 }

@@ -290,3 +290,12 @@ describe('WasmDeployment bad input', () => {
     expect(() => app.synth()).toThrow(/test\/empty: wasmContainers=\[\]: a WasmDeployment needs at least one Wasm container/);
   });
 });
+
+describe('WasmDeployment resources', () => {
+  test('overriding one bound keeps the Wasm default of the others', () => {
+    const c = chart();
+    new WasmDeployment(c, 'x', { wasmContainers: [{ image: IMAGE, resources: { cpu: { limit: kplus.Cpu.millis(500), request: undefined } } }] });
+    const r = deploymentOf(synthAndValidate(c)).spec.template.spec.containers[0].resources;
+    expect(r).toEqual({ requests: { cpu: '50m', memory: '10Mi' }, limits: { cpu: '500m', memory: '50Mi' } });
+  });
+});
