@@ -53,6 +53,9 @@ const project = new cdk.JsiiProject({
   eslint: false,
   docgen: true,
   jestOptions: {
+    // jest 30 pulls unrs-resolver, whose per-platform optional packages this registry does not serve,
+    // which leaves package-lock.json unusable for `npm ci`.
+    jestVersion: '^29',
     // Snapshots are assertions: CI must fail on a changed snapshot, not rewrite it.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
