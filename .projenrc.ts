@@ -18,6 +18,7 @@ const project = new cdk.JsiiProject({
   srcdir: 'lib',
   testdir: 'test',
   libdir: 'dist/lib',
+  entrypoint: 'dist/lib/index.js',
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.2', 'cdk8s-plus-30@^2.4.10'],
   devDeps: [
     'cdk8s@2.70.106',
@@ -77,6 +78,13 @@ project.addTask('synth-examples', {
   description: 'Synthesize every example into dist/<example>/',
   exec: 'ts-node --project projenrc/tsconfig.json scripts/synth-examples.ts',
 });
+
+// Packs the library, installs the tarball in a fresh cdk8s project and synthesizes from it.
+const consumerCheck = project.addTask('consumer-check', {
+  description: 'Install the packed library into a fresh cdk8s project and synthesize an app from it',
+  exec: 'ts-node --project projenrc/tsconfig.json scripts/consumer-check.ts',
+});
+project.postCompileTask.spawn(consumerCheck);
 
 project.addTask('bench', {
   description: 'Fleet-scale synthesis benchmark (not a test)',

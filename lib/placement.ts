@@ -43,3 +43,30 @@ export interface IWasmPlacement {
    */
   readonly offlineAutonomy?: Duration;
 }
+
+/** Taints the node controller puts on nodes that lost the control plane. */
+export const OFFLINE_TAINT_KEYS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
+
+/**
+ * The tolerations a pod needs to run on a placement: one per node taint, and, with offline autonomy,
+ * `node.kubernetes.io/unreachable` and `not-ready` (NoExecute) for the autonomy window so pods are not
+ * evicted while the node is cut off. Sorted, so the output is deterministic.
+ *
+ * @internal
+ */
+export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Toleration[] {
+  const out: kplus.k8s.Toleration[] = [];
+  if (!placement) return out;
+  for (const t of placement.taints) {
+    out.push(t.value === undefined
+      ? { key: t.key, operator: 'Exists', effect: t.effect }
+      : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+  }
+  if (placement.offlineAutonomy) {
+    const seconds = placement.offlineAutonomy.toSeconds();
+    for (const key of OFFLINE_TAINT_KEYS) {
+      out.push({ key, operator: 'Exists', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: seconds });
+    }
+  }
+  return out.sort((a, b) => `${a.key}|${a.effect}|${a.value ?? ''}`.localeCompare(`${b.key}|${b.effect}|${b.value ?? ''}`));
+}

@@ -2,10 +2,10 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { propError, propMessage } from './errors';
-import { IWasmPlacement } from './placement';
+import { IWasmPlacement, placementTolerations } from './placement';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { IntegrationRoute, WasmRuntime } from './runtime';
-import { IRuntimeClass, RuntimeClass, taintToToleration } from './runtime-class';
+import { IRuntimeClass, RuntimeClass } from './runtime-class';
 
 /** The pod annotation crun reads to run a container as Wasm. */
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
@@ -375,17 +375,4 @@ function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k
       requests: { ...(c.resources?.requests ?? {}), [gpu.resourceName]: q },
     },
   };
-}
-
-/** @internal */
-export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Toleration[] {
-  if (!placement) return [];
-  const tolerations = placement.taints.map(t => taintToToleration(t));
-  if (placement.offlineAutonomy) {
-    const seconds = placement.offlineAutonomy.toSeconds();
-    for (const key of ['node.kubernetes.io/unreachable', 'node.kubernetes.io/not-ready']) {
-      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
-    }
-  }
-  return tolerations;
 }

@@ -236,8 +236,8 @@ describe('WasmDeployment placement', () => {
     expect(pod.nodeSelector).toEqual({ 'topology.kubernetes.io/zone': 'mec-a' });
     expect(pod.tolerations).toEqual([
       { key: 'cdk8s-wasm-edge.io/wasm-only', operator: 'Exists', effect: 'NoSchedule' },
-      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2592000 },
       { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2592000 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2592000 },
     ]);
   });
 

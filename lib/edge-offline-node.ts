@@ -1,0 +1,621 @@
+import { App, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct, IConstruct } from 'constructs';
+import { checkDns1123Subdomain, propError } from './errors';
+import { ContainerdTemplate } from './node/containerd-template';
+import { DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
+import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './node/k3s-config';
+import { K3sVersion } from './node/k3s-version';
+import { AirgapOptions, checkNotManifestDir, NodeFile, renderCloudInit, writeNodeFiles } from './node/node-file';
+import { checkLabelKey, checkLabelValue } from './node/node-labels';
+import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
+import { placementTolerations } from './placement';
+import { IWasmPlacement, NodeTaint } from './placement';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+
+/** What the node runs: which K3s command, and how it finds its cluster. */
+export enum EdgeNodeRole {
+  /**
+   * A K3s server alone: control plane, datastore (SQLite, K3s's default without `cluster-init`) and
+   * workloads on one box. Keeps running with no uplink at all. Agents may join it; servers may not.
+   */
+  SINGLE_NODE_SERVER = 'single-node-server',
+  /** The first server of a highly available cluster: embedded etcd (`cluster-init: true`). */
+  CLUSTER_INIT_SERVER = 'cluster-init-server',
+  /** A server that joins an embedded-etcd cluster (`server` URL and `token-file`). */
+  JOINING_SERVER = 'joining-server',
+  /** A K3s agent (worker) that joins a server (`server` URL and `token-file`). */
+  AGENT = 'agent',
+}
+
+/** containerd settings of the node. */
+export interface EdgeNodeContainerdOptions {
+  /**
+   * `SystemdCgroup` for the runtimes the node adds (must match the kubelet's cgroup driver).
+   *
+   * @default true
+   */
+  readonly systemdCgroup?: boolean;
+  /**
+   * Pod annotations the crun runtime passes to crun.
+   *
+   * @default CRUN_POD_ANNOTATIONS
+   */
+  readonly crunPodAnnotations?: string[];
+  /**
+   * Absolute binary path per runc-compatible handler.
+   *
+   * @default - crun at DEFAULT_CRUN_PATH, others by name on containerd's PATH
+   */
+  readonly binaryPaths?: { [handler: string]: string };
+}
+
+/** Props of an EdgeOfflineNode. */
+export interface EdgeOfflineNodeProps {
+  /**
+   * What the node runs.
+   *
+   * @default EdgeNodeRole.SINGLE_NODE_SERVER
+   */
+  readonly role?: EdgeNodeRole;
+
+  /**
+   * The Kubernetes node name (`node-name`), also the directory the writer puts the files in.
+   *
+   * @default - the construct id
+   */
+  readonly nodeName?: string;
+
+  /**
+   * K3s release to install, e.g. `v1.33.5+k3s1`. Picks the containerd template file.
+   *
+   * @default - K3sVersion.DEFAULT
+   */
+  readonly k3sVersion?: string;
+
+  /**
+   * URL of the server to join, e.g. `https://10.0.0.1:6443`. Required for JOINING_SERVER and AGENT.
+   *
+   * @default - none (only valid for SINGLE_NODE_SERVER and CLUSTER_INIT_SERVER)
+   */
+  readonly serverUrl?: string;
+
+  /**
+   * Path on the node of the file holding the cluster token (`token-file`). The operator provisions
+   * it; the token never appears in node files.
+   *
+   * @default - "/etc/rancher/k3s/cluster-token" for JOINING_SERVER and AGENT; none for the other
+   *   roles (K3s generates a token)
+   */
+  readonly tokenFile?: string;
+
+  /**
+   * Servers only: path of the file with the token agents join with (`agent-token-file`).
+   *
+   * @default - none (agents use the server token)
+   */
+  readonly agentTokenFile?: string;
+
+  /**
+   * Extra node labels. Keys in the kubernetes.io/k8s.io namespaces are refused unless the kubelet may
+   * set them (e.g. `node-role.kubernetes.io/edge` must be applied with kubectl after joining).
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Node taints; workloads placed on this node tolerate them.
+   *
+   * @default - none
+   */
+  readonly taints?: NodeTaint[];
+
+  /**
+   * Reserve the node for Wasm workloads: taint it with WASM_ONLY_TAINT_KEY (NoSchedule), which the
+   * library's RuntimeClasses and placed workloads tolerate. Refused on a SINGLE_NODE_SERVER, where
+   * K3s's own pods must schedule too.
+   *
+   * @default false
+   */
+  readonly wasmOnly?: boolean;
+
+  /**
+   * MEC zone (`topology.kubernetes.io/zone`).
+   *
+   * @default - no zone label
+   */
+  readonly zone?: string;
+
+  /**
+   * Region (`topology.kubernetes.io/region`).
+   *
+   * @default - no region label
+   */
+  readonly region?: string;
+
+  /**
+   * Edge site, e.g. a factory or base station (`cdk8s-wasm-edge.io/site`).
+   *
+   * @default - no site label
+   */
+  readonly site?: string;
+
+  /**
+   * Whether the node has a GPU (`cdk8s-wasm-edge.io/gpu: "true"`). Needs a GPU runtime (e.g.
+   * WasmRuntime.NVIDIA) among `runtimes`.
+   *
+   * @default - true when a GPU runtime is offered
+   */
+  readonly gpu?: boolean;
+
+  /**
+   * Runtimes the node offers. Each adds its containerd runtime (template) and the label
+   * `runtime.nodeLabel: "true"` that the library's RuntimeClasses select. The shim binaries must be
+   * installed on the node: K3s ships none.
+   *
+   * @default [WasmRuntime.WASMEDGE]
+   */
+  readonly runtimes?: WasmRuntime[];
+
+  /**
+   * Density target: raises kubelet `max-pods` and sizes pod CIDRs. On servers it also sets the
+   * cluster-wide `node-cidr-mask-size` and `cluster-cidr`, which must fit the densest node.
+   *
+   * @default - kubelet defaults: 110 pods per node, /24 node subnets
+   */
+  readonly density?: DensityOptions;
+
+  /**
+   * Kubelet eviction and image GC thresholds for small disks and memory.
+   *
+   * @default - the defaults of KubeletThresholds (memory.available<100Mi, nodefs/imagefs.available<10%,
+   *   image GC from 70% down to 50%)
+   */
+  readonly kubeletThresholds?: KubeletThresholds;
+
+  /**
+   * How long the node keeps running its pods without the control plane. Placed pods tolerate
+   * `node.kubernetes.io/unreachable` and `not-ready` that long. Images must stay pullable while
+   * offline: give a `localRegistry`, the embedded mirror, or airgap tarballs (imported images are
+   * pinned, so image GC keeps them).
+   *
+   * @default Duration.days(30)
+   */
+  readonly offlineAutonomy?: Duration;
+
+  /**
+   * A registry on the local network (e.g. `http://10.0.0.2:5000`) that mirrors `mirroredRegistries`
+   * for offline pulls. No credentials: see RegistryHostConfig for why.
+   *
+   * @default - no local registry
+   */
+  readonly localRegistry?: string;
+
+  /**
+   * TLS settings for the local registry.
+   *
+   * @default - none
+   */
+  readonly localRegistryTls?: RegistryTls;
+
+  /**
+   * Use the embedded peer-to-peer registry mirror (Spegel): servers set `embedded-registry: true`,
+   * every node lists `mirroredRegistries`. Needs K3s v1.29.12 / v1.30.8 / v1.31.4 or later.
+   *
+   * @default - true for clustered roles (CLUSTER_INIT_SERVER, JOINING_SERVER, AGENT), false for
+   *   SINGLE_NODE_SERVER (no peers to share with)
+   */
+  readonly embeddedRegistry?: boolean;
+
+  /**
+   * Registries mirrored by the local registry and/or the embedded mirror.
+   *
+   * @default ["*"] (every registry)
+   */
+  readonly mirroredRegistries?: string[];
+
+  /**
+   * Install K3s from files staged on the node instead of get.k3s.io.
+   *
+   * @default - online install from https://get.k3s.io
+   */
+  readonly airgap?: AirgapOptions;
+
+  /**
+   * containerd settings.
+   *
+   * @default - the defaults of EdgeNodeContainerdOptions
+   */
+  readonly containerd?: EdgeNodeContainerdOptions;
+
+  /**
+   * More K3s config keys (flag names without `--`), checked against the K3s flag list of the node's
+   * command. Keys the construct sets itself are refused (use the props).
+   *
+   * @default - none
+   */
+  readonly extraConfig?: { [key: string]: any };
+}
+
+/** Label every EdgeOfflineNode carries; `node-role.kubernetes.io/edge` cannot be set by the kubelet. */
+export const EDGE_NODE_LABEL = `${WASM_EDGE_LABEL_PREFIX}edge`;
+/** Label of nodes with a GPU. */
+export const GPU_NODE_LABEL = `${WASM_EDGE_LABEL_PREFIX}gpu`;
+/** Label of the edge site. */
+export const SITE_NODE_LABEL = `${WASM_EDGE_LABEL_PREFIX}site`;
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+const REGION_LABEL = 'topology.kubernetes.io/region';
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
+
+/**
+ * One K3s edge node that keeps serving Wasm workloads while cut off: its K3s config (and
+ * drop-ins), registries.yaml, containerd template for the runtimes it offers, and cloud-init
+ * user-data. These are node files, not Kubernetes objects: `writeTo` / `EdgeOfflineNode.writeAll`
+ * write them beside (never inside) the cdk8s output directory.
+ *
+ * It is also a placement: workloads placed on it select its labels, tolerate its taints and stay
+ * through its offline window.
+ *
+ * @see https://docs.k3s.io/installation/configuration
+ */
+export class EdgeOfflineNode extends Construct implements IWasmPlacement {
+  /**
+   * Writes the files of every EdgeOfflineNode under `scope` to `<outdir>/<nodeName>/`.
+   *
+   * @param scope the app (or any construct) holding the nodes
+   * @param outdir a directory outside the cdk8s output directory
+   * @returns the paths written
+   */
+  public static writeAll(scope: IConstruct, outdir: string): string[] {
+    const nodes = scope.node.findAll().filter((c): c is EdgeOfflineNode => c instanceof EdgeOfflineNode);
+    const seen = new Map<string, string>();
+    for (const n of nodes) {
+      const other = seen.get(n.nodeName);
+      if (other) {
+        throw propError(n, 'nodeName', n.nodeName, `is also the name of ${other}`, 'give every node its own nodeName');
+      }
+      seen.set(n.nodeName, n.node.path);
+    }
+    return nodes.flatMap(n => n.writeTo(outdir));
+  }
+
+  /** Whether a construct is an EdgeOfflineNode. */
+  public static isEdgeOfflineNode(x: any): x is EdgeOfflineNode {
+    return x instanceof EdgeOfflineNode;
+  }
+
+  /** The Kubernetes node name. */
+  public readonly nodeName: string;
+  /** What the node runs. */
+  public readonly role: EdgeNodeRole;
+  /** The K3s release. */
+  public readonly k3sVersion: K3sVersion;
+  /** The runtimes the node offers, sorted by handler. */
+  public readonly runtimes: WasmRuntime[];
+  /** The offline autonomy window. */
+  public readonly offlineAutonomy?: Duration;
+  /** Whether the node has a GPU. */
+  public readonly gpu: boolean;
+  /** The density plan, when a density target is given. */
+  public readonly densityPlan?: DensityPlan;
+  /** Whether the node uses the embedded registry mirror. */
+  public readonly embeddedRegistry: boolean;
+
+  private readonly props: EdgeOfflineNodeProps;
+  private readonly labels = new Map<string, string>();
+  private readonly nodeTaints: NodeTaint[];
+  private readonly containerd: ContainerdTemplate;
+  private readonly registries: Registries;
+  private readonly thresholdArgs: string[];
+
+  constructor(scope: Construct, id: string, props: EdgeOfflineNodeProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.role = props.role ?? EdgeNodeRole.SINGLE_NODE_SERVER;
+    this.nodeName = props.nodeName ?? id;
+    checkDns1123Subdomain(this, 'nodeName', this.nodeName);
+    this.k3sVersion = props.k3sVersion === undefined ? K3sVersion.DEFAULT : K3sVersion.parse(props.k3sVersion, this.node.path);
+    const owner = this.node.path;
+
+    // Role and join settings.
+    const joins = this.role === EdgeNodeRole.JOINING_SERVER || this.role === EdgeNodeRole.AGENT;
+    if (joins) {
+      if (!props.serverUrl) {
+        throw propError(this, 'serverUrl', props.serverUrl, `is required for role ${this.role}`, 'set serverUrl to the URL of a server, e.g. "https://10.0.0.1:6443"');
+      }
+    } else if (props.serverUrl !== undefined) {
+      throw propError(this, 'serverUrl', props.serverUrl, `is set for role ${this.role}, which does not join a cluster`, 'remove it, or use role JOINING_SERVER or AGENT');
+    }
+    if (props.serverUrl !== undefined && !/^https:\/\/[^\s/@]+(:\d+)?\/?$/.test(props.serverUrl)) {
+      throw propError(this, 'serverUrl', props.serverUrl, 'is not an https URL of a K3s server (no credentials, no path)', 'use a URL such as "https://10.0.0.1:6443"');
+    }
+    for (const [prop, p] of [['tokenFile', props.tokenFile], ['agentTokenFile', props.agentTokenFile]] as const) {
+      if (p !== undefined && (!p.startsWith('/') || /\s/.test(p))) {
+        throw propError(this, prop, p, 'is not an absolute path on the node', `use a path such as "${DEFAULT_TOKEN_FILE}"`);
+      }
+    }
+    if (props.agentTokenFile !== undefined && this.role === EdgeNodeRole.AGENT) {
+      throw propError(this, 'agentTokenFile', props.agentTokenFile, 'is a server setting', 'set tokenFile on agents');
+    }
+
+    // Runtimes.
+    const runtimes = props.runtimes ?? [WasmRuntime.WASMEDGE];
+    if (runtimes.length === 0) {
+      throw propError(this, 'runtimes', runtimes, 'is empty: the node would offer no Wasm runtime', 'offer at least one runtime, e.g. [WasmRuntime.WASMEDGE]');
+    }
+    this.containerd = new ContainerdTemplate({
+      runtimes,
+      k3sVersion: this.k3sVersion,
+      systemdCgroup: props.containerd?.systemdCgroup,
+      crunPodAnnotations: props.containerd?.crunPodAnnotations,
+      binaryPaths: props.containerd?.binaryPaths,
+      owner: `${owner}.containerd`,
+    });
+    this.runtimes = this.containerd.runtimes;
+    const hasGpuRuntime = this.runtimes.some(r => r.gpu);
+    this.gpu = props.gpu ?? hasGpuRuntime;
+    if (this.gpu && !hasGpuRuntime) {
+      throw propError(this, 'gpu', true, 'is set but no GPU runtime is offered, so pods could not reach the GPU', 'add WasmRuntime.NVIDIA (or another GPU runtime) to runtimes');
+    }
+
+    // Labels: the managed ones first, then the user's (which may not override them).
+    this.labels.set(EDGE_NODE_LABEL, 'true');
+    for (const r of this.runtimes) this.labels.set(r.nodeLabel, 'true');
+    if (this.gpu) this.labels.set(GPU_NODE_LABEL, 'true');
+    for (const [prop, key, value] of [['zone', ZONE_LABEL, props.zone], ['region', REGION_LABEL, props.region], ['site', SITE_NODE_LABEL, props.site]] as const) {
+      if (value !== undefined) {
+        checkLabelValue(owner, prop, value);
+        this.labels.set(key, value);
+      }
+    }
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      this.addLabel(key, value);
+    }
+
+    // Taints.
+    this.nodeTaints = [];
+    for (const t of props.taints ?? []) {
+      checkLabelKey(owner, 'taints.key', t.key, false);
+      if (t.value !== undefined) checkLabelValue(owner, `taints[${t.key}].value`, t.value);
+      if (this.nodeTaints.some(x => x.key === t.key && x.effect === t.effect)) {
+        throw propError(this, 'taints', t.key, `is tainted twice with effect ${t.effect}`, 'keep one taint per key and effect');
+      }
+      this.nodeTaints.push(t);
+    }
+    if (props.wasmOnly ?? false) {
+      if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER) {
+        throw propError(this, 'wasmOnly', true, 'would taint the only node of a single-node cluster, so K3s\'s own pods (coredns, metrics-server, local-path-provisioner) could not schedule',
+          'leave wasmOnly off on a single-node server (every pod runs there anyway), or reserve agents for Wasm');
+      }
+      this.nodeTaints.push({ key: WASM_ONLY_TAINT_KEY, effect: kplus.TaintEffect.NO_SCHEDULE });
+    }
+
+    // Density and kubelet thresholds.
+    if (props.density) {
+      this.densityPlan = DensityPlanner.plan(props.density, owner);
+    }
+    this.thresholdArgs = DensityPlanner.kubeletThresholdArgs(props.kubeletThresholds, owner);
+
+    // Offline autonomy and registries.
+    this.offlineAutonomy = props.offlineAutonomy ?? Duration.days(30);
+    if (this.offlineAutonomy.toSeconds() < 1) {
+      throw propError(this, 'offlineAutonomy', `${this.offlineAutonomy.toSeconds()}s`, 'must be at least one second', 'use e.g. Duration.days(30)');
+    }
+    this.embeddedRegistry = props.embeddedRegistry ?? (this.role !== EdgeNodeRole.SINGLE_NODE_SERVER && props.localRegistry === undefined);
+    if (this.embeddedRegistry && !this.k3sVersion.hasEmbeddedRegistry) {
+      throw propError(this, 'embeddedRegistry', true, `needs K3s v1.29.12, v1.30.8, v1.31.4 or later (k3sVersion is ${this.k3sVersion})`,
+        'use a newer k3sVersion, or set embeddedRegistry: false and give a localRegistry');
+    }
+    this.registries = new Registries({ embeddedMirror: this.embeddedRegistry, owner: `${owner}.registries` });
+    if (props.localRegistry !== undefined || this.embeddedRegistry) {
+      const mirrored = props.mirroredRegistries ?? ['*'];
+      if (mirrored.length === 0) {
+        throw propError(this, 'mirroredRegistries', mirrored, 'is empty', 'list the registries to mirror, or "*" for all');
+      }
+      for (const registry of mirrored) {
+        this.registries.addMirror({ registry, endpoints: props.localRegistry !== undefined ? [props.localRegistry] : undefined });
+      }
+    } else if (props.mirroredRegistries !== undefined) {
+      throw propError(this, 'mirroredRegistries', props.mirroredRegistries, 'has no effect without a localRegistry or the embedded registry', 'set localRegistry or embeddedRegistry: true');
+    }
+    if (props.localRegistryTls) {
+      if (props.localRegistry === undefined) {
+        throw propError(this, 'localRegistryTls', props.localRegistryTls, 'is set without a localRegistry', 'set localRegistry');
+      }
+      this.registries.addConfig({ host: new URL(props.localRegistry).host, tls: props.localRegistryTls });
+    }
+
+    // Validate the config files now, so errors name the prop at construction.
+    this.buildConfigs();
+
+    this.node.addValidation({ validate: () => this.validateAgainstServers() });
+  }
+
+  /** The K3s command the node runs. */
+  public get command(): K3sCommand {
+    return this.role === EdgeNodeRole.AGENT ? K3sCommand.AGENT : K3sCommand.SERVER;
+  }
+
+  /** Name used in messages (the construct path). */
+  public get placementName(): string {
+    return this.node.path;
+  }
+
+  /**
+   * Labels that select this node: the node labels plus `kubernetes.io/hostname` (set by the kubelet
+   * itself), so workloads placed here land on this node.
+   */
+  public get nodeLabels(): { [key: string]: string } {
+    const out: { [key: string]: string } = {};
+    const all = new Map(this.labels);
+    all.set(HOSTNAME_LABEL, this.nodeName);
+    for (const k of [...all.keys()].sort()) out[k] = all.get(k)!;
+    return out;
+  }
+
+  /** Labels written into `node-label` (without the hostname label the kubelet sets). */
+  public get registeredLabels(): { [key: string]: string } {
+    const out: { [key: string]: string } = {};
+    for (const k of [...this.labels.keys()].sort()) out[k] = this.labels.get(k)!;
+    return out;
+  }
+
+  /** The node's taints. */
+  public get taints(): NodeTaint[] {
+    return this.nodeTaints.map(t => ({ ...t }));
+  }
+
+  /**
+   * Tolerations a pod needs here: the node's taints, and unreachable/not-ready (NoExecute) for the
+   * offline window.
+   */
+  public tolerations(): kplus.k8s.Toleration[] {
+    return placementTolerations(this);
+  }
+
+  /**
+   * Adds a node label (e.g. from an EdgeNodeGroup). Refuses labels the kubelet may not register and
+   * changing a label the node already has.
+   */
+  public addLabel(key: string, value: string): void {
+    checkLabelKey(this.node.path, 'labels', key, true);
+    checkLabelValue(this.node.path, `labels[${key}]`, value);
+    if (key === HOSTNAME_LABEL) {
+      throw propError(this, 'labels', key, 'is set by the kubelet from the node name', 'set nodeName instead');
+    }
+    const current = this.labels.get(key);
+    if (current !== undefined && current !== value) {
+      throw propError(this, `labels[${key}]`, value, `conflicts with the value "${current}" the node already has (from a prop such as zone, site, gpu or runtimes)`, 'use the dedicated prop, or another key');
+    }
+    this.labels.set(key, value);
+  }
+
+  /** The containerd config template. */
+  public get containerdTemplate(): ContainerdTemplate {
+    return this.containerd;
+  }
+
+  /**
+   * The node files: config.yaml, its drop-ins, registries.yaml (when mirrors are set) and the
+   * containerd template, sorted by path.
+   */
+  public renderFiles(): NodeFile[] {
+    const files: NodeFile[] = this.buildConfigs()
+      .filter(c => c.path.endsWith('/config.yaml') || !c.isEmpty)
+      .map(c => ({ path: c.path, content: c.render(), permissions: '0600' }));
+    if (!this.registries.isEmpty) {
+      files.push({ path: K3S_REGISTRIES_PATH, content: this.registries.render(), permissions: '0600' });
+    }
+    files.push({ path: this.containerd.path, content: this.containerd.render(), permissions: '0644' });
+    return files.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** cloud-init user-data that writes the node files and installs K3s. */
+  public renderCloudInit(): string {
+    return renderCloudInit({
+      files: this.renderFiles(),
+      command: this.command,
+      k3sVersion: this.k3sVersion.toString(),
+      airgap: this.props.airgap,
+      owner: this.node.path,
+    });
+  }
+
+  /**
+   * Writes the node files to `<outdir>/<nodeName>/<path on the node>` and
+   * `<outdir>/<nodeName>/cloud-init.yaml`. Refuses the cdk8s output directory.
+   *
+   * @returns the paths written
+   */
+  public writeTo(outdir: string): string[] {
+    let appOutdir: string | undefined;
+    try {
+      appOutdir = App.of(this).outdir;
+    } catch {
+      appOutdir = undefined;
+    }
+    checkNotManifestDir(this.node.path, outdir, appOutdir);
+    return writeNodeFiles(outdir, this.nodeName, this.renderFiles(), this.renderCloudInit());
+  }
+
+  private buildConfigs(): K3sConfig[] {
+    const owner = this.node.path;
+    const cmd = this.command;
+    const props = this.props;
+    const main = new K3sConfig({ command: cmd, owner });
+    main.set('node-name', this.nodeName);
+    main.add('node-label', Object.entries(this.registeredLabels).map(([k, v]) => `${k}=${v}`));
+    if (this.nodeTaints.length > 0) {
+      main.add('node-taint', this.nodeTaints.map(t => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`));
+    }
+    switch (this.role) {
+      case EdgeNodeRole.CLUSTER_INIT_SERVER:
+        main.set('cluster-init', true);
+        break;
+      case EdgeNodeRole.JOINING_SERVER:
+      case EdgeNodeRole.AGENT:
+        main.set('server', props.serverUrl);
+        break;
+      default:
+        break;
+    }
+    const tokenFile = props.tokenFile ?? (props.serverUrl !== undefined ? DEFAULT_TOKEN_FILE : undefined);
+    if (tokenFile !== undefined) main.set('token-file', tokenFile);
+    if (props.agentTokenFile !== undefined) main.set('agent-token-file', props.agentTokenFile);
+    if (this.embeddedRegistry && cmd === K3sCommand.SERVER) main.set('embedded-registry', true);
+
+    const plan = this.densityPlan;
+    const managedArgs = new Set([
+      ...(plan?.kubeletArgs ?? []), ...this.thresholdArgs, ...(cmd === K3sCommand.SERVER ? plan?.controllerManagerArgs ?? [] : []),
+    ].map(a => a.split('=')[0]));
+    for (const key of Object.keys(props.extraConfig ?? {}).sort()) {
+      const value = props.extraConfig![key];
+      if (main.has(key) || (key === 'cluster-cidr' && plan && cmd === K3sCommand.SERVER)) {
+        throw propError(owner, `extraConfig.${key}`, value, 'is set by the construct', 'use the matching prop (nodeName, labels, taints, serverUrl, tokenFile, embeddedRegistry, density)');
+      }
+      if ((key === 'kubelet-arg' || key === 'kube-controller-manager-arg') && Array.isArray(value)) {
+        const clash = value.find((a: unknown) => typeof a === 'string' && managedArgs.has(a.split('=')[0]));
+        if (clash) {
+          throw propError(owner, `extraConfig.${key}`, clash, 'is set by the construct (density or kubeletThresholds)', 'use the density or kubeletThresholds props');
+        }
+      }
+      main.set(key, value);
+    }
+
+    const density = new K3sConfig({ command: cmd, owner, path: `${K3S_CONFIG_DROPIN_DIR}/10-density.yaml` });
+    if (plan) {
+      density.append('kubelet-arg', plan.kubeletArgs);
+      if (cmd === K3sCommand.SERVER) {
+        density.append('kube-controller-manager-arg', plan.controllerManagerArgs);
+        density.set('cluster-cidr', [plan.clusterCidr]);
+      }
+    }
+    const thresholds = new K3sConfig({ command: cmd, owner, path: `${K3S_CONFIG_DROPIN_DIR}/20-kubelet-thresholds.yaml` });
+    thresholds.append('kubelet-arg', this.thresholdArgs);
+    return [main, density, thresholds];
+  }
+
+  /** Agents' node subnets are sized by the servers: check the servers in the same app fit. */
+  private validateAgentAgainst(servers: EdgeOfflineNode[]): string[] {
+    const needed = this.densityPlan?.nodeCidrMaskSize ?? 24;
+    const errors: string[] = [];
+    for (const s of servers) {
+      const given = s.densityPlan?.nodeCidrMaskSize ?? 24;
+      if (given > needed) {
+        errors.push(propError(this, 'density.podsPerNode', this.densityPlan?.maxPods ?? KUBELET_DEFAULT_MAX_PODS,
+          `needs /${needed} node subnets, but server ${s.node.path} hands out /${given} (node-cidr-mask-size is cluster-wide)`,
+          `give the server a density target at least as high (podsPerNode >= ${this.props.density?.podsPerNode})`).message);
+      }
+    }
+    return errors;
+  }
+
+  private validateAgainstServers(): string[] {
+    if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER || this.role === EdgeNodeRole.CLUSTER_INIT_SERVER) return [];
+    const root = this.node.root;
+    const servers = root.node.findAll().filter((c): c is EdgeOfflineNode => c instanceof EdgeOfflineNode && c !== this && c.command === K3sCommand.SERVER);
+    return this.validateAgentAgainst(servers);
+  }
+}

@@ -1,0 +1,183 @@
+import { propError } from '../errors';
+import { IntegrationRoute, WasmRuntime } from '../runtime';
+import { K3sVersion } from './k3s-version';
+
+/** Directory K3s reads containerd config templates from (under the default data dir). */
+export const K3S_CONTAINERD_TEMPLATE_DIR = '/var/lib/rancher/k3s/agent/etc/containerd';
+
+/**
+ * The pod annotations crun needs to see to run Wasm: `module.wasm.image/variant` (compat,
+ * compat-smart) and `run.oci.handler`.
+ *
+ * @see https://github.com/containers/crun/blob/main/docs/wasm-wasi-on-kubernetes.md
+ */
+export const CRUN_POD_ANNOTATIONS = ['module.wasm.image/*', 'run.oci.handler'];
+
+/**
+ * Where the containerd template points crun by default: outside K3s's PATH on purpose. When K3s finds
+ * `crun` on its PATH it adds a `crun` runtime itself, without the pod annotation whitelist, and the
+ * template cannot add a second table of the same name; so crun for Wasm is installed here.
+ */
+export const DEFAULT_CRUN_PATH = '/usr/local/lib/cdk8s-wasm-edge/crun';
+
+/** Options for the containerd config template. */
+export interface ContainerdTemplateOptions {
+  /** The runtimes the node offers. */
+  readonly runtimes: WasmRuntime[];
+
+  /**
+   * The K3s release: picks `config-v3.toml.tmpl` (containerd 2) or `config.toml.tmpl` (containerd 1.x).
+   *
+   * @default K3sVersion.DEFAULT
+   */
+  readonly k3sVersion?: K3sVersion;
+
+  /**
+   * `SystemdCgroup` for every runtime added here. Shims report CPU usage to the kubelet (and HPA)
+   * only with the systemd cgroup driver; it must match the kubelet's cgroup driver, which K3s sets
+   * to systemd on systemd hosts.
+   *
+   * @default true
+   */
+  readonly systemdCgroup?: boolean;
+
+  /**
+   * Pod annotations the crun runtime passes through to crun (`pod_annotations`). Must include
+   * `module.wasm.image/*` (or `module.wasm.image/variant`) when crun is offered.
+   *
+   * @default CRUN_POD_ANNOTATIONS
+   */
+  readonly crunPodAnnotations?: string[];
+
+  /**
+   * Absolute binary path per handler, for runc-compatible runtimes (`BinaryName`).
+   *
+   * @default - crun at DEFAULT_CRUN_PATH; others by their binary name on containerd's PATH
+   */
+  readonly binaryPaths?: { [handler: string]: string };
+
+  /**
+   * Who owns the file, for error messages (a construct path).
+   *
+   * @default 'ContainerdTemplate'
+   */
+  readonly owner?: string;
+}
+
+/**
+ * The K3s containerd config template that adds the node's Wasm runtimes: `config-v3.toml.tmpl` for
+ * containerd 2 (config version 3) or `config.toml.tmpl` for containerd 1.x (config version 2). It
+ * starts with `{{ template "base" . }}` (K3s's own config, kept up to date by K3s) and adds one
+ * runtime table per runtime. Each block sits between two `# {{ ... }}` comment lines, a Go
+ * template condition that skips it when K3s already found the binary on its PATH and added that
+ * runtime itself (TOML refuses a table defined twice); the comments keep the file valid TOML.
+ *
+ * @see https://docs.k3s.io/advanced#configuring-containerd
+ */
+export class ContainerdTemplate {
+  /** The K3s release the template is for. */
+  public readonly k3sVersion: K3sVersion;
+  /** The runtimes, sorted by handler. */
+  public readonly runtimes: WasmRuntime[];
+  private readonly systemdCgroup: boolean;
+  private readonly crunPodAnnotations: string[];
+  private readonly binaryPaths: { [handler: string]: string };
+
+  constructor(options: ContainerdTemplateOptions) {
+    const owner = options.owner ?? 'ContainerdTemplate';
+    this.k3sVersion = options.k3sVersion ?? K3sVersion.DEFAULT;
+    this.systemdCgroup = options.systemdCgroup ?? true;
+    this.crunPodAnnotations = [...(options.crunPodAnnotations ?? CRUN_POD_ANNOTATIONS)];
+    this.binaryPaths = { ...(options.binaryPaths ?? {}) };
+
+    const byHandler = new Map<string, WasmRuntime>();
+    for (const r of options.runtimes) {
+      const seen = byHandler.get(r.handler);
+      if (seen && (seen.runtimeType !== r.runtimeType || seen.binaryName !== r.binaryName)) {
+        throw propError(owner, 'runtimes', r.handler, 'names two different runtimes', 'give each runtime its own handler');
+      }
+      byHandler.set(r.handler, r);
+    }
+    this.runtimes = [...byHandler.values()].sort((a, b) => a.handler.localeCompare(b.handler));
+
+    for (const [handler, path] of Object.entries(this.binaryPaths)) {
+      const r = byHandler.get(handler);
+      if (!r) {
+        throw propError(owner, 'binaryPaths', handler, 'is not a runtime this node offers', `use one of: ${this.runtimes.map(x => x.handler).join(', ') || '(none)'}`);
+      }
+      if (!r.runcCompatible) {
+        throw propError(owner, `binaryPaths.${handler}`, path, 'is set for a shim runtime, which containerd finds by its runtime_type', 'remove it, and install the shim on the K3s PATH');
+      }
+      if (!path.startsWith('/') || /["\\\s]/.test(path)) {
+        throw propError(owner, `binaryPaths.${handler}`, path, 'is not an absolute path without quotes, backslashes or spaces', `use a path such as "/usr/local/bin/${r.binaryName}"`);
+      }
+    }
+
+    if (this.runtimes.some(r => r.route === IntegrationRoute.CRUN)
+      && !this.crunPodAnnotations.some(a => a === 'module.wasm.image/*' || a === 'module.wasm.image/variant' || a === '*')) {
+      throw propError(owner, 'crunPodAnnotations', this.crunPodAnnotations,
+        'does not let the module.wasm.image/variant pod annotation reach crun, so crun would start Wasm pods as Linux processes and fail',
+        `include "module.wasm.image/*" (default: ${JSON.stringify(CRUN_POD_ANNOTATIONS)})`);
+    }
+    for (const a of this.crunPodAnnotations) {
+      if (!/^[A-Za-z0-9.*/_-]+$/.test(a)) {
+        throw propError(owner, 'crunPodAnnotations', a, 'is not an annotation key or pattern', 'use a key such as "run.oci.handler" or a pattern such as "module.wasm.image/*"');
+      }
+    }
+  }
+
+  /** containerd config version: 3 for containerd 2, 2 for containerd 1.x. */
+  public get configVersion(): number {
+    return this.k3sVersion.usesContainerd2 ? 3 : 2;
+  }
+
+  /** File name K3s reads: `config-v3.toml.tmpl` or `config.toml.tmpl`. */
+  public get fileName(): string {
+    return this.configVersion === 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl';
+  }
+
+  /** Path of the template on the node. */
+  public get path(): string {
+    return `${K3S_CONTAINERD_TEMPLATE_DIR}/${this.fileName}`;
+  }
+
+  /** The table prefix of the CRI runtimes. */
+  private get runtimesTable(): string {
+    return this.configVersion === 3
+      ? 'plugins.\'io.containerd.cri.v1.runtime\'.containerd.runtimes'
+      : 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes';
+  }
+
+  /** The binary a runc-compatible runtime runs. */
+  public binaryPathOf(runtime: WasmRuntime): string {
+    return this.binaryPaths[runtime.handler] ?? (runtime.route === IntegrationRoute.CRUN ? DEFAULT_CRUN_PATH : runtime.binaryName);
+  }
+
+  /** The template content. Deterministic: runtimes sorted by handler. */
+  public render(): string {
+    const q = this.configVersion === 3 ? (s: string) => `'${s}'` : (s: string) => `"${s}"`;
+    const lines: string[] = [
+      '{{ template "base" . }}',
+      '',
+      `# Generated by cdk8s-wasm-edge for K3s ${this.k3sVersion} (containerd config version ${this.configVersion}). Edit the cdk8s app, not this file.`,
+      '# Each runtime block is skipped when K3s found the binary on its PATH and added the runtime itself.',
+    ];
+    for (const r of this.runtimes) {
+      const table = `${this.runtimesTable}.${q(r.handler)}`;
+      lines.push('');
+      lines.push(`# {{ if not (index .ExtraRuntimes "${r.handler}").RuntimeType }}`);
+      lines.push(`[${table}]`);
+      lines.push(`  runtime_type = "${r.runtimeType}"`);
+      if (r.route === IntegrationRoute.CRUN) {
+        lines.push(`  pod_annotations = [${this.crunPodAnnotations.map(a => `"${a}"`).join(', ')}]`);
+      }
+      lines.push(`[${table}.options]`);
+      if (r.runcCompatible) {
+        lines.push(`  BinaryName = "${this.binaryPathOf(r)}"`);
+      }
+      lines.push(`  SystemdCgroup = ${this.systemdCgroup}`);
+      lines.push('# {{ end }}');
+    }
+    return lines.join('\n') + '\n';
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Consumer check: packs the library as npm would publish it, installs the tarball into a fresh
+ * temporary cdk8s project with its peer dependencies, and synthesizes a small app from it. Proves
+ * the published package works, not just the source tree. Needs a compiled dist/lib (npx projen compile).
+ *
+ * Usage: npx projen consumer-check
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
+
+function installedVersion(name: string): string {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf-8')).version;
+}
+
+const APP = `
+const { App, Chart } = require('cdk8s');
+const { RuntimeClass, WasmDeployment, WasmRuntime } = require('cdk8s-wasm-edge');
+const app = new App({ outdir: 'dist' });
+const chart = new Chart(app, 'consumer');
+const crun = new RuntimeClass(chart, 'Crun', { runtime: WasmRuntime.CRUN });
+new WasmDeployment(chart, 'on-k3s', { wasiNetworking: true, wasmContainers: [{ image: 'ghcr.io/acme/hello:1.0', portNumber: 8080 }] });
+new WasmDeployment(chart, 'on-crun', { runtimeClass: crun, wasmContainers: [{ image: 'ghcr.io/acme/worker:1.0' }] });
+app.synth();
+`;
+
+function main(): void {
+  if (!fs.existsSync(path.join(ROOT, pkg.main))) {
+    throw new Error(`consumer-check: ${pkg.main} is missing; run npx projen compile first`);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-wasm-edge-consumer-'));
+  try {
+    const packed = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT, encoding: 'utf-8' }).trim().split('\n').pop()!;
+    const app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    const deps: Record<string, string> = { 'cdk8s-wasm-edge': `file:${path.join(work, packed)}` };
+    for (const peer of Object.keys(pkg.peerDependencies)) deps[peer] = installedVersion(peer);
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: deps }, null, 2));
+    fs.writeFileSync(path.join(app, 'main.js'), APP);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'inherit' });
+    execFileSync(process.execPath, ['main.js'], { cwd: app, stdio: 'inherit' });
+    const yaml = fs.readFileSync(path.join(app, 'dist', 'consumer.k8s.yaml'), 'utf-8');
+    const checks: Array<[string, boolean]> = [
+      ['runtimeClassName wasmedge (K3s class)', yaml.includes('runtimeClassName: wasmedge')],
+      ['crun RuntimeClass emitted', yaml.includes('handler: crun')],
+      ['crun annotation', yaml.includes('module.wasm.image/variant: compat')],
+      ['numeric non-root uid', yaml.includes('runAsUser: 65532')],
+      ['Wasm-sized requests', yaml.includes('memory: 10Mi')],
+    ];
+    for (const [name, ok] of checks) console.log(`${ok ? 'ok' : 'FAILED'} - ${name}`);
+    const failed = checks.filter(([, ok]) => !ok).length;
+    console.log(`consumer check: ${checks.length - failed} passed, ${failed} failed`);
+    if (failed > 0) process.exit(1);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
