@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 
-const FLAG_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'k3s-flags.json'), 'utf-8'));
+const FLAG_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'k3s-flags.json'), 'utf-8'));
 
 /** Flag names valid in a config file of this command, from the upstream list (not the library's table). */
 export function validKeys(command: 'server' | 'agent'): Set<string> {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { K3S_FLAG_ALIASES, K3S_FLAGS } from '../../lib/node/k3s-flags';
 
-/** The flag list extracted from k3s-io/k3s (copy of shared/reference/k3s-flags.json). */
-const FLAG_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'k3s-flags.json'), 'utf-8'));
+/** The flag list extracted from k3s-io/k3s (../shared/reference/k3s-flags.json, the source of lib/node/k3s-flags.ts). */
+const FLAG_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'reference', 'k3s-flags.json'), 'utf-8'));
 
 describe('K3S_FLAGS table', () => {
   test('holds exactly the flags of the upstream list, with their type and commands', () => {
