@@ -12,3 +12,4 @@ export * from './node/registries';
 export * from './node/containerd-template';
 export * from './node/density';
 export { NodeFile, AirgapOptions, K3S_AIRGAP_IMAGES_DIR } from './node/node-file';
+export * from './scaling';

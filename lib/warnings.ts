@@ -3,8 +3,8 @@ import { ERROR_PREFIX } from './errors';
 
 /**
  * The context key that turns every library warning into a synth error:
- * `new App({ context: { [STRICT_CONTEXT_KEY]: true } })` or `cdk8s synth -c cdk8s-wasm-edge:strict=true`
- * (cdk8s.yaml `context:` works too).
+ * `app.node.setContext(STRICT_CONTEXT_KEY, true)` before adding constructs, or
+ * `cdk8s synth -c cdk8s-wasm-edge:strict=true`.
  */
 export const STRICT_CONTEXT_KEY = 'cdk8s-wasm-edge:strict';
 

@@ -137,7 +137,9 @@ export class WasmDeployment extends kplus.Deployment {
     const gid = props.securityContext?.group ?? DEFAULT_WASM_UID;
     super(scope, id, {
       ...props,
-      replicas: props.replicas ?? warmReplicas,
+      // Only an explicit count reaches cdk8s-plus, so its HPA and our autoscalers can tell a fixed
+      // replica count from the warm default (applied in _toKube).
+      replicas: props.replicas,
       strategy: props.strategy ?? kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -263,6 +265,7 @@ export class WasmDeployment extends kplus.Deployment {
     const tolerations = [...(podSpec.tolerations ?? []), ...placementTolerations(this.placement)];
     return {
       ...spec,
+      replicas: this.hasAutoscaler ? undefined : (this.replicas ?? this.warmReplicas),
       template: {
         metadata: { ...template.metadata, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
         spec: {

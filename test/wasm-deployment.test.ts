@@ -299,3 +299,28 @@ describe('WasmDeployment resources', () => {
     expect(r).toEqual({ requests: { cpu: '50m', memory: '10Mi' }, limits: { cpu: '500m', memory: '50Mi' } });
   });
 });
+
+describe('WasmDeployment replicas and autoscalers', () => {
+  test('cdk8s-plus\'s own HPA accepts a WasmDeployment, and replicas is then omitted', () => {
+    const c = chart();
+    const wd = new WasmDeployment(c, 'x', { wasmContainers: [{ image: IMAGE }] });
+    new kplus.HorizontalPodAutoscaler(c, 'hpa', { target: wd, maxReplicas: 5, metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(80))] });
+    const objs = synthAndValidate(c);
+    expect(deploymentOf(objs).spec.replicas).toBeUndefined();
+  });
+
+  test('an explicit replicas equal to warmReplicas still counts as fixed for autoscalers', () => {
+    const app = Testing.app();
+    const wd = new WasmDeployment(new Chart(app, 'test'), 'x', { replicas: 1, wasmContainers: [{ image: IMAGE }] });
+    expect(wd.replicas).toBe(1);
+    expect(wd.warmReplicas).toBe(1);
+    new kplus.HorizontalPodAutoscaler(wd, 'hpa', { target: wd, maxReplicas: 5, metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(80))] });
+    expect(() => app.synth()).toThrow(/cannot have a fixed number of replicas \(1\)/);
+  });
+
+  test('replicas, when set, wins over warmReplicas', () => {
+    const c = chart();
+    new WasmDeployment(c, 'x', { replicas: 3, warmReplicas: 1, wasmContainers: [{ image: IMAGE }] });
+    expect(deploymentOf(synthAndValidate(c)).spec.replicas).toBe(3);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * Checks shared by every autoscaler construct (HPA, KEDA ScaledObject, HTTP add-on): one autoscaler
+ * per workload, no fixed replica count on an autoscaled workload, no scale-to-zero on triggers that
+ * cannot, and a warning about CPU metrics of Wasm pods. Internal: not exported from the package.
+ */
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { IConstruct } from 'constructs';
+import { propError, propMessage } from '../errors';
+import { IntegrationRoute } from '../runtime';
+import { Warnings } from '../warnings';
+import { WasmDeployment } from '../wasm-deployment';
+
+/** What an autoscaler construct registers about itself. */
+interface AutoscalerRecord {
+  /** Human name of the autoscaler kind, e.g. "KEDA ScaledObject". */
+  readonly kind: string;
+  readonly target: kplus.IScalable;
+}
+
+const AUTOSCALERS = new WeakMap<IConstruct, AutoscalerRecord>();
+
+/**
+ * Registers `scope` as the autoscaler of `target`: marks the target (cdk8s-plus then omits
+ * `spec.replicas`), refuses an explicit fixed replica count, and adds a validation that fails when
+ * another autoscaler in the app scales the same workload.
+ *
+ * @internal
+ */
+export function registerAutoscaler(scope: IConstruct, kind: string, target: kplus.IScalable): void {
+  const fixed = explicitReplicas(target);
+  if (fixed !== undefined) {
+    throw propError(scope, 'target', targetLabel(target),
+      `the workload sets a fixed replicas=${fixed}, which the ${kind} would fight with (every apply resets the replica count)`,
+      target instanceof WasmDeployment
+        ? 'remove replicas from the WasmDeployment; use warmReplicas for the floor the autoscaler keeps'
+        : 'remove replicas from the workload\'s props');
+  }
+  target.markHasAutoscaler();
+  AUTOSCALERS.set(scope, { kind, target });
+  scope.node.addValidation({ validate: () => conflictsOf(scope) });
+}
+
+/** The replica count the user fixed on the target, if any (WasmDeployment keeps its warm default apart). */
+function explicitReplicas(target: kplus.IScalable): number | undefined {
+  return target.toScalingTarget().replicas;
+}
+
+/** "apps/v1 Deployment my-app" (namespace-qualified when known).
+ * @internal
+ */
+export function targetLabel(target: kplus.IScalable): string {
+  const t = target.toScalingTarget();
+  const ns = namespaceOf(target);
+  return `${t.apiVersion} ${t.kind} ${ns ? `${ns}/` : ''}${t.name}`;
+}
+
+/** @internal */
+export function namespaceOf(target: kplus.IScalable): string | undefined {
+  return target instanceof kplus.Resource ? target.metadata.namespace : undefined;
+}
+
+function sameWorkload(a: kplus.IScalable, b: kplus.IScalable): boolean {
+  if (a === b) return true;
+  const ta = a.toScalingTarget();
+  const tb = b.toScalingTarget();
+  return ta.apiVersion === tb.apiVersion && ta.kind === tb.kind && ta.name === tb.name && namespaceOf(a) === namespaceOf(b);
+}
+
+/** Other autoscalers (ours, or cdk8s-plus HorizontalPodAutoscalers) in the app with the same target. */
+function conflictsOf(scope: IConstruct): string[] {
+  const me = AUTOSCALERS.get(scope)!;
+  const others: string[] = [];
+  for (const c of scope.node.root.node.findAll()) {
+    if (c === scope) continue;
+    const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
+    if (record && sameWorkload(record.target, me.target)) {
+      others.push(`${record.kind} ${c.node.path}`);
+    }
+  }
+  if (others.length === 0) return [];
+  return [propMessage(scope, 'target', targetLabel(me.target),
+    `the workload is also scaled by ${others.join(', ')}; two autoscalers on one workload fight over its replica count (KEDA's webhook rejects the second)`,
+    'keep one autoscaler per workload: put every trigger into one KedaScaledObject (KEDA scales on the largest), or use one HPA with several metrics')];
+}
+
+/**
+ * Warns when a Wasm workload on a runwasi shim is scaled on CPU.
+ *
+ * @internal
+ */
+export function warnCpuScaling(scope: IConstruct, target: kplus.IScalable, prop: string): void {
+  if (!(target instanceof WasmDeployment) || target.route !== IntegrationRoute.RUNWASI) return;
+  Warnings.of(scope).add(`${prop}: CPU-based scaling of WasmDeployment ${target.node.path}: the CPU metrics of Wasm pods stay flat unless the containerd shim runs with SystemdCgroup = true `
+    + '(containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out. Set SystemdCgroup = true in the node\'s containerd runtime options, '
+    + 'or prefer request-rate scaling (KedaInterceptorRoute with KedaTrigger.httpAddOn, KedaTrigger.prometheus) or queue-based scaling (KedaTrigger.kafka, KedaTrigger.rabbitmq)');
+}
+
+/**
+ * The default floor of an autoscaler: the WasmDeployment's warmReplicas, else `fallback`.
+ *
+ * @internal
+ */
+export function warmFloor(target: kplus.IScalable, fallback: number): number {
+  return target instanceof WasmDeployment ? target.warmReplicas : fallback;
+}
+
+/**
+ * Checks min/max replica counts (whole numbers, 0 <= min <= max, max >= 1).
+ *
+ * @internal
+ */
+export function checkReplicaRange(scope: IConstruct, minProp: string, min: number, maxProp: string, max: number, minFloor = 0): void {
+  if (!Number.isInteger(max) || max < 1) {
+    throw propError(scope, maxProp, max, 'must be a whole number >= 1', `set ${maxProp} to the most replicas the nodes can hold, e.g. 10`);
+  }
+  if (!Number.isInteger(min) || min < minFloor) {
+    throw propError(scope, minProp, min, `must be a whole number >= ${minFloor}`, `set ${minProp} to ${minFloor} or more`);
+  }
+  if (min > max) {
+    throw propError(scope, minProp, min, `is above ${maxProp}=${max}, so the autoscaler can never settle`,
+      `lower ${minProp} to at most ${max}, or raise ${maxProp} to at least ${min}`);
+  }
+}
+
+/**
+ * A Duration as whole seconds, checked.
+ *
+ * @internal
+ */
+export function wholeSeconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max = 2147483647): number | undefined {
+  if (d === undefined) return undefined;
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < min || s > max) {
+    throw propError(scope, prop, `${s}s`, `must be whole seconds from ${min}${max < 2147483647 ? ` to ${max}` : ' up'}`,
+      `use e.g. Duration.seconds(${Math.max(min, 30)})`);
+  }
+  return s;
+}

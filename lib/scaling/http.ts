@@ -1,0 +1,523 @@
+import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct, IConstruct } from 'constructs';
+import { propError } from '../errors';
+import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
+import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
+import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
+import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
+
+/** Scale on requests per second per replica, averaged over a sliding window. */
+export interface KedaHttpRequestRate {
+  /** Target requests per second per replica. */
+  readonly targetValue: number;
+  /**
+   * The sliding window.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly window?: Duration;
+  /**
+   * The bucket size within the window.
+   *
+   * @default Duration.seconds(1)
+   */
+  readonly granularity?: Duration;
+}
+
+/** Scaling metric options shared by the HTTP add-on objects. Give at most one of the two for HTTPScaledObject. */
+export interface KedaHttpScalingOptions {
+  /**
+   * Target concurrent requests per replica.
+   *
+   * @default - 100 when targetRequestRate is not set
+   */
+  readonly targetConcurrency?: number;
+
+  /**
+   * Target request rate per replica.
+   *
+   * @default - none (concurrency)
+   */
+  readonly targetRequestRate?: KedaHttpRequestRate;
+}
+
+/** A header a request must carry. */
+export interface KedaHttpHeaderMatch {
+  /** The header name. */
+  readonly name: string;
+  /**
+   * The exact value.
+   *
+   * @default - any value
+   */
+  readonly value?: string;
+}
+
+/** One routing rule of an InterceptorRoute; a request must match every listed kind of criterion. */
+export interface KedaInterceptorRouteRule {
+  /**
+   * Host names (`*.example.com` wildcards and a single `*` catch-all work).
+   *
+   * @default - any host
+   */
+  readonly hosts?: string[];
+  /**
+   * Path prefixes (the longest match wins).
+   *
+   * @default - any path
+   */
+  readonly pathPrefixes?: string[];
+  /**
+   * Headers that must all be present.
+   *
+   * @default - no header condition
+   */
+  readonly headers?: KedaHttpHeaderMatch[];
+}
+
+/** A Service to send requests to while the workload does not start in time. */
+export interface KedaHttpColdStartFallback {
+  /** The fallback Service. */
+  readonly service: kplus.Service;
+  /**
+   * Its port.
+   *
+   * @default - the Service's first port
+   */
+  readonly port?: number;
+}
+
+/** A static response the interceptor serves while the workload has no ready pod. */
+export interface KedaHttpPlaceholderResponse {
+  /**
+   * The response body (at most 32768 characters).
+   *
+   * @default - empty
+   */
+  readonly body?: string;
+  /**
+   * The status code.
+   *
+   * @default 503
+   */
+  readonly statusCode?: number;
+  /**
+   * Response headers.
+   *
+   * @default - none
+   */
+  readonly headers?: { [name: string]: string };
+}
+
+/** Per-route interceptor timeouts. */
+export interface KedaInterceptorRouteTimeouts {
+  /**
+   * How long to wait for a ready pod (scale from zero).
+   *
+   * @default - the interceptor's global KEDA_HTTP_READINESS_TIMEOUT
+   */
+  readonly readiness?: Duration;
+  /**
+   * Total time for the whole request.
+   *
+   * @default - the interceptor's global KEDA_HTTP_REQUEST_TIMEOUT
+   */
+  readonly request?: Duration;
+  /**
+   * How long to wait for response headers once the request is sent.
+   *
+   * @default - the interceptor's global KEDA_HTTP_RESPONSE_HEADER_TIMEOUT (300s)
+   */
+  readonly responseHeader?: Duration;
+}
+
+/** Props of a KedaInterceptorRoute. */
+export interface KedaInterceptorRouteProps extends KedaHttpScalingOptions {
+  /** The Service of the workload (same namespace as the route). */
+  readonly service: kplus.Service;
+  /**
+   * The Service port.
+   *
+   * @default - the Service's first port
+   */
+  readonly port?: number;
+  /**
+   * Host names of a single rule (shortcut for `rules: [{ hosts, pathPrefixes }]`).
+   *
+   * @default - none; give hosts, pathPrefixes or rules
+   */
+  readonly hosts?: string[];
+  /**
+   * Path prefixes of a single rule (shortcut, see `hosts`).
+   *
+   * @default - none
+   */
+  readonly pathPrefixes?: string[];
+  /**
+   * Routing rules (instead of `hosts`/`pathPrefixes`).
+   *
+   * @default - one rule from hosts and pathPrefixes
+   */
+  readonly rules?: KedaInterceptorRouteRule[];
+  /**
+   * Where to send requests when no pod becomes ready within the readiness timeout.
+   *
+   * @default - none: requests wait, then fail
+   */
+  readonly coldStartFallback?: KedaHttpColdStartFallback;
+  /**
+   * A static response while no pod is ready.
+   *
+   * @default - none: requests wait for a pod
+   */
+  readonly placeholderResponse?: KedaHttpPlaceholderResponse;
+  /**
+   * Per-route timeouts.
+   *
+   * @default - the interceptor's global timeouts
+   */
+  readonly timeouts?: KedaInterceptorRouteTimeouts;
+  /**
+   * Metadata of the InterceptorRoute.
+   *
+   * @default - a generated name, in the Service's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/**
+ * A KEDA HTTP add-on InterceptorRoute (http.keda.sh/v1beta1, add-on >= 0.14): how the interceptor
+ * routes requests to a Service and which request metric drives scaling. Scaling itself is a
+ * KedaScaledObject with this route's trigger: call `autoscale()`, or pass `route.trigger()` to your
+ * own ScaledObject. Traffic must reach the interceptor proxy (`KedaHttpAddOn.INTERCEPTOR_PROXY_*`)
+ * for scale from zero to work.
+ *
+ * @see https://keda.sh/http-add-on/0.16/reference/interceptorroute/
+ */
+export class KedaInterceptorRoute extends Construct {
+  /** The InterceptorRoute object. */
+  public readonly apiObject: ApiObject;
+  /** The routed Service. */
+  public readonly service: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: KedaInterceptorRouteProps) {
+    super(scope, id);
+    this.service = props.service;
+    const scalingMetric = scalingMetricOf(this, props, true);
+    const rules = rulesOf(this, props);
+    const port = props.port;
+    if (port !== undefined) checkPort(this, 'port', port);
+    if (props.coldStartFallback?.port !== undefined) checkPort(this, 'coldStartFallback.port', props.coldStartFallback.port);
+    const placeholder = props.placeholderResponse;
+    if (placeholder) {
+      if (placeholder.statusCode !== undefined && (!Number.isInteger(placeholder.statusCode) || placeholder.statusCode < 100 || placeholder.statusCode > 599)) {
+        throw propError(this, 'placeholderResponse.statusCode', placeholder.statusCode, 'must be an HTTP status code from 100 to 599', 'use e.g. 503');
+      }
+      if (placeholder.body !== undefined && placeholder.body.length > 32768) {
+        throw propError(this, 'placeholderResponse.body', `${placeholder.body.length} characters`, 'is longer than 32768 characters', 'shorten the body');
+      }
+    }
+    const timeouts = props.timeouts ? {
+      readiness: goDuration(this, 'timeouts.readiness', props.timeouts.readiness),
+      request: goDuration(this, 'timeouts.request', props.timeouts.request),
+      responseHeader: goDuration(this, 'timeouts.responseHeader', props.timeouts.responseHeader),
+    } : undefined;
+
+    const fallback = props.coldStartFallback;
+    this.apiObject = new InterceptorRoute(this, 'Resource', {
+      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? this.service.metadata.namespace },
+      spec: Lazy.any({
+        produce: () => ({
+          target: { service: this.service.name, port: servicePort(this, 'port', this.service, port) },
+          rules,
+          scalingMetric,
+          coldStart: fallback || placeholder ? {
+            fallback: fallback ? { service: { name: fallback.service.name, port: servicePort(this, 'coldStartFallback.port', fallback.service, fallback.port) } } : undefined,
+            placeholder: placeholder ? { response: { body: placeholder.body, statusCode: placeholder.statusCode, headers: placeholder.headers } } : undefined,
+          } : undefined,
+          timeouts: timeouts && Object.values(timeouts).some(v => v !== undefined) ? timeouts : undefined,
+        }),
+      }),
+    });
+  }
+
+  /** The InterceptorRoute's name. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+
+  /** The trigger that scales a workload on this route's traffic (an external-push trigger on the add-on's scaler). */
+  public trigger(options: KedaTriggerBaseOptions = {}): KedaTrigger {
+    return KedaTrigger.httpAddOn({ ...options, interceptorRouteName: this.name });
+  }
+
+  /**
+   * Scales `target` on this route's traffic with a KedaScaledObject (created after the route, as the
+   * add-on requires: a ScaledObject created first falls back to a CPU metric).
+   *
+   * @returns the ScaledObject
+   */
+  public autoscale(target: kplus.IScalable, options: KedaScaledObjectOptions = {}): KedaScaledObject {
+    const so = new KedaScaledObject(this, `ScaledObject${this.node.children.filter(c => c instanceof KedaScaledObject).length || ''}`, {
+      ...options,
+      target,
+      triggers: [this.trigger()],
+    });
+    so.node.addDependency(this.apiObject);
+    return so;
+  }
+}
+
+/** Options of a cold-start failover of an HTTPScaledObject. */
+export interface KedaHttpColdStartFailover extends KedaHttpColdStartFallback {
+  /**
+   * How long to wait for a pod before failing over.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Props of a KedaHttpScaledObject. */
+export interface KedaHttpScaledObjectProps extends KedaHttpScalingOptions {
+  /** The workload to scale; its fixed replica count is dropped. */
+  readonly target: kplus.IScalable;
+  /** The workload's Service. */
+  readonly service: kplus.Service;
+  /**
+   * The Service port.
+   *
+   * @default - the Service's first port
+   */
+  readonly port?: number;
+  /**
+   * Host names routed to the workload.
+   *
+   * @default - none; give hosts or pathPrefixes
+   */
+  readonly hosts?: string[];
+  /**
+   * Path prefixes routed to the workload.
+   *
+   * @default - none
+   */
+  readonly pathPrefixes?: string[];
+  /**
+   * The fewest replicas (0 = scale to zero; requests wait in the interceptor for the first pod).
+   *
+   * @default - the target's `warmReplicas` for a WasmDeployment, else 0
+   */
+  readonly minReplicas?: number;
+  /**
+   * The most replicas.
+   *
+   * @default 100
+   */
+  readonly maxReplicas?: number;
+  /**
+   * How long without traffic before scaling to zero.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly scaledownPeriod?: Duration;
+  /**
+   * Delay after creation before the scale-down period starts.
+   *
+   * @default Duration.seconds(0)
+   */
+  readonly initialCooldownPeriod?: Duration;
+  /**
+   * Where to send requests when no pod starts within the timeout.
+   *
+   * @default - none
+   */
+  readonly coldStartFailover?: KedaHttpColdStartFailover;
+  /**
+   * Metadata of the HTTPScaledObject.
+   *
+   * @default - a generated name, in the target's namespace
+   */
+  readonly metadata?: ApiObjectMetadata;
+}
+
+/**
+ * A KEDA HTTP add-on HTTPScaledObject (http.keda.sh/v1alpha1): HTTP scale to zero in one object for
+ * add-on versions before 0.14. Since 0.14 the add-on prefers `KedaInterceptorRoute` plus a
+ * `KedaScaledObject` (which also lets HTTP traffic combine with other triggers); use this only for
+ * older installs.
+ *
+ * @see https://github.com/kedacore/http-add-on/blob/main/docs/ref/v0.13.0/http_scaled_object.md
+ */
+export class KedaHttpScaledObject extends Construct {
+  /** The HTTPScaledObject object. */
+  public readonly apiObject: ApiObject;
+  /** The scaled workload. */
+  public readonly target: kplus.IScalable;
+  /** The fewest replicas. */
+  public readonly minReplicas: number;
+  /** The most replicas. */
+  public readonly maxReplicas: number;
+
+  constructor(scope: Construct, id: string, props: KedaHttpScaledObjectProps) {
+    super(scope, id);
+    this.target = props.target;
+    this.minReplicas = props.minReplicas ?? warmFloor(props.target, 0);
+    this.maxReplicas = props.maxReplicas ?? 100;
+    checkReplicaRange(this, 'minReplicas', this.minReplicas, 'maxReplicas', this.maxReplicas);
+    const scalingMetric = scalingMetricOf(this, props, false);
+    const hosts = props.hosts ?? [];
+    const pathPrefixes = props.pathPrefixes ?? [];
+    hosts.forEach((h, i) => checkHost(this, `hosts[${i}]`, h));
+    pathPrefixes.forEach((p, i) => checkPath(this, `pathPrefixes[${i}]`, p));
+    if (hosts.length === 0 && pathPrefixes.length === 0) {
+      throw propError(this, 'hosts', [], 'without hosts or pathPrefixes the interceptor routes nothing to the workload',
+        'set hosts, e.g. ["hello.example.com"] (in-cluster callers send the Service name as Host), or pathPrefixes');
+    }
+    if (props.port !== undefined) checkPort(this, 'port', props.port);
+    const scaledown = wholeSeconds(this, 'scaledownPeriod', props.scaledownPeriod, 0);
+    const initialCooldown = wholeSeconds(this, 'initialCooldownPeriod', props.initialCooldownPeriod, 0);
+    const failover = props.coldStartFailover;
+    const failoverTimeout = wholeSeconds(this, 'coldStartFailover.timeout', failover?.timeout, 1);
+    if (failover?.port !== undefined) checkPort(this, 'coldStartFailover.port', failover.port);
+
+    registerAutoscaler(this, 'KEDA HTTPScaledObject', this.target);
+
+    this.apiObject = new HttpScaledObject(this, 'Resource', {
+      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? namespaceOf(this.target) },
+      spec: Lazy.any({
+        produce: () => {
+          const t = this.target.toScalingTarget();
+          return {
+            hosts: hosts.length > 0 ? hosts : undefined,
+            pathPrefixes: pathPrefixes.length > 0 ? pathPrefixes : undefined,
+            scaleTargetRef: {
+              apiVersion: t.apiVersion, kind: t.kind, name: t.name,
+              service: props.service.name,
+              port: servicePort(this, 'port', props.service, props.port),
+            },
+            replicas: { min: this.minReplicas, max: this.maxReplicas },
+            scalingMetric,
+            scaledownPeriod: scaledown,
+            initialCooldownPeriod: initialCooldown,
+            coldStartTimeoutFailoverRef: failover ? {
+              service: failover.service.name,
+              port: servicePort(this, 'coldStartFailover.port', failover.service, failover.port),
+              timeoutSeconds: failoverTimeout,
+            } : undefined,
+          };
+        },
+      }),
+    });
+  }
+
+  /** The HTTPScaledObject's name. */
+  public get name(): string {
+    return this.apiObject.name;
+  }
+}
+
+function scalingMetricOf(scope: IConstruct, props: KedaHttpScalingOptions, allowBoth: boolean): any {
+  if (props.targetConcurrency !== undefined) checkTarget(scope, 'targetConcurrency', props.targetConcurrency);
+  const rate = props.targetRequestRate;
+  if (rate) checkTarget(scope, 'targetRequestRate.targetValue', rate.targetValue);
+  if (!allowBoth && rate && props.targetConcurrency !== undefined) {
+    throw propError(scope, 'targetRequestRate', rate.targetValue, 'an HTTPScaledObject scales on concurrency or request rate, not both',
+      'drop one of them, or use a KedaInterceptorRoute, which takes both');
+  }
+  return {
+    concurrency: props.targetConcurrency !== undefined || !rate ? { targetValue: props.targetConcurrency ?? 100 } : undefined,
+    requestRate: rate ? {
+      targetValue: rate.targetValue,
+      window: goDuration(scope, 'targetRequestRate.window', rate.window),
+      granularity: goDuration(scope, 'targetRequestRate.granularity', rate.granularity),
+    } : undefined,
+  };
+}
+
+function rulesOf(scope: IConstruct, props: KedaInterceptorRouteProps): any[] {
+  const shortcut = (props.hosts?.length ?? 0) > 0 || (props.pathPrefixes?.length ?? 0) > 0;
+  if (shortcut && props.rules) {
+    throw propError(scope, 'rules', props.rules, 'give either rules or the hosts/pathPrefixes shortcut, not both',
+      'move hosts and pathPrefixes into a rule');
+  }
+  const rules: KedaInterceptorRouteRule[] = props.rules ?? (shortcut ? [{ hosts: props.hosts, pathPrefixes: props.pathPrefixes }] : []);
+  if (rules.length === 0) {
+    throw propError(scope, 'hosts', props.hosts ?? [], 'without hosts, pathPrefixes or rules the interceptor routes nothing to the Service',
+      'set hosts, e.g. ["hello.example.com"] (in-cluster callers send the proxy Service name as Host), or pathPrefixes');
+  }
+  return rules.map((r, i) => {
+    const where = props.rules ? `rules[${i}]` : '';
+    const p = (s: string) => where ? `${where}.${s}` : s;
+    (r.hosts ?? []).forEach((h, j) => checkHost(scope, p(`hosts[${j}]`), h));
+    (r.pathPrefixes ?? []).forEach((x, j) => checkPath(scope, p(`pathPrefixes[${j}]`), x));
+    (r.headers ?? []).forEach((h, j) => {
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.name ?? '')) {
+        throw propError(scope, p(`headers[${j}].name`), h.name, 'is not an HTTP header name', 'use e.g. "X-Tenant"');
+      }
+    });
+    if (!r.hosts?.length && !r.pathPrefixes?.length && !r.headers?.length) {
+      throw propError(scope, where || 'rules', r, 'an empty rule matches nothing', 'give the rule hosts, pathPrefixes or headers');
+    }
+    return {
+      hosts: r.hosts?.length ? [...new Set(r.hosts)] : undefined,
+      paths: r.pathPrefixes?.length ? r.pathPrefixes.map(value => ({ value })) : undefined,
+      headers: r.headers?.length ? r.headers.map(h => ({ name: h.name, value: h.value })) : undefined,
+    };
+  });
+}
+
+const HOST = /^(\*|(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$/;
+
+function checkHost(scope: IConstruct, prop: string, host: string): void {
+  if (typeof host !== 'string' || host.length > 253 || !HOST.test(host)) {
+    throw propError(scope, prop, host, 'is not a host name (lower-case DNS name, "*.example.com" or "*")', 'use e.g. "hello.example.com"');
+  }
+}
+
+function checkPath(scope: IConstruct, prop: string, path: string): void {
+  if (typeof path !== 'string' || !/^\/[^\s?#]*$/.test(path)) {
+    throw propError(scope, prop, path, 'is not a path prefix (starts with "/", no spaces, query or fragment)', 'use e.g. "/api"');
+  }
+}
+
+function checkPort(scope: IConstruct, prop: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw propError(scope, prop, port, 'must be a port number from 1 to 65535', 'use the Service port, e.g. 8080');
+  }
+}
+
+function checkTarget(scope: IConstruct, prop: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 2147483647) {
+    throw propError(scope, prop, value, 'must be a whole number >= 1', `set ${prop}, e.g. 100`);
+  }
+}
+
+/** The port to use on a Service: `port` if given (and the Service has it), else its first port. */
+function servicePort(scope: IConstruct, prop: string, service: kplus.Service, port?: number): number {
+  const ports = service.ports.map(p => p.port);
+  if (port !== undefined) {
+    if (ports.length > 0 && !ports.includes(port)) {
+      throw propError(scope, prop, port, `Service ${service.name} has no such port (it has ${ports.join(', ')})`, `use one of ${ports.join(', ')}`);
+    }
+    return port;
+  }
+  if (ports.length === 0) {
+    throw propError(scope, prop, undefined, `Service ${service.name} has no ports`, 'give the Service a port (service.bind(8080)) or set the port');
+  }
+  return ports[0];
+}
+
+/** A Duration as a Go duration string ("1m", "30s", "500ms"). */
+function goDuration(scope: IConstruct, prop: string, d?: Duration): string | undefined {
+  if (d === undefined) return undefined;
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw propError(scope, prop, `${ms}ms`, 'must be whole milliseconds >= 0', 'use e.g. Duration.seconds(30)');
+  }
+  if (ms === 0) return '0s';
+  if (ms % 3600000 === 0) return `${ms / 3600000}h`;
+  if (ms % 60000 === 0) return `${ms / 60000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
