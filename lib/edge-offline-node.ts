@@ -12,6 +12,7 @@ import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries'
 import { placementTolerations } from './placement';
 import { IWasmPlacement, NodeTaint } from './placement';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { rootMembers } from './root-registry';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {
@@ -430,6 +431,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     // Validate the config files now, so errors name the prop at construction.
     this.buildConfigs();
 
+    if (this.command === K3sCommand.SERVER) rootMembers<EdgeOfflineNode>(this, 'edge-servers').push(this);
     this.node.addValidation({ validate: () => this.validateAgainstServers() });
   }
 
@@ -614,8 +616,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   private validateAgainstServers(): string[] {
     if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER || this.role === EdgeNodeRole.CLUSTER_INIT_SERVER) return [];
-    const root = this.node.root;
-    const servers = root.node.findAll().filter((c): c is EdgeOfflineNode => c instanceof EdgeOfflineNode && c !== this && c.command === K3sCommand.SERVER);
+    const servers = rootMembers<EdgeOfflineNode>(this, 'edge-servers').filter(c => c !== this);
     return this.validateAgentAgainst(servers);
   }
 }

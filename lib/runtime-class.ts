@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './errors';
 import { NodeTaint } from './placement';
+import { rootMembers } from './root-registry';
 import { WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** A RuntimeClass that pods can name in `runtimeClassName`. */
@@ -198,11 +199,11 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     });
 
     // Two classes with one name would overwrite each other in the cluster.
+    rootMembers<RuntimeClass>(this, 'runtime-classes').push(this);
     this.node.addValidation({
       validate: () => {
-        const root = this.node.root;
-        const clashes = root.node.findAll()
-          .filter((c): c is RuntimeClass => RuntimeClass.isRuntimeClass(c) && c !== this && c.runtimeClassName === this.runtimeClassName);
+        const clashes = rootMembers<RuntimeClass>(this, 'runtime-classes')
+          .filter(c => c !== this && c.runtimeClassName === this.runtimeClassName);
         return clashes.length === 0 ? [] : [propMessage(this, 'name', this.runtimeClassName,
           `is also the name of ${clashes.map(c => c.node.path).join(', ')}`, 'give each RuntimeClass a unique name')];
       },

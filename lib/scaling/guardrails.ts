@@ -8,6 +8,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../errors';
 import { IntegrationRoute } from '../runtime';
+import { rootMembers } from '../root-registry';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
 
@@ -38,6 +39,7 @@ export function registerAutoscaler(scope: IConstruct, kind: string, target: kplu
   }
   target.markHasAutoscaler();
   AUTOSCALERS.set(scope, { kind, target });
+  rootMembers<IConstruct>(scope, 'autoscalers').push(scope);
   scope.node.addValidation({ validate: () => conflictsOf(scope) });
 }
 
@@ -60,24 +62,45 @@ export function namespaceOf(target: kplus.IScalable): string | undefined {
   return target instanceof kplus.Resource ? target.metadata.namespace : undefined;
 }
 
-function sameWorkload(a: kplus.IScalable, b: kplus.IScalable): boolean {
-  if (a === b) return true;
-  const ta = a.toScalingTarget();
-  const tb = b.toScalingTarget();
-  return ta.apiVersion === tb.apiVersion && ta.kind === tb.kind && ta.name === tb.name && namespaceOf(a) === namespaceOf(b);
+function workloadKey(target: kplus.IScalable): string {
+  const t = target.toScalingTarget();
+  return `${t.apiVersion}|${t.kind}|${namespaceOf(target) ?? ''}|${t.name}`;
+}
+
+interface AutoscalerIndex {
+  readonly registered: number;
+  readonly byWorkload: Map<string, Array<{ readonly path: string; readonly kind: string; readonly scope: IConstruct }>>;
+}
+const INDEXES = new WeakMap<IConstruct, AutoscalerIndex>();
+
+/**
+ * Autoscalers of the app (ours, and cdk8s-plus HorizontalPodAutoscalers) grouped by workload, built
+ * with one walk of the tree and reused by every autoscaler's validation (rebuilt when one is added).
+ */
+function autoscalerIndex(scope: IConstruct): AutoscalerIndex['byWorkload'] {
+  const root = scope.node.root;
+  const registered = rootMembers<IConstruct>(scope, 'autoscalers').length;
+  const cached = INDEXES.get(root);
+  if (cached && cached.registered === registered) return cached.byWorkload;
+  const byWorkload: AutoscalerIndex['byWorkload'] = new Map();
+  for (const c of root.node.findAll()) {
+    const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
+    if (!record) continue;
+    const key = workloadKey(record.target);
+    const list = byWorkload.get(key) ?? [];
+    list.push({ path: c.node.path, kind: record.kind, scope: c });
+    byWorkload.set(key, list);
+  }
+  INDEXES.set(root, { registered, byWorkload });
+  return byWorkload;
 }
 
 /** Other autoscalers (ours, or cdk8s-plus HorizontalPodAutoscalers) in the app with the same target. */
 function conflictsOf(scope: IConstruct): string[] {
   const me = AUTOSCALERS.get(scope)!;
-  const others: string[] = [];
-  for (const c of scope.node.root.node.findAll()) {
-    if (c === scope) continue;
-    const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
-    if (record && sameWorkload(record.target, me.target)) {
-      others.push(`${record.kind} ${c.node.path}`);
-    }
-  }
+  const others = (autoscalerIndex(scope).get(workloadKey(me.target)) ?? [])
+    .filter(r => r.scope !== scope)
+    .map(r => `${r.kind} ${r.path}`);
   if (others.length === 0) return [];
   return [propMessage(scope, 'target', targetLabel(me.target),
     `the workload is also scaled by ${others.join(', ')}; two autoscalers on one workload fight over its replica count (KEDA's webhook rejects the second)`,
