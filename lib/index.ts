@@ -13,3 +13,6 @@ export * from './node/containerd-template';
 export * from './node/density';
 export { NodeFile, AirgapOptions, K3S_AIRGAP_IMAGES_DIR } from './node/node-file';
 export * from './scaling';
+export * from './routing';
+export * from './backends/function-backend';
+export * from './serverless-function';

@@ -1,0 +1,219 @@
+import { Duration } from 'cdk8s';
+import { checkDns1123Label, propError } from '../errors';
+
+/** Which platform runs a ServerlessFunction. */
+export enum FunctionBackendKind {
+  /** A WasmDeployment + Service, scaled by KEDA (and the KEDA HTTP add-on for HTTP traffic). */
+  KUBERNETES = 'kubernetes',
+  /** A Knative Service (serving.knative.dev/v1), scaled by Knative's autoscaler. */
+  KNATIVE = 'knative',
+  /** A SpinKube SpinApp + SpinAppExecutor (core.spinkube.dev/v1alpha1). */
+  SPINKUBE = 'spinkube',
+  /** An OpenFaaS Function (openfaas.com/v1) + Profile. */
+  OPENFAAS = 'openfaas',
+}
+
+/** Which API of the KEDA HTTP add-on routes and scales HTTP traffic. */
+export enum HttpAddOnApi {
+  /**
+   * `InterceptorRoute` (http.keda.sh/v1beta1) plus a KEDA `ScaledObject` with the add-on's
+   * `external-push` trigger: the current API (add-on v0.14+), and the only one that combines HTTP
+   * scaling with event triggers (Kafka, RabbitMQ, cron) in one ScaledObject.
+   *
+   * @see https://keda.sh/http-add-on/0.16/user-guide/autoscale-an-app/
+   */
+  INTERCEPTOR_ROUTE = 'interceptor-route',
+
+  /**
+   * `HTTPScaledObject` (http.keda.sh/v1alpha1), deprecated since add-on v0.14: the add-on creates
+   * the ScaledObject itself, so event triggers cannot be added.
+   *
+   * @see https://keda.sh/http-add-on/0.14/reference/httpscaledobject/
+   */
+  HTTP_SCALED_OBJECT = 'http-scaled-object',
+}
+
+/** How a Knative function gets the `config-features` flags it needs (runtimeClassName, nodeSelector, tolerations). */
+export enum KnativeFeatureFlags {
+  /**
+   * Emit nothing; a synth warning names the flags and the `kubectl patch` command that enables them.
+   */
+  WARN = 'warn',
+
+  /**
+   * Emit the `config-features` ConfigMap (namespace `knative-serving`) carrying only these flags.
+   * Applying it replaces the ConfigMap's data written by Knative's installer (client-side apply
+   * drops the keys it does not list; server-side apply takes ownership of just these keys): prefer
+   * server-side apply, or let the Knative Operator own the ConfigMap.
+   */
+  EMIT_CONFIG_MAP = 'emit-config-map',
+
+  /** The cluster already enables the flags (e.g. through the Knative Operator): emit and warn nothing. */
+  ASSUME_ENABLED = 'assume-enabled',
+}
+
+/** Knative's autoscaler implementation (`autoscaling.knative.dev/class`). */
+export enum KnativeAutoscalerClass {
+  /** The Knative Pod Autoscaler: concurrency or RPS, and scale to zero. */
+  KPA = 'kpa.autoscaling.knative.dev',
+  /** The Kubernetes HPA (CPU or memory): no scale to zero. */
+  HPA = 'hpa.autoscaling.knative.dev',
+}
+
+/** Options of `FunctionBackend.kubernetes()`. */
+export interface KubernetesBackendOptions {
+  /**
+   * The KEDA HTTP add-on API used when the function scales on HTTP traffic or to zero.
+   *
+   * @default HttpAddOnApi.INTERCEPTOR_ROUTE
+   */
+  readonly httpAddOnApi?: HttpAddOnApi;
+}
+
+/** Options of `FunctionBackend.knative()`. */
+export interface KnativeBackendOptions {
+  /**
+   * How the `config-features` flags get enabled.
+   *
+   * @default KnativeFeatureFlags.WARN
+   */
+  readonly featureFlags?: KnativeFeatureFlags;
+
+  /**
+   * `autoscaling.knative.dev/class`.
+   *
+   * @default KnativeAutoscalerClass.KPA
+   */
+  readonly autoscalerClass?: KnativeAutoscalerClass;
+
+  /**
+   * `autoscaling.knative.dev/window`: the stable window the KPA averages over (6s to 1h).
+   *
+   * @default - the cluster's `stable-window` (60s)
+   */
+  readonly window?: Duration;
+
+  /**
+   * `autoscaling.knative.dev/scale-down-delay`: how long demand must stay low before replicas are
+   * removed (0s to 1h); keeps pods warm across short lulls.
+   *
+   * @default - the cluster's `scale-down-delay` (0s)
+   */
+  readonly scaleDownDelay?: Duration;
+}
+
+/** Options of `FunctionBackend.spinKube()`. */
+export interface SpinKubeBackendOptions {
+  /**
+   * Name of an existing SpinAppExecutor to use instead of emitting one per function.
+   *
+   * @default - a SpinAppExecutor `<function>-executor` with `createDeployment: true` and the
+   * function's RuntimeClass
+   */
+  readonly executorName?: string;
+}
+
+/** Options of `FunctionBackend.openFaas()`. */
+export interface OpenFaasBackendOptions {
+  /**
+   * The namespace of the OpenFaaS core components, where faas-netes reads Profiles.
+   *
+   * @default 'openfaas'
+   */
+  readonly profileNamespace?: string;
+}
+
+/**
+ * The platform that runs a ServerlessFunction. Props a platform cannot express are refused with an
+ * error naming the prop and the platform.
+ */
+export class FunctionBackend {
+  /** Plain Kubernetes: WasmDeployment + Service + KEDA. */
+  public static readonly KUBERNETES = new FunctionBackend(FunctionBackendKind.KUBERNETES, {});
+
+  /**
+   * Plain Kubernetes with options.
+   */
+  public static kubernetes(options: KubernetesBackendOptions = {}): FunctionBackend {
+    return new FunctionBackend(FunctionBackendKind.KUBERNETES, { httpAddOnApi: options.httpAddOnApi });
+  }
+
+  /**
+   * A Knative Service. Needs the `config-features` flag `kubernetes.podspec-runtimeclassname` for
+   * the RuntimeClass (and `-nodeselector`/`-tolerations` for placement). Knative's queue-proxy is a
+   * Linux sidecar, so the runtime must run Linux containers beside the Wasm one (crun with
+   * `compat-smart`, which this library sets, or a runwasi shim that runs both).
+   *
+   * @see https://knative.dev/docs/serving/autoscaling/
+   * @see https://knative.dev/docs/serving/configuration/feature-flags/
+   */
+  public static knative(options: KnativeBackendOptions = {}): FunctionBackend {
+    return new FunctionBackend(FunctionBackendKind.KNATIVE, { knative: options });
+  }
+
+  /**
+   * SpinKube: a SpinApp run by spin-operator with a SpinAppExecutor. spin-operator builds the pods
+   * itself: SpinApp has no nodeSelector, tolerations or securityContext (the pod's hardening is
+   * spin-operator's), and serves on port 80 through a Service named after the app. Autoscalers target
+   * the Deployment of the same name. `env` entries become Spin application variables.
+   *
+   * @see https://www.spinkube.dev/docs/reference/spin-app/
+   * @see https://www.spinkube.dev/docs/reference/spin-app-executor/
+   */
+  public static spinKube(options: SpinKubeBackendOptions = {}): FunctionBackend {
+    if (options.executorName !== undefined) checkDns1123Label('FunctionBackend.spinKube', 'executorName', options.executorName);
+    return new FunctionBackend(FunctionBackendKind.SPINKUBE, { spinKube: options });
+  }
+
+  /**
+   * OpenFaaS (faas-netes operator): a Function, and a Profile (namespace `openfaas`) that carries the
+   * runtimeClassName, tolerations and pod security context. OpenFaaS scales functions itself
+   * (`com.openfaas.scale.*` labels; scale to zero is an OpenFaaS Pro feature, woken by the OpenFaaS
+   * gateway). The function serves on the watchdog port 8080. The Function CRD has no container
+   * securityContext: `readOnlyRootFilesystem` is set on the Function, the non-root uid and seccomp
+   * profile on the Profile's pod security context.
+   *
+   * @see https://docs.openfaas.com/reference/profiles/
+   * @see https://docs.openfaas.com/architecture/autoscaling/
+   */
+  public static openFaas(options: OpenFaasBackendOptions = {}): FunctionBackend {
+    if (options.profileNamespace !== undefined) checkDns1123Label('FunctionBackend.openFaas', 'profileNamespace', options.profileNamespace);
+    return new FunctionBackend(FunctionBackendKind.OPENFAAS, { openFaas: options });
+  }
+
+  /** The platform. */
+  public readonly kind: FunctionBackendKind;
+  /** KEDA HTTP add-on API (Kubernetes backend). */
+  public readonly httpAddOnApi: HttpAddOnApi;
+  /** Knative options (Knative backend). */
+  public readonly knativeOptions?: KnativeBackendOptions;
+  /** SpinKube options (SpinKube backend). */
+  public readonly spinKubeOptions?: SpinKubeBackendOptions;
+  /** OpenFaaS options (OpenFaaS backend). */
+  public readonly openFaasOptions?: OpenFaasBackendOptions;
+
+  private constructor(kind: FunctionBackendKind, options: {
+    httpAddOnApi?: HttpAddOnApi; knative?: KnativeBackendOptions; spinKube?: SpinKubeBackendOptions; openFaas?: OpenFaasBackendOptions;
+  }) {
+    this.kind = kind;
+    this.httpAddOnApi = options.httpAddOnApi ?? HttpAddOnApi.INTERCEPTOR_ROUTE;
+    this.knativeOptions = options.knative;
+    this.spinKubeOptions = options.spinKube;
+    this.openFaasOptions = options.openFaas;
+  }
+
+  /** A readable name for messages. */
+  public get displayName(): string {
+    switch (this.kind) {
+      case FunctionBackendKind.KNATIVE: return 'Knative';
+      case FunctionBackendKind.SPINKUBE: return 'SpinKube';
+      case FunctionBackendKind.OPENFAAS: return 'OpenFaaS';
+      default: return 'Kubernetes + KEDA';
+    }
+  }
+}
+
+/** @internal */
+export function unsupported(scope: string, prop: string, value: unknown, backend: FunctionBackend, why: string, fix: string): Error {
+  return propError(scope, prop, value, `the ${backend.displayName} backend cannot express ${prop}: ${why}`, fix);
+}

@@ -1,0 +1,202 @@
+/**
+ * Renders a ServerlessFunction as a Knative Service (serving.knative.dev/v1). Internal.
+ */
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct, IConstruct } from 'constructs';
+import { propError } from '../errors';
+import * as kn from '../imports/knative-serving';
+import { IntegrationRoute } from '../runtime';
+import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
+import { Warnings } from '../warnings';
+import { envVars, hardenedContainerContext, placementTolerations, ResolvedFunction, resourceQuantities } from './common';
+import { KnativeAutoscalerClass, KnativeFeatureFlags, unsupported } from './function-backend';
+import { rootMembers } from '../root-registry';
+
+/** Knative's namespace and the ConfigMap of its feature flags. */
+export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
+/** The ConfigMap with Knative's feature flags. */
+export const KNATIVE_CONFIG_FEATURES = 'config-features';
+
+/** Ports the queue-proxy sidecar uses; a user container must not listen on them. */
+const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091];
+
+/** The objects a Knative function renders to. */
+export interface KnativeRendering {
+  readonly service: ApiObject;
+  readonly domainMapping?: ApiObject;
+}
+
+/** @internal */
+export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRendering {
+  const opts = fn.backend.knativeOptions ?? {};
+  const cls = opts.autoscalerClass ?? KnativeAutoscalerClass.KPA;
+  if (fn.triggers.length > 0) {
+    throw unsupported(fn.where, 'triggers', fn.triggers.map(t => t.type), fn.backend,
+      'Knative scales a Service on its own HTTP metrics; KEDA cannot target a Knative Service',
+      'deliver events over HTTP with Knative Eventing (KafkaSource, RabbitmqSource, PingSource for cron), or use FunctionBackend.KUBERNETES for KEDA triggers');
+  }
+  if (fn.urlPath !== '/') {
+    throw unsupported(fn.where, 'path', fn.urlPath, fn.backend, 'a Knative Service is addressed by host name only',
+      'drop path (serve the function at "/"), or put a gateway in front with FunctionBackend.KUBERNETES');
+  }
+  if (RESERVED_PORTS.includes(fn.port)) {
+    throw propError(fn.where, 'port', fn.port, `Knative's queue-proxy sidecar uses ports ${RESERVED_PORTS.join(', ')}`,
+      'listen on another port, e.g. 8080');
+  }
+  if (cls === KnativeAutoscalerClass.HPA && fn.scaleToZero) {
+    throw propError(fn.where, 'scaleToZero', true, 'the Knative HPA autoscaler class cannot scale to zero',
+      'use KnativeAutoscalerClass.KPA (the default), or keep warm replicas');
+  }
+  if (cls === KnativeAutoscalerClass.HPA && fn.concurrency !== undefined) {
+    throw propError(fn.where, 'concurrency', fn.concurrency, 'the Knative HPA autoscaler class scales on CPU or memory, not concurrency',
+      'use KnativeAutoscalerClass.KPA (the default)');
+  }
+
+  // Knative refuses these pod fields unless config-features enables them.
+  const flags: string[] = [];
+  if (fn.runtimeClass) flags.push('kubernetes.podspec-runtimeclassname');
+  const nodeSelector = { ...(fn.placement?.nodeLabels ?? {}) };
+  const tolerations = placementTolerations(fn.placement);
+  if (Object.keys(nodeSelector).length > 0) flags.push('kubernetes.podspec-nodeselector');
+  if (tolerations.length > 0) flags.push('kubernetes.podspec-tolerations');
+  requireFeatureFlags(scope, opts.featureFlags ?? KnativeFeatureFlags.WARN, flags);
+
+  const annotations: { [key: string]: string } = {
+    'autoscaling.knative.dev/class': cls,
+    'autoscaling.knative.dev/min-scale': String(fn.warmReplicas),
+    // Nothing asked for autoscaling: pin the warm pool (min == max), as on the other backends.
+    'autoscaling.knative.dev/max-scale': String(fn.autoscales ? fn.maxReplicas : fn.warmReplicas),
+  };
+  if (cls === KnativeAutoscalerClass.KPA) {
+    annotations['autoscaling.knative.dev/metric'] = 'concurrency';
+    if (fn.concurrency !== undefined) annotations['autoscaling.knative.dev/target'] = String(fn.concurrency);
+  } else {
+    // The HPA class needs a resource metric; CPU of Wasm pods may stay flat (see facts: SystemdCgroup).
+    annotations['autoscaling.knative.dev/metric'] = 'cpu';
+  }
+  // Start with the warm pool; with scale to zero Knative starts one pod and then scales down.
+  if (!fn.scaleToZero) annotations['autoscaling.knative.dev/initial-scale'] = String(fn.warmReplicas);
+  if (opts.window) annotations['autoscaling.knative.dev/window'] = seconds(fn.where, 'window', opts.window, 6, 3600);
+  if (opts.scaleDownDelay) annotations['autoscaling.knative.dev/scale-down-delay'] = seconds(fn.where, 'scaleDownDelay', opts.scaleDownDelay, 0, 3600);
+  // queue-proxy is a Linux container beside the Wasm one: crun must run the pod as compat-smart.
+  if (fn.route === IntegrationRoute.CRUN) annotations[CRUN_VARIANT_ANNOTATION] = 'compat-smart';
+
+  const r = resourceQuantities(fn.resources);
+  const p = fn.probes;
+  const container: kn.ServiceSpecTemplateSpecContainers = {
+    name: 'function',
+    image: fn.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: fn.command,
+    args: fn.args,
+    ports: [{ containerPort: fn.port, name: 'http1' }],
+    env: envVars(fn).length > 0 ? envVars(fn) as kn.ServiceSpecTemplateSpecContainersEnv[] : undefined,
+    resources: {
+      requests: mapValues(r.requests, v => kn.ServiceSpecTemplateSpecContainersResourcesRequests.fromString(v)),
+      limits: mapValues(r.limits, v => kn.ServiceSpecTemplateSpecContainersResourcesLimits.fromString(v)),
+    },
+    securityContext: hardenedContainerContext(fn.uid),
+    startupProbe: {
+      tcpSocket: { port: kn.ServiceSpecTemplateSpecContainersStartupProbeTcpSocketPort.fromNumber(fn.port) },
+      initialDelaySeconds: 0,
+      periodSeconds: p.periodSeconds,
+      failureThreshold: p.failureThreshold,
+      timeoutSeconds: 1,
+    },
+  };
+
+  const service = new kn.Service(scope, 'KnativeService', {
+    metadata: { name: fn.name },
+    spec: {
+      template: {
+        metadata: { annotations },
+        spec: {
+          containerConcurrency: fn.concurrency,
+          automountServiceAccountToken: false,
+          runtimeClassName: fn.runtimeClass?.runtimeClassName,
+          nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,
+          tolerations: tolerations.length > 0 ? tolerations : undefined,
+          // Knative's pod-level securityContext needs another feature flag: the container one suffices.
+          containers: [container],
+        },
+      },
+    },
+  });
+
+  let domainMapping: ApiObject | undefined;
+  if (fn.host) {
+    if (fn.host.startsWith('*.')) {
+      throw unsupported(fn.where, 'host', fn.host, fn.backend, 'a DomainMapping maps one exact domain',
+        'use an exact host such as "hello.example.com"');
+    }
+    // DomainMapping is named after the domain it maps. Needs a ClusterDomainClaim for the domain
+    // unless config-network sets autocreate-cluster-domain-claims: "true".
+    domainMapping = new ApiObject(scope, 'DomainMapping', {
+      apiVersion: 'serving.knative.dev/v1beta1',
+      kind: 'DomainMapping',
+      metadata: { name: fn.host },
+      spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: fn.name } },
+    });
+  }
+  return { service, domainMapping };
+}
+
+function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: string]: T } | undefined {
+  const keys = Object.keys(m);
+  if (keys.length === 0) return undefined;
+  const out: { [k: string]: T } = {};
+  for (const k of keys) out[k] = f(m[k]);
+  return out;
+}
+
+function seconds(where: string, prop: string, d: Duration, min: number, max: number): string {
+  const s = d.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < min || s > max) {
+    throw propError(where, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`, `use e.g. Duration.seconds(${Math.max(min, 60)})`);
+  }
+  return `${s}s`;
+}
+
+/**
+ * Makes sure the cluster enables `flags` in Knative's config-features: warns, emits one shared
+ * ConfigMap per app (in the first chart that needs it), or trusts the user.
+ */
+function requireFeatureFlags(scope: Construct, mode: KnativeFeatureFlags, flags: string[]): void {
+  if (flags.length === 0 || mode === KnativeFeatureFlags.ASSUME_ENABLED) return;
+  if (mode === KnativeFeatureFlags.WARN) {
+    const patch = JSON.stringify({ data: Object.fromEntries(flags.map(f => [f, 'enabled'])) });
+    Warnings.of(scope).add(`Knative refuses ${flags.map(f => f.replace('kubernetes.podspec-', '')).join(', ')} in a Service unless ConfigMap ${KNATIVE_CONFIG_FEATURES} (namespace ${KNATIVE_SERVING_NAMESPACE}) enables ${flags.join(', ')}. `
+      + `Run: kubectl -n ${KNATIVE_SERVING_NAMESPACE} patch configmap ${KNATIVE_CONFIG_FEATURES} --type merge -p '${patch}', `
+      + 'or pass FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.EMIT_CONFIG_MAP }) (or ASSUME_ENABLED when the cluster already has them)');
+    return;
+  }
+  KnativeFeaturesConfigMap.of(scope).enable(flags);
+}
+
+/** One `config-features` ConfigMap per app, carrying the union of the flags functions need. */
+class KnativeFeaturesConfigMap extends Construct {
+  public static of(scope: IConstruct): KnativeFeaturesConfigMap {
+    const members = rootMembers<KnativeFeaturesConfigMap>(scope, 'knative-config-features');
+    if (members.length === 0) members.push(new KnativeFeaturesConfigMap(Chart.of(scope), 'KnativeConfigFeatures'));
+    return members[0];
+  }
+
+  private readonly flags = new Set<string>();
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new kplus.k8s.KubeConfigMap(this, 'Resource', {
+      metadata: {
+        name: KNATIVE_CONFIG_FEATURES,
+        namespace: KNATIVE_SERVING_NAMESPACE,
+        labels: { 'app.kubernetes.io/part-of': 'knative-serving' },
+      },
+      data: Lazy.any({ produce: () => Object.fromEntries([...this.flags].sort().map(f => [f, 'enabled'])) }) as any,
+    });
+  }
+
+  public enable(flags: string[]): void {
+    for (const f of flags) this.flags.add(f);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Renders a ServerlessFunction as an OpenFaaS Function + Profile. Internal.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as faas from '../imports/openfaas';
+import { IntegrationRoute } from '../runtime';
+import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
+import { placementTolerations, ResolvedFunction, resourceQuantities } from './common';
+import { unsupported } from './function-backend';
+
+/** The port of the OpenFaaS watchdog, and of the Service faas-netes creates per function. */
+export const OPENFAAS_FUNCTION_PORT = 8080;
+/** The annotation that selects Profiles for a function. */
+export const OPENFAAS_PROFILE_ANNOTATION = 'com.openfaas.profile';
+
+/** What an OpenFaaS function renders to. */
+export interface OpenFaasRendering {
+  readonly functionObject: ApiObject;
+  readonly profile: ApiObject;
+}
+
+/** @internal */
+export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute: boolean): OpenFaasRendering {
+  const b = fn.backend;
+  if (fn.triggers.length > 0) {
+    throw unsupported(fn.where, 'triggers', fn.triggers.map(t => t.type), b,
+      'OpenFaaS scales functions with its own autoscaler; a KEDA ScaledObject would fight it',
+      'invoke the function from an OpenFaaS event connector (kafka-connector, rabbitmq-connector, cron-connector), or use FunctionBackend.KUBERNETES for KEDA triggers');
+  }
+  if (fn.port !== OPENFAAS_FUNCTION_PORT) {
+    throw unsupported(fn.where, 'port', fn.port, b, `faas-netes routes to the watchdog port ${OPENFAAS_FUNCTION_PORT}`,
+      'leave port out (8080)');
+  }
+  if (Object.keys(fn.secretEnv).length > 0) {
+    throw unsupported(fn.where, 'secretEnv', Object.keys(fn.secretEnv), b,
+      'OpenFaaS mounts secrets as files under /var/openfaas/secrets/, never as environment variables',
+      'read the secret from /var/openfaas/secrets/<name> in the function and create it with faas-cli secret create, or use another backend');
+  }
+  if (fn.command || fn.args) {
+    throw unsupported(fn.where, fn.command ? 'command' : 'args', fn.command ?? fn.args, b, 'an OpenFaaS Function runs the image\'s entrypoint',
+      'bake the entrypoint into the image (ENTRYPOINT ["/app.wasm"])');
+  }
+  if (fn.scaleToZero && hasRoute) {
+    throw unsupported(fn.where, 'gateway', 'route to the function Service', b,
+      'a scaled-to-zero OpenFaaS function is woken only by requests through the OpenFaaS gateway, which a direct route bypasses',
+      'drop gateway/host and call the function through the OpenFaaS gateway (/function/<name>), or keep warm replicas');
+  }
+
+  const minReplicas = Math.max(1, fn.warmReplicas);
+  // max == min disables OpenFaaS scaling: a fixed warm pool when nothing asks for autoscaling.
+  const labels: { [key: string]: string } = {
+    'com.openfaas.scale.min': String(minReplicas),
+    'com.openfaas.scale.max': String(fn.autoscales ? fn.maxReplicas : minReplicas),
+  };
+  if (fn.concurrency !== undefined) {
+    labels['com.openfaas.scale.type'] = 'capacity';
+    labels['com.openfaas.scale.target'] = String(fn.concurrency);
+  }
+  // Scale to zero is OpenFaaS Pro (autoscaler with scale-to-zero); the gateway wakes the function.
+  if (fn.scaleToZero) labels['com.openfaas.scale.zero'] = 'true';
+
+  const tolerations = placementTolerations(fn.placement);
+  // The Profile carries what the Function CRD cannot: runtimeClassName, tolerations, pod security.
+  // Profiles share one namespace, so the chart's namespace is part of the name.
+  const chartNs = Chart.of(scope).namespace;
+  const profileName = `${chartNs ? `${chartNs}-` : ''}${fn.name}-wasm`.slice(0, 63).replace(/-+$/, '');
+  const profile = new faas.Profile(scope, 'OpenFaasProfile', {
+    metadata: { name: profileName, namespace: fn.backend.openFaasOptions?.profileNamespace ?? 'openfaas' },
+    spec: {
+      runtimeClassName: fn.runtimeClass?.runtimeClassName,
+      tolerations: tolerations.length > 0 ? tolerations : undefined,
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: fn.uid,
+        runAsGroup: fn.uid,
+        fsGroup: fn.uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+    },
+  });
+  const annotations: { [key: string]: string } = { [OPENFAAS_PROFILE_ANNOTATION]: profileName };
+  if (fn.route === IntegrationRoute.CRUN) annotations[CRUN_VARIANT_ANNOTATION] = 'compat';
+
+  const r = resourceQuantities(fn.resources);
+  const constraints = Object.entries(fn.placement?.nodeLabels ?? {}).sort().map(([k, v]) => `${k}=${v}`);
+  const fnObject = new faas.Function(scope, 'OpenFaasFunction', {
+    metadata: { name: fn.name },
+    spec: {
+      name: fn.name,
+      image: fn.image,
+      labels,
+      annotations,
+      environment: Object.keys(fn.env).length > 0 ? { ...fn.env } : undefined,
+      constraints: constraints.length > 0 ? constraints : undefined,
+      requests: { cpu: r.requests.cpu, memory: r.requests.memory },
+      limits: { cpu: r.limits.cpu, memory: r.limits.memory },
+      readOnlyRootFilesystem: true,
+    },
+  });
+  return { functionObject: fnObject, profile };
+}

@@ -1,0 +1,3 @@
+export * from './gateway';
+export * from './route-backend';
+export * from './function-route';

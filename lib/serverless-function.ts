@@ -1,0 +1,556 @@
+import { ApiObject, App, Chart, Duration, Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { ResolvedFunction, probeTiming } from './backends/common';
+import { FunctionBackend, FunctionBackendKind, HttpAddOnApi, unsupported } from './backends/function-backend';
+import { renderKnative } from './backends/knative';
+import { OPENFAAS_FUNCTION_PORT, renderOpenFaas } from './backends/openfaas';
+import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
+import { checkDns1123Label, checkDns1123Subdomain, checkInt, propError } from './errors';
+import { IWasmPlacement } from './placement';
+import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
+import { checkHost, checkPath, FunctionRoute } from './routing/function-route';
+import { Gateway } from './routing/gateway';
+import { InterceptorAccess, RouteBackend } from './routing/route-backend';
+import { IntegrationRoute, WasmRuntime } from './runtime';
+import { IRuntimeClass, RuntimeClass } from './runtime-class';
+import { KedaHttpScaledObject, KedaInterceptorRoute } from './scaling/http';
+import { KedaScaledObject } from './scaling/keda';
+import { KedaTrigger } from './scaling/keda-trigger';
+import { checkImage, DEFAULT_WASM_UID, WasmDeployment } from './wasm-deployment';
+
+/** A key of a Kubernetes Secret, for an environment variable. */
+export interface FunctionSecretRef {
+  /** The Secret's name (same namespace as the function). */
+  readonly secretName: string;
+  /** The key within the Secret. */
+  readonly key: string;
+}
+
+/** Props of a ServerlessFunction. */
+export interface ServerlessFunctionProps {
+  /** The OCI image of the Wasm function (usually `FROM scratch`, platform `wasi/wasm`). */
+  readonly image: string;
+
+  /**
+   * Name of the function's objects (workload, Service, autoscaler). A DNS-1123 label.
+   *
+   * @default - generated from the construct path
+   */
+  readonly name?: string;
+
+  /**
+   * The platform that runs the function.
+   *
+   * @default FunctionBackend.KUBERNETES
+   */
+  readonly backend?: FunctionBackend;
+
+  /**
+   * The RuntimeClass of the function's pods.
+   *
+   * @default - the `wasmedge` class K3s creates (`RuntimeClass.fromK3s`); on SpinKube the existing
+   * `wasmtime-spin-v2` class
+   */
+  readonly runtimeClass?: IRuntimeClass;
+
+  /**
+   * The port the function listens on (WASI sockets).
+   *
+   * @default 8080 (80 on SpinKube, where spin-operator fixes it)
+   */
+  readonly port?: number;
+
+  /**
+   * Entrypoint (runwasi shims need an absolute path, e.g. `["/app.wasm"]`).
+   *
+   * @default - the image's entrypoint
+   */
+  readonly command?: string[];
+
+  /**
+   * Arguments.
+   *
+   * @default - the image's
+   */
+  readonly args?: string[];
+
+  /**
+   * The gateway that exposes the function outside the cluster.
+   *
+   * @default - no route: reachable in the cluster only
+   */
+  readonly gateway?: Gateway;
+
+  /**
+   * The host name the function serves. Required when the function scales on HTTP traffic through the
+   * KEDA HTTP add-on, whose interceptor routes by Host header (in-cluster callers may send the
+   * Service name). On Knative it becomes a DomainMapping.
+   *
+   * @default - every host
+   */
+  readonly host?: string;
+
+  /**
+   * The URL path prefix the function serves.
+   *
+   * @default '/'
+   */
+  readonly path?: string;
+
+  /**
+   * How the gateway route reaches the KEDA HTTP interceptor (namespace `keda`) when traffic goes
+   * through it. Ignored otherwise.
+   *
+   * @default InterceptorAccess.ROUTE_IN_INTERCEPTOR_NAMESPACE
+   */
+  readonly interceptorAccess?: InterceptorAccess;
+
+  /**
+   * Pre-warm: replicas kept running so requests never wait for a cold start; the autoscaler's
+   * floor. Excludes `scaleToZero`.
+   *
+   * @default 1 (0 with scaleToZero)
+   */
+  readonly warmReplicas?: number;
+
+  /**
+   * Scale to zero when idle: through the KEDA HTTP add-on for HTTP traffic (requests wait in the
+   * interceptor while a pod starts), or KEDA event triggers with a minimum of 0; natively on Knative;
+   * OpenFaaS Pro's scale to zero on OpenFaaS.
+   *
+   * @default false
+   */
+  readonly scaleToZero?: boolean;
+
+  /**
+   * The most replicas. Setting it makes the function autoscale (on HTTP concurrency, unless
+   * triggers are given).
+   *
+   * @default - 10 when the function autoscales (scaleToZero, concurrency or triggers); otherwise no
+   * autoscaling and a fixed `warmReplicas`
+   */
+  readonly maxReplicas?: number;
+
+  /**
+   * Target concurrent requests per replica: the KEDA HTTP add-on's concurrency target, Knative's
+   * `containerConcurrency` (a hard limit) and target, OpenFaaS's `capacity` scaling target.
+   *
+   * @default - the platform's default (HTTP add-on 100, Knative unlimited with a soft target of 100,
+   * OpenFaaS requests per second)
+   */
+  readonly concurrency?: number;
+
+  /**
+   * How long a cold start may take before the pod counts as failed (and, with the HTTP add-on, how
+   * long the interceptor holds a request for a pod to become ready). The startup probe runs every
+   * second up to a 30 s budget (stretched beyond) and fails after the budget.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly coldStartBudget?: Duration;
+
+  /**
+   * KEDA event triggers (Kafka, RabbitMQ, cron, Prometheus, ...). MQTT has no KEDA scaler:
+   * `KedaTrigger.mqtt()` throws and explains the alternatives. Combined with HTTP scaling in one
+   * ScaledObject when the function also scales on HTTP traffic.
+   *
+   * @default - none
+   */
+  readonly triggers?: KedaTrigger[];
+
+  /**
+   * Resources of the function container.
+   *
+   * @default - Wasm-sized: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi (`WasmDeployment.DEFAULT_RESOURCES`)
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Plain environment variables. No secrets: names that look like credentials are refused; use
+   * `secretEnv`. On SpinKube they become Spin application variables.
+   *
+   * @default - none
+   */
+  readonly env?: { [name: string]: string };
+
+  /**
+   * Environment variables read from Secrets (by reference, never inline).
+   *
+   * @default - none
+   */
+  readonly secretEnv?: { [name: string]: FunctionSecretRef };
+
+  /**
+   * Nodes or node group to run on.
+   *
+   * @default - anywhere the RuntimeClass's scheduling allows
+   */
+  readonly placement?: IWasmPlacement;
+}
+
+/**
+ * One Wasm function: the workload on the chosen backend (a WasmDeployment with WASI networking by
+ * default), its Service, a gateway route, and the autoscaler (KEDA HTTP add-on for HTTP traffic and
+ * scale to zero, KEDA event triggers), with probes tuned to a cold-start budget and a hardened,
+ * non-root security context.
+ *
+ * @see https://keda.sh/http-add-on/0.15/
+ */
+export class ServerlessFunction extends Construct {
+  /** Default cold-start budget. */
+  public static readonly DEFAULT_COLD_START_BUDGET = Duration.seconds(30);
+  /** Default autoscaling ceiling. */
+  public static readonly DEFAULT_MAX_REPLICAS = 10;
+  /** Default port (except SpinKube). */
+  public static readonly DEFAULT_PORT = 8080;
+
+  /** Name of the function's objects. */
+  public readonly functionName: string;
+  /** The platform. */
+  public readonly backend: FunctionBackend;
+  /** The Service in-cluster callers use (created by this library on Kubernetes, by the platform otherwise). */
+  public readonly serviceName: string;
+  /** That Service's port. */
+  public readonly servicePort: number;
+  /** Replicas kept warm (0 with scale to zero). */
+  public readonly warmReplicas: number;
+  /** The autoscaling ceiling (equals warmReplicas when the function does not autoscale). */
+  public readonly maxReplicas: number;
+  /** Whether the function scales to zero. */
+  public readonly scalesToZero: boolean;
+  /** Whether HTTP traffic goes through the KEDA HTTP interceptor. */
+  public readonly routesThroughInterceptor: boolean;
+  /** The WasmDeployment (Kubernetes backend). */
+  public readonly deployment?: WasmDeployment;
+  /** The Service (Kubernetes backend). */
+  public readonly service?: kplus.Service;
+  /** The platform's main object: Knative Service, SpinApp or OpenFaaS Function (undefined on Kubernetes). */
+  public readonly resource?: ApiObject;
+  /** The gateway route, if any. */
+  public readonly route?: FunctionRoute;
+  /** The KEDA ScaledObject, if any. */
+  public readonly scaledObject?: KedaScaledObject;
+  /** The KEDA HTTP add-on InterceptorRoute, if any. */
+  public readonly interceptorRoute?: KedaInterceptorRoute;
+  /** The KEDA HTTP add-on HTTPScaledObject (HttpAddOnApi.HTTP_SCALED_OBJECT), if any. */
+  public readonly httpScaledObject?: KedaHttpScaledObject;
+
+  constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
+    super(scope, id);
+    const where = this.node.path;
+    const backend = props.backend ?? FunctionBackend.KUBERNETES;
+    this.backend = backend;
+    const fn = resolve(this, props, backend);
+    this.functionName = fn.name;
+    this.warmReplicas = fn.warmReplicas;
+    this.maxReplicas = fn.autoscales ? fn.maxReplicas : fn.warmReplicas;
+    this.scalesToZero = fn.scaleToZero;
+
+    const triggers = fn.triggers;
+    const isKedaBackend = backend.kind === FunctionBackendKind.KUBERNETES || backend.kind === FunctionBackendKind.SPINKUBE;
+    // HTTP traffic drives scaling when asked for (concurrency), when nothing else can wake a
+    // scaled-to-zero function that serves HTTP, or when maxReplicas asks for autoscaling without triggers.
+    const servesHttp = props.gateway !== undefined || fn.host !== undefined;
+    const httpScaling = isKedaBackend && (fn.concurrency !== undefined
+      || (fn.scaleToZero && (triggers.length === 0 || servesHttp))
+      || (triggers.length === 0 && props.maxReplicas !== undefined));
+    this.routesThroughInterceptor = httpScaling;
+    if (httpScaling && !fn.host) {
+      throw propError(this, 'host', undefined, 'the KEDA HTTP interceptor routes requests by Host header, so an HTTP-scaled function needs a host',
+        'set host (e.g. "hello.example.com"; in-cluster callers can send the Service name as Host), or scale on triggers only');
+    }
+    if (httpScaling && triggers.length > 0 && backend.httpAddOnApi === HttpAddOnApi.HTTP_SCALED_OBJECT) {
+      throw propError(this, 'triggers', triggers.map(t => t.type), 'an HTTPScaledObject creates its own ScaledObject, so event triggers cannot be added to it',
+        'use HttpAddOnApi.INTERCEPTOR_ROUTE (the default; KEDA HTTP add-on v0.14+), or drop the triggers');
+    }
+
+    let scaleTarget: kplus.IScalable | undefined;
+    let scaleService: kplus.Service | undefined;
+    switch (backend.kind) {
+      case FunctionBackendKind.KUBERNETES: {
+        const d = renderDeployment(this, fn);
+        this.deployment = d.deployment;
+        this.service = d.service;
+        scaleTarget = d.deployment;
+        scaleService = d.service;
+        this.serviceName = d.service.name;
+        this.servicePort = fn.port;
+        break;
+      }
+      case FunctionBackendKind.SPINKUBE: {
+        const s = renderSpinKube(this, fn);
+        this.resource = s.spinApp;
+        scaleTarget = s.scaleTarget;
+        this.serviceName = fn.name;
+        this.servicePort = SPINKUBE_HTTP_PORT;
+        if (httpScaling) scaleService = externalServiceRef(this, fn.name, SPINKUBE_HTTP_PORT);
+        break;
+      }
+      case FunctionBackendKind.KNATIVE: {
+        if (props.gateway) {
+          throw unsupported(where, 'gateway', props.gateway.kind, backend, 'Knative exposes Services through its own networking layer (Kourier, Contour or Istio)',
+            'drop gateway; set host to map a custom domain (a DomainMapping is emitted), or use FunctionBackend.KUBERNETES');
+        }
+        const k = renderKnative(this, fn);
+        this.resource = k.service;
+        // Knative creates a Service named after the ksvc, on port 80.
+        this.serviceName = fn.name;
+        this.servicePort = 80;
+        break;
+      }
+      case FunctionBackendKind.OPENFAAS: {
+        const o = renderOpenFaas(this, fn, props.gateway !== undefined);
+        this.resource = o.functionObject;
+        // faas-netes creates a Service named after the function, on the watchdog port.
+        this.serviceName = fn.name;
+        this.servicePort = OPENFAAS_FUNCTION_PORT;
+        break;
+      }
+      default:
+        throw propError(this, 'backend', backend.kind, 'is not a known backend', 'use FunctionBackend.KUBERNETES, knative(), spinKube() or openFaas()');
+    }
+
+    if (scaleTarget && (httpScaling || triggers.length > 0)) {
+      const scaling = { minReplicas: fn.warmReplicas, maxReplicas: fn.maxReplicas };
+      if (httpScaling && backend.httpAddOnApi === HttpAddOnApi.HTTP_SCALED_OBJECT) {
+        this.httpScaledObject = new KedaHttpScaledObject(this, 'HttpScaledObject', {
+          ...scaling,
+          target: scaleTarget,
+          service: scaleService!,
+          port: this.servicePort,
+          hosts: [fn.host!],
+          pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
+          targetConcurrency: fn.concurrency,
+          metadata: { name: fn.name },
+        });
+      } else {
+        const all = [...triggers];
+        if (httpScaling) {
+          this.interceptorRoute = new KedaInterceptorRoute(this, 'InterceptorRoute', {
+            service: scaleService!,
+            port: this.servicePort,
+            hosts: [fn.host!],
+            pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
+            targetConcurrency: fn.concurrency,
+            // The interceptor holds requests for the cold-start budget while a pod starts.
+            timeouts: { readiness: Duration.seconds(fn.probes.budgetSeconds) },
+            metadata: { name: fn.name },
+          });
+          all.unshift(this.interceptorRoute.trigger({ name: 'http' }));
+        }
+        this.scaledObject = new KedaScaledObject(this, 'ScaledObject', {
+          ...scaling,
+          target: scaleTarget,
+          triggers: all,
+          metadata: { name: fn.name },
+        });
+        // The add-on wants the InterceptorRoute first: a ScaledObject created before it falls back to CPU.
+        if (this.interceptorRoute) this.scaledObject.node.addDependency(this.interceptorRoute.apiObject);
+      }
+    }
+
+    if (props.gateway) {
+      const routeBackend = httpScaling
+        ? RouteBackend.kedaHttpInterceptor({ access: props.interceptorAccess })
+        : RouteBackend.service(this.serviceName, this.servicePort);
+      this.route = new FunctionRoute(this, 'Route', {
+        gateway: props.gateway,
+        backend: routeBackend,
+        host: fn.host,
+        pathPrefix: fn.urlPath,
+        name: fn.name,
+      });
+    }
+  }
+}
+
+/** Checks and defaults the props into what every backend renders from. */
+function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, backend: FunctionBackend): ResolvedFunction {
+  const where = scope.node.path;
+  if (!props) throw propError(where, 'props', props, 'are required', 'pass at least { image }');
+  checkImage(where, props.image);
+  const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 50 });
+  checkDns1123Label(where, 'name', name);
+
+  const isSpin = backend.kind === FunctionBackendKind.SPINKUBE;
+  const port = props.port ?? (isSpin ? SPINKUBE_HTTP_PORT : ServerlessFunction.DEFAULT_PORT);
+  checkInt(where, 'port', port, 1, 65535);
+
+  const scaleToZero = props.scaleToZero ?? false;
+  if (scaleToZero && props.warmReplicas !== undefined && props.warmReplicas > 0) {
+    throw propError(where, 'warmReplicas', props.warmReplicas, 'pre-warmed replicas and scaleToZero exclude each other',
+      'drop warmReplicas to scale to zero when idle, or drop scaleToZero to keep replicas warm');
+  }
+  const warmReplicas = props.warmReplicas ?? (scaleToZero ? 0 : 1);
+  checkInt(where, 'warmReplicas', warmReplicas, 0);
+  if (!scaleToZero && warmReplicas === 0) {
+    throw propError(where, 'warmReplicas', 0, 'zero warm replicas means scaling to zero',
+      'set scaleToZero: true (so something wakes the function), or keep at least 1 warm replica');
+  }
+  const triggers = props.triggers ?? [];
+  triggers.forEach((t, i) => {
+    if (!(t instanceof KedaTrigger)) {
+      throw propError(where, `triggers[${i}]`, t, 'is not a KedaTrigger', 'build triggers with KedaTrigger.kafka(), rabbitmq(), cron(), prometheus(), ...');
+    }
+  });
+  if (props.concurrency !== undefined) checkInt(where, 'concurrency', props.concurrency, 1, 1000000);
+  const autoscales = scaleToZero || props.concurrency !== undefined || triggers.length > 0 || props.maxReplicas !== undefined;
+  const maxReplicas = props.maxReplicas ?? Math.max(ServerlessFunction.DEFAULT_MAX_REPLICAS, warmReplicas);
+  checkInt(where, 'maxReplicas', maxReplicas, 1);
+  if (maxReplicas < warmReplicas) {
+    throw propError(where, 'maxReplicas', maxReplicas, `is below warmReplicas=${warmReplicas}`,
+      `raise maxReplicas to at least ${warmReplicas}, or lower warmReplicas`);
+  }
+
+  const budget = props.coldStartBudget ?? ServerlessFunction.DEFAULT_COLD_START_BUDGET;
+  const budgetMs = budget.toMilliseconds({ integral: false });
+  if (!(budgetMs > 0) || budgetMs > 3600000) {
+    throw propError(where, 'coldStartBudget', `${budgetMs}ms`, 'must be more than 0 and at most 1 hour',
+      'use e.g. Duration.seconds(5) for a Wasm function (they start in milliseconds)');
+  }
+
+  checkHost(where, props.gateway, props.host);
+  const urlPath = props.path ?? '/';
+  checkPath(where, 'path', urlPath);
+
+  const env = { ...(props.env ?? {}) };
+  for (const [k, v] of Object.entries(env)) {
+    checkEnvName(where, `env["${k}"]`, k);
+    if (typeof v !== 'string') {
+      throw propError(where, `env["${k}"]`, v, 'environment values are strings', `write it as "${String(v)}"`);
+    }
+    if (SECRET_NAME.test(k) && v !== '') {
+      throw propError(where, `env["${k}"]`, '<redacted>', 'looks like a credential; inline values land in Git and in kubectl output',
+        `put it in a Secret and reference it: secretEnv: { ${k}: { secretName: "my-secret", key: "${k.toLowerCase()}" } }`);
+    }
+  }
+  const secretEnv: { [k: string]: { secretName: string; key: string } } = {};
+  for (const [k, ref] of Object.entries(props.secretEnv ?? {})) {
+    checkEnvName(where, `secretEnv["${k}"]`, k);
+    if (!ref || typeof ref !== 'object') {
+      throw propError(where, `secretEnv["${k}"]`, ref, 'must reference a Secret key', `use { secretName: "my-secret", key: "${k.toLowerCase()}" }`);
+    }
+    if (k in env) {
+      throw propError(where, `secretEnv["${k}"]`, k, 'is also set in env', 'set each variable once');
+    }
+    checkDns1123Subdomain(where, `secretEnv["${k}"].secretName`, ref.secretName ?? '');
+    if (!ref.key || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+      throw propError(where, `secretEnv["${k}"].key`, ref.key, 'is not a Secret key (letters, digits, "-", "_", ".")', 'use the key inside the Secret, e.g. "password"');
+    }
+    secretEnv[k] = { secretName: ref.secretName, key: ref.key };
+  }
+
+  const resources = mergeResources(where, props.resources);
+
+  // The runtime class: SpinKube needs the Spin shim class; the others default to K3s's wasmedge.
+  const runtimeClass = props.runtimeClass
+    ?? (isSpin ? RuntimeClass.fromRuntimeClassName(scope, 'RuntimeClass', RuntimeClass.SPINKUBE_CLASS_NAME, WasmRuntime.SPIN)
+      : RuntimeClass.fromK3s(scope, 'RuntimeClass', WasmRuntime.WASMEDGE));
+  const route = runtimeClass.runtime.route;
+  if (props.command && props.command.length > 0 && route === IntegrationRoute.RUNWASI && !props.command[0].startsWith('/')) {
+    throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
+      `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
+  }
+
+  return {
+    where,
+    backend,
+    name,
+    image: props.image,
+    port,
+    command: props.command,
+    args: props.args,
+    // WasmEdge inside a Linux image needs no RuntimeClass unless it is a GPU class.
+    runtimeClass: route === IntegrationRoute.WASMEDGE_IN_IMAGE && !runtimeClass.runtime.gpu ? undefined : runtimeClass,
+    declaredRuntimeClass: runtimeClass,
+    route,
+    scaleToZero,
+    warmReplicas,
+    maxReplicas,
+    autoscales,
+    concurrency: props.concurrency,
+    probes: probeTiming(budgetMs),
+    triggers,
+    resources,
+    env,
+    secretEnv,
+    placement: props.placement,
+    host: props.host,
+    urlPath,
+    uid: DEFAULT_WASM_UID,
+  };
+}
+
+// Variable names that hold credentials (as whole words of the name).
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)($|_)/i;
+
+function checkEnvName(where: string, prop: string, name: string): void {
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+    throw propError(where, prop, name, 'is not an environment variable name', 'use letters, digits and "_", starting with a letter (e.g. "LOG_LEVEL")');
+  }
+}
+
+function mergeResources(where: string, r?: kplus.ContainerResources): kplus.ContainerResources {
+  const d = WasmDeployment.DEFAULT_RESOURCES;
+  const merged = { cpu: { ...d.cpu, ...r?.cpu }, memory: { ...d.memory, ...r?.memory }, ephemeralStorage: r?.ephemeralStorage };
+  if (merged.cpu.request && merged.cpu.limit && cpuToMillis(merged.cpu.request) > cpuToMillis(merged.cpu.limit)) {
+    throw propError(where, 'resources.cpu', { request: merged.cpu.request.amount, limit: merged.cpu.limit.amount }, 'the CPU limit is below the request',
+      'raise resources.cpu.limit to at least the request, or lower the request');
+  }
+  if (merged.memory.request && merged.memory.limit && sizeToBytes(merged.memory.request) > sizeToBytes(merged.memory.limit)) {
+    throw propError(where, 'resources.memory', { request: sizeToQuantity(merged.memory.request), limit: sizeToQuantity(merged.memory.limit) },
+      'the memory limit is below the request', 'raise resources.memory.limit to at least the request, or lower the request');
+  }
+  return merged;
+}
+
+/** The Kubernetes backend: a WasmDeployment with WASI networking and a ClusterIP Service. */
+function renderDeployment(scope: ServerlessFunction, fn: ResolvedFunction): { deployment: WasmDeployment; service: kplus.Service } {
+  const envVariables: { [k: string]: kplus.EnvValue } = {};
+  for (const k of Object.keys(fn.env).sort()) envVariables[k] = kplus.EnvValue.fromValue(fn.env[k]);
+  for (const k of Object.keys(fn.secretEnv).sort()) {
+    const ref = fn.secretEnv[k];
+    const secret = kplus.Secret.fromSecretName(scope, `Secret-${k}`, ref.secretName);
+    envVariables[k] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
+  }
+  const p = fn.probes;
+  const deployment = new WasmDeployment(scope, 'Deployment', {
+    metadata: { name: fn.name },
+    runtimeClass: fn.declaredRuntimeClass,
+    wasiNetworking: true,
+    warmReplicas: fn.warmReplicas,
+    placement: fn.placement,
+    wasmContainers: [{
+      name: 'function',
+      image: fn.image,
+      command: fn.command,
+      args: fn.args,
+      portNumber: fn.port,
+      envVariables,
+      resources: fn.resources,
+      startup: kplus.Probe.fromTcpSocket({
+        port: fn.port,
+        initialDelaySeconds: Duration.seconds(0),
+        periodSeconds: Duration.seconds(p.periodSeconds),
+        failureThreshold: p.failureThreshold,
+        timeoutSeconds: Duration.seconds(1),
+      }),
+    }],
+  });
+  const service = deployment.exposeViaService({
+    name: fn.name,
+    ports: [{ name: 'http', port: fn.port, targetPort: fn.port }],
+  });
+  return { deployment, service };
+}
+
+/**
+ * A handle on a Service the platform creates (SpinKube's per-app Service), for the HTTP add-on
+ * constructs, which take a kplus.Service. It lives in a detached app that is never synthesized, so
+ * nothing is emitted for it.
+ */
+function externalServiceRef(scope: Construct, name: string, port: number): kplus.Service {
+  const detached = new Chart(new App(), 'External', { namespace: Chart.of(scope).namespace });
+  return new kplus.Service(detached, name, { metadata: { name }, ports: [{ port }] });
+}
