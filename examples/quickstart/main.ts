@@ -2,7 +2,7 @@
 // job runner on a crun RuntimeClass with scheduling (crun-capable nodes only).
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RuntimeClass, WasmDeployment, WasmRuntime } from '../../lib';
+import { EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime } from '../../lib';
 
 export class QuickstartChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -26,11 +26,17 @@ export class QuickstartChart extends Chart {
   }
 }
 
-/** Synthesizes the example; node files (none here) would go to nodesOutdir, outside the manifests. */
-export function synthExample(outdir: string, _nodesOutdir: string): void {
-  const app = new App({ outdir });
+/** Adds the example's charts (and node constructs, if any) to an app. */
+export function buildExample(app: App): void {
   new QuickstartChart(app, 'quickstart', { namespace: 'wasm-demo' });
+}
+
+/** Synthesizes the example: manifests into outdir, node files (none here) into nodesOutdir. */
+export function synthExample(outdir: string, nodesOutdir: string): void {
+  const app = new App({ outdir });
+  buildExample(app);
   app.synth();
+  EdgeOfflineNode.writeAll(app, nodesOutdir);
 }
 
 if (require.main === module) {
