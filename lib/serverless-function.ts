@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Duration, Names } from 'cdk8s';
+import { ApiObject, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { ResolvedFunction, probeTiming } from './backends/common';
@@ -284,7 +284,6 @@ export class ServerlessFunction extends Construct {
         scaleTarget = s.scaleTarget;
         this.serviceName = fn.name;
         this.servicePort = SPINKUBE_HTTP_PORT;
-        if (httpScaling) scaleService = externalServiceRef(this, fn.name, SPINKUBE_HTTP_PORT);
         break;
       }
       case FunctionBackendKind.KNATIVE: {
@@ -317,7 +316,9 @@ export class ServerlessFunction extends Construct {
         this.httpScaledObject = new KedaHttpScaledObject(this, 'HttpScaledObject', {
           ...scaling,
           target: scaleTarget,
-          service: scaleService!,
+          // Without a Service of ours (SpinKube creates its own), name the platform's Service.
+          service: scaleService,
+          serviceName: scaleService ? undefined : this.serviceName,
           port: this.servicePort,
           hosts: [fn.host!],
           pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
@@ -328,7 +329,8 @@ export class ServerlessFunction extends Construct {
         const all = [...triggers];
         if (httpScaling) {
           this.interceptorRoute = new KedaInterceptorRoute(this, 'InterceptorRoute', {
-            service: scaleService!,
+            service: scaleService,
+            serviceName: scaleService ? undefined : this.serviceName,
             port: this.servicePort,
             hosts: [fn.host!],
             pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
@@ -545,12 +547,3 @@ function renderDeployment(scope: ServerlessFunction, fn: ResolvedFunction): { de
   return { deployment, service };
 }
 
-/**
- * A handle on a Service the platform creates (SpinKube's per-app Service), for the HTTP add-on
- * constructs, which take a kplus.Service. It lives in a detached app that is never synthesized, so
- * nothing is emitted for it.
- */
-function externalServiceRef(scope: Construct, name: string, port: number): kplus.Service {
-  const detached = new Chart(new App(), 'External', { namespace: Chart.of(scope).namespace });
-  return new kplus.Service(detached, name, { metadata: { name }, ports: [{ port }] });
-}

@@ -1,7 +1,7 @@
-import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { checkDns1123Label, propError } from '../errors';
 import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
 import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
@@ -134,12 +134,23 @@ export interface KedaInterceptorRouteTimeouts {
 
 /** Props of a KedaInterceptorRoute. */
 export interface KedaInterceptorRouteProps extends KedaHttpScalingOptions {
-  /** The Service of the workload (same namespace as the route). */
-  readonly service: kplus.Service;
+  /**
+   * The Service of the workload (same namespace as the route).
+   *
+   * @default - give serviceName instead
+   */
+  readonly service?: kplus.Service;
+  /**
+   * The name of a Service this app does not define (one a platform creates, such as SpinKube's
+   * per-app Service), in the route's namespace. Needs `port`.
+   *
+   * @default - give service instead
+   */
+  readonly serviceName?: string;
   /**
    * The Service port.
    *
-   * @default - the Service's first port
+   * @default - the Service's first port (required with serviceName)
    */
   readonly port?: number;
   /**
@@ -198,12 +209,13 @@ export interface KedaInterceptorRouteProps extends KedaHttpScalingOptions {
 export class KedaInterceptorRoute extends Construct {
   /** The InterceptorRoute object. */
   public readonly apiObject: ApiObject;
-  /** The routed Service. */
-  public readonly service: kplus.Service;
+  /** The name of the routed Service. */
+  public readonly serviceName: string;
 
   constructor(scope: Construct, id: string, props: KedaInterceptorRouteProps) {
     super(scope, id);
-    this.service = props.service;
+    const service = serviceRef(this, props);
+    this.serviceName = service.name;
     const scalingMetric = scalingMetricOf(this, props, true);
     const rules = rulesOf(this, props);
     const port = props.port;
@@ -226,10 +238,10 @@ export class KedaInterceptorRoute extends Construct {
 
     const fallback = props.coldStartFallback;
     this.apiObject = new InterceptorRoute(this, 'Resource', {
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? this.service.metadata.namespace },
+      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? service.namespace },
       spec: Lazy.any({
         produce: () => ({
-          target: { service: this.service.name, port: servicePort(this, 'port', this.service, port) },
+          target: { service: service.name, port: service.port() },
           rules,
           scalingMetric,
           coldStart: fallback || placeholder ? {
@@ -283,12 +295,23 @@ export interface KedaHttpColdStartFailover extends KedaHttpColdStartFallback {
 export interface KedaHttpScaledObjectProps extends KedaHttpScalingOptions {
   /** The workload to scale; its fixed replica count is dropped. */
   readonly target: kplus.IScalable;
-  /** The workload's Service. */
-  readonly service: kplus.Service;
+  /**
+   * The workload's Service.
+   *
+   * @default - give serviceName instead
+   */
+  readonly service?: kplus.Service;
+  /**
+   * The name of a Service this app does not define (one a platform creates), in the target's
+   * namespace. Needs `port`.
+   *
+   * @default - give service instead
+   */
+  readonly serviceName?: string;
   /**
    * The Service port.
    *
-   * @default - the Service's first port
+   * @default - the Service's first port (required with serviceName)
    */
   readonly port?: number;
   /**
@@ -382,6 +405,7 @@ export class KedaHttpScaledObject extends Construct {
     if (failover?.port !== undefined) checkPort(this, 'coldStartFailover.port', failover.port);
 
     registerAutoscaler(this, 'KEDA HTTPScaledObject', this.target);
+    const service = serviceRef(this, props);
 
     this.apiObject = new HttpScaledObject(this, 'Resource', {
       metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? namespaceOf(this.target) },
@@ -393,8 +417,8 @@ export class KedaHttpScaledObject extends Construct {
             pathPrefixes: pathPrefixes.length > 0 ? pathPrefixes : undefined,
             scaleTargetRef: {
               apiVersion: t.apiVersion, kind: t.kind, name: t.name,
-              service: props.service.name,
-              port: servicePort(this, 'port', props.service, props.port),
+              service: service.name,
+              port: service.port(),
             },
             replicas: { min: this.minReplicas, max: this.maxReplicas },
             scalingMetric,
@@ -491,6 +515,26 @@ function checkTarget(scope: IConstruct, prop: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 2147483647) {
     throw propError(scope, prop, value, 'must be a whole number >= 1', `set ${prop}, e.g. 100`);
   }
+}
+
+/** The Service a route or HTTPScaledObject sends to: a construct, or a name and port. */
+function serviceRef(scope: Construct, props: { readonly service?: kplus.Service; readonly serviceName?: string; readonly port?: number }): { name: string; namespace?: string; port: () => number } {
+  if (props.service && props.serviceName !== undefined) {
+    throw propError(scope, 'serviceName', props.serviceName, 'is given together with service', 'give either service (a Service of this app) or serviceName with port');
+  }
+  if (props.service) {
+    const service = props.service;
+    return { name: service.name, namespace: service.metadata.namespace, port: () => servicePort(scope, 'port', service, props.port) };
+  }
+  if (props.serviceName === undefined) {
+    throw propError(scope, 'service', undefined, 'no Service to send requests to', 'give service (a Service of this app) or serviceName with port');
+  }
+  checkDns1123Label(scope, 'serviceName', props.serviceName);
+  if (props.port === undefined) {
+    throw propError(scope, 'port', undefined, `is required with serviceName "${props.serviceName}"`, 'set port to the Service port');
+  }
+  const port = props.port;
+  return { name: props.serviceName, namespace: Chart.of(scope).namespace, port: () => port };
 }
 
 /** The port to use on a Service: `port` if given (and the Service has it), else its first port. */

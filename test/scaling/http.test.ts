@@ -122,3 +122,24 @@ describe('KedaHttpScaledObject', () => {
       .toContain('test/C: minReplicas=3: is above maxReplicas=2');
   });
 });
+
+describe('HTTP add-on: a Service by name (one a platform creates)', () => {
+  test('serviceName with port routes to that Service in the chart namespace', () => {
+    const c = chart();
+    new KedaInterceptorRoute(c, 'Route', { serviceName: 'spin-app', port: 80, hosts: ['fn.example.com'] });
+    const route = ofKind(synthAndValidate(c), 'InterceptorRoute')[0];
+    expect(route.spec.target).toEqual({ service: 'spin-app', port: 80 });
+  });
+
+  test('serviceName without port is refused', () => {
+    expect(() => new KedaInterceptorRoute(chart(), 'Route', { serviceName: 'spin-app', hosts: ['fn.example.com'] }))
+      .toThrow(/Route: port=undefined: is required with serviceName "spin-app". Fix: set port/);
+  });
+
+  test('neither service nor serviceName is refused, and so are both', () => {
+    expect(() => new KedaInterceptorRoute(chart(), 'Route', { hosts: ['fn.example.com'] })).toThrow(/service=undefined: no Service to send requests to/);
+    const c = chart();
+    const { service } = wasmWithService(c);
+    expect(() => new KedaInterceptorRoute(c, 'Route', { service, serviceName: 'x', port: 80, hosts: ['a.example.com'] })).toThrow(/serviceName="x": is given together with service/);
+  });
+});
