@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { propError, propMessage } from './errors';
@@ -6,6 +6,8 @@ import { IWasmPlacement, placementTolerations } from './placement';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { IntegrationRoute, WasmRuntime } from './runtime';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
+import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './topology';
+import { Warnings } from './warnings';
 
 /** The pod annotation crun reads to run a container as Wasm. */
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
@@ -97,6 +99,14 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
    * @default true
    */
   readonly fastProbes?: boolean;
+
+  /**
+   * Spread the pods over topology domains (`topologySpreadConstraints`), e.g. MEC zones. The
+   * constraint selects the workload's own pods. Add more with `addTopologySpread()`.
+   *
+   * @default - no spreading constraint
+   */
+  readonly topologySpread?: TopologySpreadOptions;
 }
 
 /**
@@ -129,6 +139,7 @@ export class WasmDeployment extends kplus.Deployment {
   private readonly wasmContainerSet = new Set<kplus.Container>();
   private readonly gpu?: Required<WasmGpuOptions>;
   private readonly fastProbes: boolean;
+  private readonly spreads: TopologySpreadOptions[] = [];
 
   constructor(scope: Construct, id: string, props: WasmDeploymentProps = {}) {
     const warmReplicas = props.warmReplicas ?? 1;
@@ -163,7 +174,7 @@ export class WasmDeployment extends kplus.Deployment {
     this.placement = props.placement;
     this.fastProbes = props.fastProbes ?? true;
 
-    const runtimeClass = props.runtimeClass ?? RuntimeClass.fromK3s(this, 'K3sRuntimeClass', WasmRuntime.WASMEDGE);
+    const runtimeClass = props.runtimeClass ?? defaultRuntimeClass(this);
     this.route = props.route ?? runtimeClass.runtime.route;
     this.checkRoute(runtimeClass);
     // WasmEdge inside a Linux image runs on the node's default runtime, unless it needs a GPU runtime.
@@ -182,6 +193,7 @@ export class WasmDeployment extends kplus.Deployment {
     for (const c of props.wasmContainers ?? []) {
       this.addWasmContainer(c);
     }
+    if (props.topologySpread) this.pushSpread(props.topologySpread, 'topologySpread');
 
     this.node.addValidation({ validate: () => this.validateWasm() });
   }
@@ -239,6 +251,41 @@ export class WasmDeployment extends kplus.Deployment {
     });
   }
 
+  /**
+   * Adds a topology spread constraint over the workload's own pods (see `TopologySpreadOptions` for
+   * the defaults: maxSkew 1 over `topology.kubernetes.io/zone`, DoNotSchedule, taints honored).
+   */
+  public addTopologySpread(options: TopologySpreadOptions): void {
+    this.pushSpread(options, `topologySpread[${this.spreads.length}]`);
+  }
+
+  /** The topology spread constraints added so far (with defaults filled in). */
+  public get topologySpreads(): TopologySpreadOptions[] {
+    return this.spreads.map(s => ({ ...s }));
+  }
+
+  private pushSpread(options: TopologySpreadOptions, where: string): void {
+    const resolved = resolveTopologySpread(this.node.path, where, options);
+    const twin = this.spreads.find(s => s.topologyKey === resolved.topologyKey && s.whenUnsatisfiable === resolved.whenUnsatisfiable);
+    if (twin) {
+      throw propError(this, `${where}.topologyKey`, resolved.topologyKey, `already has a ${resolved.whenUnsatisfiable} constraint (the API server refuses duplicate topologyKey/whenUnsatisfiable pairs)`,
+        'keep one constraint per topologyKey and whenUnsatisfiable');
+    }
+    const placement = this.placement;
+    if (placement) {
+      let shared: string | undefined;
+      try {
+        shared = placement.nodeLabels[resolved.topologyKey!];
+      } catch {
+        shared = undefined; // an empty node group: nothing to compare yet
+      }
+      if (shared !== undefined) {
+        Warnings.of(this).add(`${where}: every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing; place the workload on a group of nodes in several domains`);
+      }
+    }
+    this.spreads.push(resolved);
+  }
+
   /** The Wasm containers (a subset of `containers`). */
   public get wasmContainers(): kplus.Container[] {
     return this.containers.filter(c => this.wasmContainerSet.has(c));
@@ -263,6 +310,8 @@ export class WasmDeployment extends kplus.Deployment {
     if (variant) annotations[CRUN_VARIANT_ANNOTATION] = variant;
     const nodeSelector = { ...(podSpec.nodeSelector ?? {}), ...(this.placement?.nodeLabels ?? {}) };
     const tolerations = [...(podSpec.tolerations ?? []), ...placementTolerations(this.placement)];
+    const matchLabels = spec.selector.matchLabels ?? {};
+    const spreads = [...(podSpec.topologySpreadConstraints ?? []), ...this.spreads.map(s => renderTopologySpread(s, matchLabels))];
     return {
       ...spec,
       replicas: this.hasAutoscaler ? undefined : (this.replicas ?? this.warmReplicas),
@@ -273,6 +322,7 @@ export class WasmDeployment extends kplus.Deployment {
           runtimeClassName: this.runtimeClass?.runtimeClassName,
           nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,
           tolerations: tolerations.length > 0 ? tolerations : undefined,
+          topologySpreadConstraints: spreads.length > 0 ? spreads : undefined,
           containers,
         },
       },
@@ -303,6 +353,14 @@ export class WasmDeployment extends kplus.Deployment {
         `crun annotations do nothing on the ${this.route} route${this.runtimeClass ? ` (RuntimeClass "${this.runtimeClass.runtimeClassName}")` : ''}`,
         'remove the annotation, or use a crun RuntimeClass (WasmRuntime.CRUN); the library sets the annotation itself'));
     }
+    const selector = this.matchLabels;
+    for (const [i, s] of this.spreads.entries()) {
+      const clash = (s.matchLabelKeys ?? []).find(k => k in selector);
+      if (clash) {
+        errors.push(propMessage(this, `topologySpread[${i}].matchLabelKeys`, clash, 'is also a key of the pod selector the constraint uses (the API server refuses a key in both)',
+          'remove it from matchLabelKeys: the selector already pins its value'));
+      }
+    }
     const placement = this.placement;
     if (placement && this.runtimeClass && !placement.runtimes.some(r => r.handler === this.runtimeClass!.runtime.handler)) {
       errors.push(propMessage(this, 'placement', placement.placementName,
@@ -311,6 +369,13 @@ export class WasmDeployment extends kplus.Deployment {
     }
     return errors;
   }
+}
+
+/** K3s's own `wasmedge` class, referenced once per chart rather than once per workload. */
+function defaultRuntimeClass(scope: Construct): IRuntimeClass {
+  const chart = Chart.of(scope);
+  const id = 'K3sRuntimeClassWasmedge';
+  return (chart.node.tryFindChild(id) as IRuntimeClass | undefined) ?? RuntimeClass.fromK3s(chart, id, WasmRuntime.WASMEDGE);
 }
 
 const HARDENED_CONTEXT: kplus.ContainerSecurityContextProps = {

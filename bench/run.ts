@@ -1,0 +1,102 @@
+/**
+ * Fleet-scale synthesis benchmark (issue 6). Not a test: `npm run bench`.
+ *
+ * For N = 1000, 5000, 10000 workloads (Deployment + Service + KEDA ScaledObject each):
+ *   (a) this library, (b) hand-written cdk8s-plus-30, (c) js-yaml dump of the same documents;
+ * and node files for 1000 and 10000 EdgeOfflineNodes. Each measurement runs in a fresh process,
+ * RUNS times; the median is reported. Prints one JSON object, then a table.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
+const NODE_SIZES = (process.env.BENCH_NODE_SIZES ?? '1000,10000').split(',').map(Number);
+const WORK = path.resolve(__dirname, '..', '.bench');
+
+interface Sample { mode: string; n: number; ms: number; maxRssMb: number; bytes: number; files: number; phases?: Record<string, number> }
+
+function run(mode: string, n: number): Sample {
+  const outdir = path.join(WORK, `${mode}-${n}`);
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker.ts'), mode, String(n), outdir], {
+    encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', 'projenrc', 'tsconfig.json') },
+  });
+  if (r.status !== 0) throw new Error(`bench ${mode} ${n} failed:\n${r.stderr}`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+}
+
+function median(mode: string, n: number): Sample {
+  const samples = Array.from({ length: RUNS }, () => run(mode, n)).sort((x, y) => x.ms - y.ms);
+  const mid = samples[Math.floor(samples.length / 2)];
+  const rss = samples.map(s => s.maxRssMb).sort((x, y) => x - y)[Math.floor(samples.length / 2)];
+  return { ...mid, maxRssMb: rss };
+}
+
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+function main(): void {
+  const started = Date.now();
+  const results: Record<string, Record<number, Sample>> = { library: {}, plain: {}, yaml: {}, nodes: {} };
+  for (const n of SIZES) {
+    for (const mode of ['library', 'plain', 'yaml']) {
+      results[mode][n] = median(mode, n);
+      process.stderr.write(`${mode} n=${n}: ${round(results[mode][n].ms, 0)} ms\n`);
+    }
+  }
+  for (const n of NODE_SIZES) {
+    results.nodes[n] = median('nodes', n);
+    process.stderr.write(`nodes n=${n}: ${round(results.nodes[n].ms, 0)} ms\n`);
+  }
+  const largest = Math.max(...SIZES);
+  const phases = run('library-phases', largest).phases!;
+  const phaseTotal = Object.values(phases).reduce((a, b) => a + b, 0);
+  const smallest = Math.min(...SIZES);
+  const objectsPer = 3;
+
+  const summary = {
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    runs: RUNS,
+    sizes: SIZES.map(n => ({
+      n,
+      objects: n * objectsPer,
+      library: results.library[n], plain: results.plain[n], yaml: results.yaml[n],
+      ratioLibraryToPlain: round(results.library[n].ms / results.plain[n].ms),
+      ratioLibraryToYaml: round(results.library[n].ms / results.yaml[n].ms),
+      memoryPerObjectKb: round(results.library[n].maxRssMb * 1024 / (n * objectsPer), 1),
+    })),
+    growth: {
+      fromN: smallest, toN: largest, factor: largest / smallest,
+      libraryTime: round(results.library[largest].ms / results.library[smallest].ms),
+      libraryMemory: round(results.library[largest].maxRssMb / results.library[smallest].maxRssMb),
+      plainTime: round(results.plain[largest].ms / results.plain[smallest].ms),
+    },
+    nodes: NODE_SIZES.map(n => results.nodes[n]),
+    phasesAtLargestN: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, { ms: round(v, 0), share: round(v / phaseTotal) }])),
+    totalSeconds: round((Date.now() - started) / 1000, 1),
+  };
+  console.log(JSON.stringify(summary, null, 2));
+
+  const rows = [['N', 'objects', '(a) library ms', '(b) cdk8s-plus ms', '(c) js-yaml ms', 'a/b', 'a/c', 'peak MB (a)', 'KB/object (a)', 'MB written (a)']];
+  for (const s of summary.sizes) {
+    rows.push([String(s.n), String(s.objects), String(round(s.library.ms, 0)), String(round(s.plain.ms, 0)), String(round(s.yaml.ms, 0)),
+      String(s.ratioLibraryToPlain), String(s.ratioLibraryToYaml), String(round(s.library.maxRssMb, 0)), String(s.memoryPerObjectKb), String(round(s.library.bytes / 2 ** 20, 1))]);
+  }
+  for (const s of summary.nodes) {
+    rows.push([`${s.n} nodes`, `${s.files} files`, String(round(s.ms, 0)), '', '', '', '', String(round(s.maxRssMb, 0)), '', String(round(s.bytes / 2 ** 20, 1))]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log('');
+  console.log(line(rows[0]));
+  console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log('');
+  console.log(`growth ${smallest} -> ${largest} (x${largest / smallest}): time x${summary.growth.libraryTime}, memory x${summary.growth.libraryMemory}`);
+  console.log(`phases at N=${largest}: ${Object.entries(summary.phasesAtLargestN).map(([k, v]) => `${k} ${Math.round(v.share * 100)}%`).join(', ')}`);
+  console.log(`total ${summary.totalSeconds}s`);
+}
+
+main();
