@@ -16,3 +16,7 @@ export * from './scaling';
 export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
+export * from './topology';
+export * from './topology-service';
+export * from './kubeedge';
+export * from './topology-placement';

@@ -264,28 +264,6 @@ export class WasmDeployment extends kplus.Deployment {
     return this.spreads.map(s => ({ ...s }));
   }
 
-  private pushSpread(options: TopologySpreadOptions, where: string): void {
-    const resolved = resolveTopologySpread(this.node.path, where, options);
-    const twin = this.spreads.find(s => s.topologyKey === resolved.topologyKey && s.whenUnsatisfiable === resolved.whenUnsatisfiable);
-    if (twin) {
-      throw propError(this, `${where}.topologyKey`, resolved.topologyKey, `already has a ${resolved.whenUnsatisfiable} constraint (the API server refuses duplicate topologyKey/whenUnsatisfiable pairs)`,
-        'keep one constraint per topologyKey and whenUnsatisfiable');
-    }
-    const placement = this.placement;
-    if (placement) {
-      let shared: string | undefined;
-      try {
-        shared = placement.nodeLabels[resolved.topologyKey!];
-      } catch {
-        shared = undefined; // an empty node group: nothing to compare yet
-      }
-      if (shared !== undefined) {
-        Warnings.of(this).add(`${where}: every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing; place the workload on a group of nodes in several domains`);
-      }
-    }
-    this.spreads.push(resolved);
-  }
-
   /** The Wasm containers (a subset of `containers`). */
   public get wasmContainers(): kplus.Container[] {
     return this.containers.filter(c => this.wasmContainerSet.has(c));
@@ -327,6 +305,28 @@ export class WasmDeployment extends kplus.Deployment {
         },
       },
     };
+  }
+
+  private pushSpread(options: TopologySpreadOptions, where: string): void {
+    const resolved = resolveTopologySpread(this.node.path, where, options);
+    const twin = this.spreads.find(s => s.topologyKey === resolved.topologyKey && s.whenUnsatisfiable === resolved.whenUnsatisfiable);
+    if (twin) {
+      throw propError(this, `${where}.topologyKey`, resolved.topologyKey, `already has a ${resolved.whenUnsatisfiable} constraint (the API server refuses duplicate topologyKey/whenUnsatisfiable pairs)`,
+        'keep one constraint per topologyKey and whenUnsatisfiable');
+    }
+    const placement = this.placement;
+    if (placement) {
+      let shared: string | undefined;
+      try {
+        shared = placement.nodeLabels[resolved.topologyKey!];
+      } catch {
+        shared = undefined; // an empty node group: nothing to compare yet
+      }
+      if (shared !== undefined) {
+        Warnings.of(this).add(`${where}: every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing; place the workload on a group of nodes in several domains`);
+      }
+    }
+    this.spreads.push(resolved);
   }
 
   private checkRoute(runtimeClass: IRuntimeClass): void {

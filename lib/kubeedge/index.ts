@@ -1,0 +1,2 @@
+export * from './device-model';
+export * from './device';

@@ -1,0 +1,186 @@
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import {
+  DevicePropertyAccessMode, DevicePropertyType, DevicePushMethod, ERROR_PREFIX, KubeEdgeDevice, KubeEdgeDeviceModel,
+  KubeEdgeDeviceModelProps,
+} from '../../lib';
+import { synthAndValidate } from '../util/validate';
+
+function chart(namespace?: string, app: App = Testing.app(), id = 'test'): Chart {
+  return new Chart(app, id, { namespace });
+}
+
+const MODEL: KubeEdgeDeviceModelProps = {
+  name: 'thermo',
+  protocol: 'modbus',
+  properties: [
+    { name: 'temperature', type: DevicePropertyType.FLOAT, unit: 'celsius', minimum: -40, maximum: 125 },
+    { name: 'setpoint', type: DevicePropertyType.INT, accessMode: DevicePropertyAccessMode.READ_WRITE },
+  ],
+};
+
+function ofKind(objs: any[], kind: string): any[] {
+  return objs.filter(o => o.kind === kind);
+}
+
+describe('KubeEdgeDeviceModel', () => {
+  test('renders a schema-valid devices.kubeedge.io/v1beta1 DeviceModel; accessMode defaults to ReadOnly', () => {
+    const c = chart('factory');
+    const m = new KubeEdgeDeviceModel(c, 'model', { ...MODEL, protocolConfigData: { baudRate: 9600 } });
+    const [dm] = ofKind(synthAndValidate(c), 'DeviceModel');
+    expect(dm.apiVersion).toBe('devices.kubeedge.io/v1beta1');
+    expect(dm.metadata).toEqual({ name: 'thermo', namespace: 'factory' });
+    expect(dm.spec).toEqual({
+      protocol: 'modbus',
+      protocolConfigData: { baudRate: 9600 },
+      properties: [
+        { name: 'temperature', type: 'FLOAT', accessMode: 'ReadOnly', unit: 'celsius', minimum: '-40', maximum: '125' },
+        { name: 'setpoint', type: 'INT', accessMode: 'ReadWrite' },
+      ],
+    });
+    expect(m.deviceModelName).toBe('thermo');
+    expect(m.protocol).toBe('modbus');
+    expect(m.namespace).toBe('factory');
+    expect(m.propertyNames).toEqual(['temperature', 'setpoint']);
+    expect(m.property('setpoint')?.accessMode).toBe(DevicePropertyAccessMode.READ_WRITE);
+    expect(m.property('nope')).toBeUndefined();
+  });
+
+  test('name defaults to a generated one; no protocolConfigData unless given', () => {
+    const c = chart();
+    const m = new KubeEdgeDeviceModel(c, 'model', { protocol: 'opcua', properties: [{ name: 'on', type: DevicePropertyType.BOOLEAN }] });
+    const [dm] = ofKind(synthAndValidate(c), 'DeviceModel');
+    expect(dm.metadata.name).toBe(m.deviceModelName);
+    expect(m.deviceModelName).toMatch(/^test-model-/);
+    expect(dm.spec.protocolConfigData).toBeUndefined();
+  });
+
+  test.each<[string, Partial<KubeEdgeDeviceModelProps>, RegExp]>([
+    ['protocol', { protocol: 'mod bus' }, /protocol="mod bus": is not a valid name/],
+    ['empty properties', { properties: [] }, /properties=\[\]: is empty/],
+    ['property name', { properties: [{ name: '', type: DevicePropertyType.INT }] }, /properties\[0\]\.name="": is not a valid name/],
+    ['duplicate property', { properties: [{ name: 'a', type: DevicePropertyType.INT }, { name: 'a', type: DevicePropertyType.FLOAT }] }, /properties\[1\]\.name="a": is already a property/],
+    ['minimum on a string', { properties: [{ name: 's', type: DevicePropertyType.STRING, minimum: 1 }] }, /properties\[0\]\.minimum=1: only applies to numeric properties/],
+    ['fractional INT bound', { properties: [{ name: 'i', type: DevicePropertyType.INT, maximum: 1.5 }] }, /properties\[0\]\.maximum=1\.5: is not a valid INT value/],
+    ['non-finite bound', { properties: [{ name: 'f', type: DevicePropertyType.DOUBLE, maximum: Infinity }] }, /properties\[0\]\.maximum=.*is not a valid DOUBLE value/],
+    ['minimum above maximum', { properties: [{ name: 'f', type: DevicePropertyType.FLOAT, minimum: 5, maximum: 1 }] }, /properties\[0\]\.minimum=5: is above maximum 1/],
+    ['object name', { name: 'Thermo_Model' }, /name="Thermo_Model": is not a DNS-1123 subdomain/],
+  ])('refuses a bad %s', (_what, override, message) => {
+    const c = chart();
+    expect(() => new KubeEdgeDeviceModel(c, 'model', { ...MODEL, ...override } as KubeEdgeDeviceModelProps)).toThrow(message);
+    try {
+      new KubeEdgeDeviceModel(chart(), 'model', { ...MODEL, ...override } as KubeEdgeDeviceModelProps);
+    } catch (e) {
+      expect((e as Error).message.startsWith(`${ERROR_PREFIX} test/model: `)).toBe(true);
+      expect((e as Error).message).toMatch(/Fix: /);
+    }
+  });
+});
+
+describe('KubeEdgeDevice', () => {
+  test('renders a schema-valid Device: model ref, node, protocol, properties in nanoseconds, MQTT push', () => {
+    const c = chart('factory');
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    const d = new KubeEdgeDevice(c, 'dev', {
+      name: 'thermo-01',
+      model,
+      nodeName: 'gw-01',
+      metadata: { labels: { line: 'l1' } },
+      protocolConfigData: { serialPort: '/dev/ttyUSB0', slaveID: 1 },
+      stateReportCycle: Duration.seconds(30),
+      properties: [
+        {
+          name: 'temperature',
+          visitorConfig: { register: 'HoldingRegister', offset: 2 },
+          collectCycle: Duration.millis(500),
+          reportCycle: Duration.seconds(1),
+          pushMethod: DevicePushMethod.mqtt({ address: 'tcp://broker.factory.svc.cluster.local:1883', topic: 'factory/l1/thermo-01/temperature', qos: 1, retained: true }),
+        },
+        { name: 'setpoint', desiredValue: '42', reportToCloud: true },
+      ],
+    });
+    const [dev] = ofKind(synthAndValidate(c), 'Device');
+    expect(dev.apiVersion).toBe('devices.kubeedge.io/v1beta1');
+    expect(dev.metadata).toEqual({ name: 'thermo-01', namespace: 'factory', labels: { line: 'l1' } });
+    expect(dev.spec).toEqual({
+      deviceModelRef: { name: 'thermo' },
+      nodeName: 'gw-01',
+      protocol: { protocolName: 'modbus', configData: { serialPort: '/dev/ttyUSB0', slaveID: 1 } },
+      stateReport: { reportCycle: 30_000_000_000, reportToCloud: false },
+      properties: [
+        {
+          name: 'temperature',
+          collectCycle: 500_000_000,
+          reportCycle: 1_000_000_000,
+          reportToCloud: false,
+          visitors: { protocolName: 'modbus', configData: { register: 'HoldingRegister', offset: 2 } },
+          pushMethod: { mqtt: { address: 'tcp://broker.factory.svc.cluster.local:1883', topic: 'factory/l1/thermo-01/temperature', qos: 1, retained: true } },
+        },
+        { name: 'setpoint', reportToCloud: true, desired: { value: '42' } },
+      ],
+    });
+    expect(d.deviceName).toBe('thermo-01');
+    expect(d.nodeName).toBe('gw-01');
+    expect(d.model).toBe(model);
+  });
+
+  test('defaults: no properties, no protocol config, no state report; MQTT qos 0, not retained', () => {
+    const c = chart();
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01' });
+    const [dev] = ofKind(synthAndValidate(c), 'Device');
+    expect(dev.spec).toEqual({ deviceModelRef: { name: 'thermo' }, nodeName: 'gw-01', protocol: { protocolName: 'modbus' } });
+    const push = DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' });
+    expect(push.method).toBe('mqtt');
+    expect(push._render()).toEqual({ mqtt: { address: 'mqtt://10.0.0.5', topic: 't', qos: 0, retained: false } });
+  });
+
+  test('a state report with only reportToCloud', () => {
+    const c = chart();
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', stateReportToCloud: true });
+    expect(ofKind(synthAndValidate(c), 'Device')[0].spec.stateReport).toEqual({ reportToCloud: true });
+  });
+
+  test.each<[string, any, RegExp]>([
+    ['nodeName', { nodeName: 'GW 01' }, /nodeName="GW 01": is not a DNS-1123 subdomain/],
+    ['name', { name: 'Dev!' }, /name="Dev!": is not a DNS-1123 subdomain/],
+    ['property not in the model', { properties: [{ name: 'humidity' }] }, /properties\[0\]\.name="humidity": is not a property of device model test\/model.*use one of temperature, setpoint/],
+    ['property name', { properties: [{ name: ' x' }] }, /properties\[0\]\.name=" x": is not a valid name/],
+    ['duplicate property', { properties: [{ name: 'temperature' }, { name: 'temperature' }] }, /properties\[1\]\.name="temperature": is listed twice/],
+    ['desired value of a read-only property', { properties: [{ name: 'temperature', desiredValue: '1' }] }, /properties\[0\]\.desiredValue="1": "temperature" is read-only/],
+    ['sub-millisecond cycle', { properties: [{ name: 'temperature', collectCycle: Duration.millis(0.5) }] }, /properties\[0\]\.collectCycle="0\.5ms": must be a whole number of milliseconds/],
+    ['zero cycle', { properties: [{ name: 'temperature', reportCycle: Duration.millis(0) }] }, /properties\[0\]\.reportCycle="0ms"/],
+    ['state report cycle', { stateReportCycle: Duration.millis(0) }, /stateReportCycle="0ms"/],
+  ])('refuses a bad %s', (_what, override, message) => {
+    const c = chart();
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    expect(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', ...override })).toThrow(message);
+  });
+
+  test('refuses a model in another namespace (deviceModelRef is namespace-local)', () => {
+    const app = Testing.app();
+    const models = chart('models', app, 'models');
+    const devices = chart('devices', app, 'devices');
+    const model = new KubeEdgeDeviceModel(models, 'model', MODEL);
+    new KubeEdgeDevice(devices, 'dev', { model, nodeName: 'gw-01' });
+    expect(() => app.synth()).toThrow(/devices\/dev: model="models\/model": is in namespace models, the device in devices/);
+  });
+});
+
+describe('DevicePushMethod.mqtt', () => {
+  test.each<[string, any, RegExp]>([
+    ['address without scheme', { address: 'broker:1883', topic: 't' }, /DevicePushMethod\.mqtt: address="broker:1883": is not an MQTT broker URL/],
+    ['address with credentials', { address: 'tcp://user:pw@broker:1883', topic: 't' }, /address=.*is not an MQTT broker URL/],
+    ['wildcard topic', { address: 'tcp://broker:1883', topic: 'factory/#' }, /topic="factory\/#": is not a topic a client may publish to/],
+    ['empty topic', { address: 'tcp://broker:1883', topic: '' }, /topic="": is not a topic/],
+    ['qos', { address: 'tcp://broker:1883', topic: 't', qos: 3 }, /qos=3: must be a whole number from 0 to 2/],
+  ])('refuses a bad %s', (_what, options, message) => {
+    expect(() => DevicePushMethod.mqtt(options)).toThrow(message);
+  });
+
+  test('accepts the schemes Paho takes', () => {
+    for (const scheme of ['tcp', 'mqtt', 'ssl', 'tls', 'mqtts', 'ws', 'wss']) {
+      expect(DevicePushMethod.mqtt({ address: `${scheme}://broker.local:8883`, topic: 'a/b' }).method).toBe('mqtt');
+    }
+  });
+});
