@@ -77,6 +77,7 @@ project.addTask('import-crds', {
 project.addTask('synth-examples', {
   description: 'Synthesize every example into dist/<example>/',
   exec: 'ts-node --project projenrc/tsconfig.json scripts/synth-examples.ts',
+  receiveArgs: true,
 });
 
 // Packs the library, installs the tarball in a fresh cdk8s project and synthesizes from it.

@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './errors';
@@ -197,6 +197,11 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
       } : undefined,
       overhead: renderOverhead(props.overhead),
     });
+
+    // RuntimeClass is cluster-scoped: drop the namespace cdk8s copies from a namespaced chart.
+    if (this.resource.metadata.namespace) {
+      this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
 
     // Two classes with one name would overwrite each other in the cluster.
     rootMembers<RuntimeClass>(this, 'runtime-classes').push(this);

@@ -160,3 +160,12 @@ describe('RuntimeClass', () => {
     expect(synthAndValidate(c)).toMatchSnapshot();
   });
 });
+
+describe('RuntimeClass is cluster-scoped', () => {
+  test('no namespace even in a namespaced chart', () => {
+    const c = new Chart(Testing.app(), 'ns', { namespace: 'wasm-apps' });
+    new RuntimeClass(c, 'Wasm');
+    const [obj] = synthAndValidate(c);
+    expect(obj.metadata).toEqual({ name: 'wasmedge-wasm-edge' });
+  });
+});
