@@ -17,6 +17,6 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './topology';
-export * from './topology-service';
+export * from './edge-service';
 export * from './kubeedge';
-export * from './topology-placement';
+export * from './workload-placement';
