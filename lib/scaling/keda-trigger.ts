@@ -353,6 +353,22 @@ export class KedaTrigger {
     });
   }
 
+  // cpu and memory triggers differ only in how the target is written; neither can scale to zero
+  // nor use a fallback (KEDA hands them to the HPA's resource metrics).
+  private static resource(where: string, type: 'cpu' | 'memory', value: { value: string; metricType: KedaMetricType },
+    options: KedaCpuTriggerOptions | KedaMemoryTriggerOptions): KedaTrigger {
+    return new KedaTrigger(where, {
+      type,
+      metadata: compact({ value: value.value, containerName: options.containerName }),
+      metricType: value.metricType,
+      name: options.name,
+      useCachedMetrics: options.useCachedMetrics,
+      canScaleToZero: false,
+      supportsFallback: false,
+      cpu: type === 'cpu' ? true : undefined,
+    });
+  }
+
   /**
    * Scale on CPU (metrics-server). Cannot scale to zero. For Wasm pods on runwasi shims the CPU
    * metrics stay flat unless the shim runs with `SystemdCgroup = true`: a warning says so.
@@ -367,16 +383,7 @@ export class KedaTrigger {
       }
       return options.averageValue!.amount;
     });
-    return new KedaTrigger(where, {
-      type: 'cpu',
-      metadata: compact({ value: value.value, containerName: options.containerName }),
-      metricType: value.metricType,
-      name: options.name,
-      useCachedMetrics: options.useCachedMetrics,
-      canScaleToZero: false,
-      supportsFallback: false,
-      cpu: true,
-    });
+    return KedaTrigger.resource(where, 'cpu', value, options);
   }
 
   /**
@@ -392,15 +399,7 @@ export class KedaTrigger {
       }
       return sizeToQuantity(options.averageValue!);
     });
-    return new KedaTrigger(where, {
-      type: 'memory',
-      metadata: compact({ value: value.value, containerName: options.containerName }),
-      metricType: value.metricType,
-      name: options.name,
-      useCachedMetrics: options.useCachedMetrics,
-      canScaleToZero: false,
-      supportsFallback: false,
-    });
+    return KedaTrigger.resource(where, 'memory', value, options);
   }
 
   /**
