@@ -20,3 +20,4 @@ export * from './topology';
 export * from './edge-service';
 export * from './kubeedge';
 export * from './workload-placement';
+export * from './tenant';
