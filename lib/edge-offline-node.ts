@@ -6,7 +6,7 @@ import { ContainerdTemplate } from './node/containerd-template';
 import { DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
 import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './node/k3s-config';
 import { K3sVersion } from './node/k3s-version';
-import { AirgapOptions, checkNotManifestDir, NodeFile, renderCloudInit, writeNodeFiles } from './node/node-file';
+import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, renderCloudInit, writeNodeFiles } from './node/node-file';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { placementTolerations } from './placement';
@@ -250,6 +250,17 @@ const REGION_LABEL = 'topology.kubernetes.io/region';
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
 
+/** Options for `EdgeOfflineNode.writeAll`. */
+export interface NodeFilesWriteOptions {
+  /**
+   * Remove the directories of nodes that are no longer in the app (only directories this library
+   * wrote: they hold a cloud-init.yaml).
+   *
+   * @default true
+   */
+  readonly removeStale?: boolean;
+}
+
 /**
  * One K3s edge node that keeps serving Wasm workloads while cut off: its K3s config (and
  * drop-ins), registries.yaml, containerd template for the runtimes it offers, and cloud-init
@@ -265,11 +276,15 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   /**
    * Writes the files of every EdgeOfflineNode under `scope` to `<outdir>/<nodeName>/`.
    *
+   * Node directories under `outdir` of nodes no longer in the app are removed (only directories this
+   * library wrote, recognised by their cloud-init.yaml), so the files in Git follow the app.
+   *
    * @param scope the app (or any construct) holding the nodes
    * @param outdir a directory outside the cdk8s output directory
+   * @param options what to do with node directories of nodes no longer in the app
    * @returns the paths written
    */
-  public static writeAll(scope: IConstruct, outdir: string): string[] {
+  public static writeAll(scope: IConstruct, outdir: string, options: NodeFilesWriteOptions = {}): string[] {
     const nodes = scope.node.findAll().filter((c): c is EdgeOfflineNode => c instanceof EdgeOfflineNode);
     const seen = new Map<string, string>();
     for (const n of nodes) {
@@ -279,7 +294,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       }
       seen.set(n.nodeName, n.node.path);
     }
-    return nodes.flatMap(n => n.writeTo(outdir));
+    const written = nodes.flatMap(n => n.writeTo(outdir));
+    if (options.removeStale ?? true) removeStaleNodeDirs(outdir, nodes.map(n => n.nodeName));
+    return written;
   }
 
   /** Whether a construct is an EdgeOfflineNode. */

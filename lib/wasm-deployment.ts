@@ -264,6 +264,20 @@ export class WasmDeployment extends kplus.Deployment {
     return this.spreads.map(s => ({ ...s }));
   }
 
+  /**
+   * Adds an init container, hardened and pulled `IfNotPresent` like the Linux containers.
+   *
+   * @returns the container
+   */
+  public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
+    // Called by the base constructor for props.initContainers too: touch no field of this class here.
+    return super.addInitContainer({
+      ...cont,
+      imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      securityContext: { ...HARDENED_CONTEXT, ...cont.securityContext },
+    });
+  }
+
   /** The Wasm containers (a subset of `containers`). */
   public get wasmContainers(): kplus.Container[] {
     return this.containers.filter(c => this.wasmContainerSet.has(c));

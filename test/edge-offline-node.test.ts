@@ -356,6 +356,35 @@ describe('writing node files', () => {
     expect(fs.existsSync(path.join(tmp, 'dist'))).toBe(false);
   });
 
+  test('rewriting follows the app: stale files and removed nodes go, other directories stay (removeStale default true)', () => {
+    const nodes = path.join(tmp, 'nodes');
+    const first = new App({ outdir: path.join(tmp, 'dist') });
+    new EdgeOfflineNode(new Chart(first, 'c'), 'edge-a', denseProps);
+    new EdgeOfflineNode(new Chart(first, 'd'), 'edge-gone');
+    EdgeOfflineNode.writeAll(first, nodes);
+    fs.mkdirSync(path.join(nodes, 'not-a-node'));
+    fs.writeFileSync(path.join(nodes, 'not-a-node', 'keep.txt'), 'mine');
+
+    const second = new App({ outdir: path.join(tmp, 'dist') });
+    new EdgeOfflineNode(new Chart(second, 'c'), 'edge-a'); // no density target any more
+    EdgeOfflineNode.writeAll(second, nodes);
+    expect(fs.existsSync(path.join(nodes, 'edge-a/etc/rancher/k3s/config.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(nodes, 'edge-a/etc/rancher/k3s/config.yaml.d/10-density.yaml'))).toBe(false);
+    expect(fs.existsSync(path.join(nodes, 'edge-gone'))).toBe(false);
+    expect(fs.readFileSync(path.join(nodes, 'not-a-node', 'keep.txt'), 'utf-8')).toBe('mine');
+  });
+
+  test('removeStale: false keeps the directories of removed nodes', () => {
+    const nodes = path.join(tmp, 'nodes');
+    const first = new App({ outdir: path.join(tmp, 'dist') });
+    new EdgeOfflineNode(new Chart(first, 'c'), 'edge-gone');
+    EdgeOfflineNode.writeAll(first, nodes);
+    const second = new App({ outdir: path.join(tmp, 'dist') });
+    new EdgeOfflineNode(new Chart(second, 'c'), 'edge-a');
+    EdgeOfflineNode.writeAll(second, nodes, { removeStale: false });
+    expect(fs.existsSync(path.join(nodes, 'edge-gone', 'cloud-init.yaml'))).toBe(true);
+  });
+
   test('refuses two nodes with the same nodeName', () => {
     const app = new App({ outdir: path.join(tmp, 'dist') });
     const c = new Chart(app, 'c');

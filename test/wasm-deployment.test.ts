@@ -324,3 +324,16 @@ describe('WasmDeployment replicas and autoscalers', () => {
     expect(deploymentOf(synthAndValidate(c)).spec.replicas).toBe(3);
   });
 });
+
+describe('WasmDeployment init containers', () => {
+  test('are hardened and pulled IfNotPresent, from props and addInitContainer', () => {
+    const c = chart();
+    const wd = new WasmDeployment(c, 'x', { initContainers: [{ name: 'fetch', image: 'busybox:1.36' }], wasmContainers: [{ image: IMAGE }] });
+    wd.addInitContainer({ name: 'migrate', image: 'ghcr.io/acme/migrate:1', imagePullPolicy: kplus.ImagePullPolicy.ALWAYS });
+    const init = deploymentOf(synthAndValidate(c)).spec.template.spec.initContainers;
+    expect(init.map((i: any) => [i.name, i.imagePullPolicy])).toEqual([['fetch', 'IfNotPresent'], ['migrate', 'Always']]);
+    for (const i of init) {
+      expect(i.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+    }
+  });
+});

@@ -108,6 +108,9 @@ export function checkNotManifestDir(owner: string, outdir: string, appOutdir: st
  */
 export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile[], cloudInit: string): string[] {
   const root = path.join(outdir, nodeName);
+  // A node's directory is ours when it holds our cloud-init.yaml: start it afresh, so a file the
+  // node no longer has (a dropped drop-in, another containerd template) does not linger in Git.
+  if (isNodeDir(root)) fs.rmSync(root, { recursive: true, force: true });
   const written: string[] = [];
   for (const f of files) {
     const target = path.join(root, ...f.path.split('/').filter(s => s !== ''));
@@ -120,4 +123,33 @@ export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile
   fs.writeFileSync(ci, cloudInit);
   written.push(ci);
   return written;
+}
+
+/**
+ * Whether a directory holds a node's files written by this library (it has cloud-init.yaml).
+ *
+ * @internal
+ */
+export function isNodeDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'cloud-init.yaml'));
+}
+
+/**
+ * Removes node directories under `outdir` that belong to none of `nodeNames` (nodes removed from
+ * the app), and nothing else.
+ *
+ * @internal
+ */
+export function removeStaleNodeDirs(outdir: string, nodeNames: string[]): string[] {
+  if (!fs.existsSync(outdir)) return [];
+  const keep = new Set(nodeNames);
+  const removed: string[] = [];
+  for (const e of fs.readdirSync(outdir, { withFileTypes: true })) {
+    const dir = path.join(outdir, e.name);
+    if (e.isDirectory() && !keep.has(e.name) && isNodeDir(dir)) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    }
+  }
+  return removed.sort();
 }
