@@ -2,7 +2,6 @@
 // edge site. The model sits on each GPU node's local disk (local-path PVC, mounted read-only),
 // filled once from the site's model mirror; the API scales on pending requests (KEDA, Prometheus)
 // up to one pod per GPU.
-import * as fs from 'fs';
 import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -175,8 +174,6 @@ export function synthExample(outdir: string, nodesOutdir: string): void {
   const app = new App({ outdir });
   buildExample(app);
   app.synth();
-  // Like cdk8s synth for manifests: start from an empty directory, so removed nodes leave no files.
-  fs.rmSync(nodesOutdir, { recursive: true, force: true });
   EdgeOfflineNode.writeAll(app, nodesOutdir);
 }
 

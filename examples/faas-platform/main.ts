@@ -2,7 +2,6 @@
 // namespace with a ResourceQuota and a LimitRange sized for Wasm (FunctionTenant); HTTP functions
 // scale to zero through the KEDA HTTP add-on, one is kept pre-warmed, and one consumes a Kafka topic
 // with credentials read from a Secret by a KEDA TriggerAuthentication.
-import * as fs from 'fs';
 import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -155,8 +154,6 @@ export function synthExample(outdir: string, nodesOutdir: string): void {
   const app = new App({ outdir });
   buildExample(app);
   app.synth();
-  // Like cdk8s synth for manifests: start from an empty directory, so removed nodes leave no files.
-  fs.rmSync(nodesOutdir, { recursive: true, force: true });
   EdgeOfflineNode.writeAll(app, nodesOutdir);
 }
 

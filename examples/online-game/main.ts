@@ -2,7 +2,6 @@
 // players and open rooms (KEDA Prometheus triggers, fast scale-out behavior) from a warm pool of
 // empty rooms, a pre-warmed matchmaker behind K3s's Traefik, and, behind a flag, GPU nodes for a
 // WasmEdge renderer (WASI-NN upscaling) on the NVIDIA runtime.
-import * as fs from 'fs';
 import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
@@ -216,8 +215,6 @@ export function synthExample(outdir: string, nodesOutdir: string, options: Onlin
   const app = new App({ outdir });
   buildExample(app, options);
   app.synth();
-  // Like cdk8s synth for manifests: start from an empty directory, so removed nodes leave no files.
-  fs.rmSync(nodesOutdir, { recursive: true, force: true });
   EdgeOfflineNode.writeAll(app, nodesOutdir);
 }
 
