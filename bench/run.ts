@@ -18,36 +18,57 @@ const WORK = path.resolve(__dirname, '..', '.bench');
 
 interface Sample { mode: string; n: number; ms: number; maxRssMb: number; bytes: number; files: number; phases?: Record<string, number> }
 
+const BUILD = path.join(WORK, 'build');
+
+// Compile the library and the worker once, so each measured process starts in a fraction of a
+// second instead of transpiling the library again.
+function compile(): void {
+  const tsc = path.resolve(__dirname, '..', 'node_modules', '.bin', 'tsc');
+  const r = spawnSync(tsc, ['-p', path.join(__dirname, 'tsconfig.json')], { encoding: 'utf-8' });
+  if (r.status !== 0) throw new Error(`bench: compiling failed:\n${r.stdout}${r.stderr}`);
+}
+
 function run(mode: string, n: number): Sample {
   const outdir = path.join(WORK, `${mode}-${n}`);
-  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker.ts'), mode, String(n), outdir], {
-    encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '..', 'projenrc', 'tsconfig.json') },
+  const r = spawnSync(process.execPath, [path.join(BUILD, 'bench', 'worker.js'), mode, String(n), outdir], {
+    encoding: 'utf-8', maxBuffer: 16 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`bench ${mode} ${n} failed:\n${r.stderr}`);
   fs.rmSync(outdir, { recursive: true, force: true });
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
-function median(mode: string, n: number): Sample {
-  const samples = Array.from({ length: RUNS }, () => run(mode, n)).sort((x, y) => x.ms - y.ms);
-  const mid = samples[Math.floor(samples.length / 2)];
+function median(samples: Sample[]): Sample {
+  const byTime = [...samples].sort((x, y) => x.ms - y.ms);
   const rss = samples.map(s => s.maxRssMb).sort((x, y) => x - y)[Math.floor(samples.length / 2)];
-  return { ...mid, maxRssMb: rss };
+  return { ...byTime[Math.floor(samples.length / 2)], maxRssMb: rss };
+}
+
+/** RUNS samples of each mode, interleaved (a, b, c, a, b, c, ...) so drift in the machine's speed hits all modes alike. */
+function measure(modes: string[], n: number): Record<string, Sample> {
+  const samples: Record<string, Sample[]> = Object.fromEntries(modes.map(m => [m, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const mode of modes) samples[mode].push(run(mode, n));
+  }
+  return Object.fromEntries(modes.map(m => [m, median(samples[m])]));
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 function main(): void {
   const started = Date.now();
+  fs.rmSync(WORK, { recursive: true, force: true });
+  compile();
   const results: Record<string, Record<number, Sample>> = { library: {}, plain: {}, yaml: {}, nodes: {} };
   for (const n of SIZES) {
-    for (const mode of ['library', 'plain', 'yaml']) {
-      results[mode][n] = median(mode, n);
-      process.stderr.write(`${mode} n=${n}: ${round(results[mode][n].ms, 0)} ms\n`);
+    const m = measure(['library', 'plain', 'yaml'], n);
+    for (const mode of Object.keys(m)) {
+      results[mode][n] = m[mode];
+      process.stderr.write(`${mode} n=${n}: ${round(m[mode].ms, 0)} ms\n`);
     }
   }
   for (const n of NODE_SIZES) {
-    results.nodes[n] = median('nodes', n);
+    results.nodes[n] = measure(['nodes'], n).nodes;
     process.stderr.write(`nodes n=${n}: ${round(results.nodes[n].ms, 0)} ms\n`);
   }
   const largest = Math.max(...SIZES);

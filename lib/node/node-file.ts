@@ -112,14 +112,21 @@ export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile
   // node no longer has (a dropped drop-in, another containerd template) does not linger in Git.
   if (isNodeDir(root)) fs.rmSync(root, { recursive: true, force: true });
   const written: string[] = [];
+  const made = new Set<string>();
+  const mkdir = (dir: string) => {
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+  };
   for (const f of files) {
     const target = path.join(root, ...f.path.split('/').filter(s => s !== ''));
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    mkdir(path.dirname(target));
     fs.writeFileSync(target, f.content);
     written.push(target);
   }
   const ci = path.join(root, 'cloud-init.yaml');
-  fs.mkdirSync(root, { recursive: true });
+  mkdir(root);
   fs.writeFileSync(ci, cloudInit);
   written.push(ci);
   return written;
