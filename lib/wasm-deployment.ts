@@ -125,6 +125,20 @@ export class WasmDeployment extends kplus.Deployment {
     memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
   };
 
+  /**
+   * The container security context every container of a WasmDeployment starts from: non-root,
+   * read-only root filesystem, no privilege escalation, all capabilities dropped, seccomp
+   * RuntimeDefault. Use it for Linux workloads beside Wasm ones too.
+   */
+  public static readonly HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = {
+    ensureNonRoot: true,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: [kplus.Capability.ALL] },
+    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+  };
+
   /** The RuntimeClass the pods run with (undefined on the WasmEdge-in-image route without GPU). */
   public readonly runtimeClass?: IRuntimeClass;
   /** The integration route. */
@@ -225,7 +239,7 @@ export class WasmDeployment extends kplus.Deployment {
       resources,
       imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
       securityContext: {
-        ...HARDENED_CONTEXT,
+        ...WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT,
         user: this.securityContext.user,
         group: this.securityContext.group,
         ...props.securityContext,
@@ -247,7 +261,7 @@ export class WasmDeployment extends kplus.Deployment {
     return super.addContainer({
       ...cont,
       imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: { ...HARDENED_CONTEXT, ...cont.securityContext },
+      securityContext: { ...WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT, ...cont.securityContext },
     });
   }
 
@@ -274,7 +288,7 @@ export class WasmDeployment extends kplus.Deployment {
     return super.addInitContainer({
       ...cont,
       imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: { ...HARDENED_CONTEXT, ...cont.securityContext },
+      securityContext: { ...WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT, ...cont.securityContext },
     });
   }
 
@@ -392,14 +406,6 @@ function defaultRuntimeClass(scope: Construct): IRuntimeClass {
   return (chart.node.tryFindChild(id) as IRuntimeClass | undefined) ?? RuntimeClass.fromK3s(chart, id, WasmRuntime.WASMEDGE);
 }
 
-const HARDENED_CONTEXT: kplus.ContainerSecurityContextProps = {
-  ensureNonRoot: true,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: [kplus.Capability.ALL] },
-  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-};
 
 function checkCount(path: string, prop: string, value: number | undefined, min = 0): void {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {

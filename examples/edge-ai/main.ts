@@ -95,7 +95,6 @@ export class EdgeAiChart extends Chart {
       initContainers: [{
         name: 'fetch-model',
         image: 'docker.io/curlimages/curl:8.11.1',
-        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['sh', '-c', 'set -eu; f="/models/$MODEL_FILE"; [ -s "$f" ] && exit 0; '
           + 'curl -fsS --retry 10 -o "$f.$HOSTNAME" "$MODEL_URL"; mv "$f.$HOSTNAME" "$f"'],
         envVariables: {
@@ -107,14 +106,7 @@ export class EdgeAiChart extends Chart {
           cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
         },
-        securityContext: {
-          ensureNonRoot: true,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          capabilities: { drop: [kplus.Capability.ALL] },
-          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-        },
+        // Hardened and pulled IfNotPresent by WasmDeployment, like its other containers.
       }],
       wasmContainers: [{
         name: 'llama-api',

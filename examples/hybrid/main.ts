@@ -10,14 +10,7 @@ import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime, WorkloadPlacement,
 } from '../../lib';
 
-const HARDENED: kplus.ContainerSecurityContextProps = {
-  ensureNonRoot: true,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: [kplus.Capability.ALL] },
-  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-};
+const HARDENED = WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT;
 
 // A server block for nginx-unprivileged, whose main config already keeps its pid and temp files in
 // /tmp (an emptyDir here, with a read-only root filesystem).

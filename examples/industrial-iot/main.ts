@@ -108,16 +108,7 @@ export class IndustrialIotChart extends Chart {
         image: 'eclipse-mosquitto:2.0.20',
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         ports: [{ number: DEVICE_PORT, name: 'mqtt-devices' }, { number: APP_PORT, name: 'mqtt-apps' }],
-        securityContext: {
-          ensureNonRoot: true,
-          user: MOSQUITTO_UID,
-          group: MOSQUITTO_UID,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          capabilities: { drop: [kplus.Capability.ALL] },
-          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-        },
+        securityContext: { ...WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT, user: MOSQUITTO_UID, group: MOSQUITTO_UID },
         resources: {
           cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
           memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
