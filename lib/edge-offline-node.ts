@@ -204,8 +204,9 @@ export interface EdgeOfflineNodeProps {
    * Use the embedded peer-to-peer registry mirror (Spegel): servers set `embedded-registry: true`,
    * every node lists `mirroredRegistries`. Needs K3s v1.29.12 / v1.30.8 / v1.31.4 or later.
    *
-   * @default - true for clustered roles (CLUSTER_INIT_SERVER, JOINING_SERVER, AGENT), false for
-   *   SINGLE_NODE_SERVER (no peers to share with)
+   * @default - true for clustered roles (CLUSTER_INIT_SERVER, JOINING_SERVER, AGENT) without a
+   *   `localRegistry`; false for SINGLE_NODE_SERVER (no peers to share with) and when a
+   *   `localRegistry` is given
    */
   readonly embeddedRegistry?: boolean;
 
@@ -634,6 +635,20 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   private validateAgainstServers(): string[] {
     if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER || this.role === EdgeNodeRole.CLUSTER_INIT_SERVER) return [];
     const servers = rootMembers<EdgeOfflineNode>(this, 'edge-servers').filter(c => c !== this);
-    return this.validateAgentAgainst(servers);
+    return [...this.validateAgentAgainst(servers), ...this.validateRegistryAgainst(servers)];
+  }
+
+  /**
+   * `embedded-registry` is a server setting that agents learn from their server: an agent that
+   * counts on the embedded mirror (its registries.yaml lists mirrors without endpoints) gets no
+   * peer-to-peer image sharing when the servers in the same app do not turn it on.
+   *
+   * @see https://docs.k3s.io/installation/registry-mirror
+   */
+  private validateRegistryAgainst(servers: EdgeOfflineNode[]): string[] {
+    if (!this.embeddedRegistry) return [];
+    return servers.filter(s => !s.embeddedRegistry).map(s => propError(this, 'embeddedRegistry', true,
+      `server ${s.node.path} does not run the embedded registry mirror (embedded-registry is a server setting the nodes learn from their server), so this node's images are not shared peer to peer and cannot be pulled while offline`,
+      `set embeddedRegistry: true on ${s.node.path}, or give this node a localRegistry (or embeddedRegistry: false and airgap image tarballs)`).message);
   }
 }

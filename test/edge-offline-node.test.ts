@@ -11,6 +11,7 @@ import { EdgeNodeGroup } from '../lib/node/edge-node-group';
 import { K3sVersion } from '../lib/node/k3s-version';
 import { WASM_ONLY_TAINT_KEY, WasmRuntime } from '../lib/runtime';
 import { parseK3sConfig, templateToml } from './node/helpers';
+import { synthAppAndValidate } from './util/validate';
 
 function chart(): Chart {
   return Testing.chart();
@@ -305,6 +306,26 @@ describe('EdgeOfflineNode errors', () => {
     new EdgeOfflineNode(c, 'server', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, density: { podsPerNode: 500 } });
     new EdgeOfflineNode(c, 'agent', { role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443', density: { podsPerNode: 3000 } });
     expect(() => app.synth()).toThrow(/needs \/19 node subnets, but server c\/server hands out \/22/);
+  });
+
+  test('an agent counting on the embedded registry mirror needs a server that runs it', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    // SINGLE_NODE_SERVER defaults to no embedded registry; AGENT defaults to using it.
+    new EdgeOfflineNode(c, 'server', { role: EdgeNodeRole.SINGLE_NODE_SERVER });
+    const agent = new EdgeOfflineNode(c, 'agent', { role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443' });
+    expect(agent.embeddedRegistry).toBe(true);
+    expect(() => synthAppAndValidate(app)).toThrow(
+      /c\/agent: embeddedRegistry=true: server c\/server does not run the embedded registry mirror.*Fix: set embeddedRegistry: true on c\/server/);
+  });
+
+  test('agents and servers that agree on the embedded registry pass validation', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EdgeOfflineNode(c, 'server', { role: EdgeNodeRole.SINGLE_NODE_SERVER, embeddedRegistry: true });
+    new EdgeOfflineNode(c, 'agent', { role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443' });
+    new EdgeOfflineNode(c, 'offline', { role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443', localRegistry: 'http://10.0.0.2:5000' });
+    expect(() => synthAppAndValidate(app)).not.toThrow();
   });
 
   test('an agent that fits its server passes validation', () => {

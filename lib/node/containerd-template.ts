@@ -86,6 +86,11 @@ export class ContainerdTemplate {
   constructor(options: ContainerdTemplateOptions) {
     const owner = options.owner ?? 'ContainerdTemplate';
     this.k3sVersion = options.k3sVersion ?? K3sVersion.DEFAULT;
+    if (!hasBaseTemplate(this.k3sVersion)) {
+      throw propError(owner, 'k3sVersion', this.k3sVersion.toString(),
+        'has no containerd "base" template, so K3s could not render a template that starts with {{ template "base" . }} and containerd would not start',
+        'use K3s v1.26.8, v1.27.5, v1.28.1 or a later release of its line (any release from v1.29)');
+    }
     this.systemdCgroup = options.systemdCgroup ?? true;
     this.crunPodAnnotations = [...(options.crunPodAnnotations ?? CRUN_POD_ANNOTATIONS)];
     this.binaryPaths = { ...(options.binaryPaths ?? {}) };
@@ -180,4 +185,18 @@ export class ContainerdTemplate {
     }
     return lines.join('\n') + '\n';
   }
+}
+
+/**
+ * Whether K3s offers `{{ template "base" . }}` to config templates: September 2023 releases
+ * v1.26.8, v1.27.5, v1.28.1 and later (older lines are refused by K3sVersion.parse).
+ *
+ * @see https://docs.k3s.io/advanced#base-template
+ */
+function hasBaseTemplate(v: K3sVersion): boolean {
+  if (v.minor >= 29) return true;
+  if (v.minor === 28) return v.patch >= 1;
+  if (v.minor === 27) return v.patch >= 5;
+  if (v.minor === 26) return v.patch >= 8;
+  return false;
 }

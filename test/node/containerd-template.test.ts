@@ -37,6 +37,20 @@ describe('K3sVersion', () => {
 });
 
 describe('ContainerdTemplate', () => {
+  // {{ template "base" . }} exists since the September 2023 releases (docs.k3s.io advanced#base-template).
+  test.each([
+    ['v1.26.7+k3s1', false], ['v1.26.8+k3s1', true], ['v1.27.4+k3s1', false], ['v1.27.5+k3s1', true],
+    ['v1.28.0+k3s1', false], ['v1.28.1+k3s1', true], ['v1.29.0+k3s1', true],
+  ])('%s has the base template: %s', (version, ok) => {
+    const make = () => new ContainerdTemplate({ runtimes: [WasmRuntime.WASMEDGE], k3sVersion: v(version), owner: 'n.containerd' });
+    if (ok) {
+      expect(make().render().split('\n')[0]).toBe('{{ template "base" . }}');
+    } else {
+      expect(make).toThrow(`[cdk8s-wasm-edge] n.containerd: k3sVersion="${version}": has no containerd "base" template`);
+      expect(make).toThrow(/Fix: use K3s v1.26.8, v1.27.5, v1.28.1/);
+    }
+  });
+
   test('containerd 2: config-v3.toml.tmpl, v3 table paths, parses as TOML', () => {
     const t = new ContainerdTemplate({ runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.CRUN, WasmRuntime.SPIN], k3sVersion: v('v1.31.6+k3s1') });
     expect(t.fileName).toBe('config-v3.toml.tmpl');
