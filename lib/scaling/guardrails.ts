@@ -62,9 +62,17 @@ export function namespaceOf(target: kplus.IScalable): string | undefined {
   return target instanceof kplus.Resource ? target.metadata.namespace : undefined;
 }
 
+// toScalingTarget() builds the target's container list each call: compute each key once.
+const WORKLOAD_KEYS = new WeakMap<kplus.IScalable, string>();
+
 function workloadKey(target: kplus.IScalable): string {
-  const t = target.toScalingTarget();
-  return `${t.apiVersion}|${t.kind}|${namespaceOf(target) ?? ''}|${t.name}`;
+  let key = WORKLOAD_KEYS.get(target);
+  if (key === undefined) {
+    const t = target.toScalingTarget();
+    key = `${t.apiVersion}|${t.kind}|${namespaceOf(target) ?? ''}|${t.name}`;
+    WORKLOAD_KEYS.set(target, key);
+  }
+  return key;
 }
 
 interface AutoscalerIndex {
