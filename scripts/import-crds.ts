@@ -19,7 +19,7 @@ const OUT = path.join(ROOT, 'lib', 'imports');
 export const MODULES: Record<string, string[]> = {
   'keda': ['keda/keda.sh_scaledobjects.yaml', 'keda/keda.sh_triggerauthentications.yaml'],
   'keda-http': ['http-add-on/http.keda.sh_httpscaledobjects.yaml', 'http-add-on/http.keda.sh_interceptorroutes.yaml'],
-  'knative-serving': ['knative-serving/service.yaml'],
+  'knative-serving': ['knative-serving/service.yaml', 'knative-serving/domain-mapping.yaml'],
   'spinkube': ['spinkube/core.spinkube.dev_spinapps.yaml', 'spinkube/core.spinkube.dev_spinappexecutors.yaml'],
   'openfaas': ['openfaas/openfaas.com_functions.yaml', 'openfaas/openfaas.com_profiles.yaml'],
   'traefik': ['traefik/traefik.io_ingressroutes.yaml', 'traefik/traefik.io_middlewares.yaml'],

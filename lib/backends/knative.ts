@@ -132,9 +132,7 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
     }
     // DomainMapping is named after the domain it maps. Needs a ClusterDomainClaim for the domain
     // unless config-network sets autocreate-cluster-domain-claims: "true".
-    domainMapping = new ApiObject(scope, 'DomainMapping', {
-      apiVersion: 'serving.knative.dev/v1beta1',
-      kind: 'DomainMapping',
+    domainMapping = new kn.DomainMapping(scope, 'DomainMapping', {
       metadata: { name: fn.host },
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: fn.name } },
     });
