@@ -93,7 +93,7 @@ describe('EdgeOfflineNode defaults', () => {
 
   test('@default kubeletThresholds: eviction and image GC for small disks', () => {
     expect(mergedConfig(n)['kubelet-arg']).toEqual([
-      'eviction-hard=imagefs.available<10%,memory.available<100Mi,nodefs.available<10%',
+      'eviction-hard=imagefs.available<10%,memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%',
       'image-gc-high-threshold=70',
       'image-gc-low-threshold=50',
     ]);

@@ -81,6 +81,15 @@ export interface KubeletThresholds {
   readonly evictionImagefsAvailablePercent?: number;
 
   /**
+   * Hard eviction when the node filesystem has less than this percentage of inodes free. Setting
+   * `eviction-hard` replaces all of the kubelet's defaults, so the inode threshold is written too;
+   * thousands of small pods use many inodes.
+   *
+   * @default 5 (the kubelet's own default)
+   */
+  readonly evictionNodefsInodesFreePercent?: number;
+
+  /**
    * Image garbage collection starts when the image filesystem is this full (percent).
    *
    * @default 70
@@ -240,9 +249,11 @@ export class DensityPlanner {
     const memory = t.evictionMemoryAvailable ?? Size.mebibytes(100);
     const nodefs = t.evictionNodefsAvailablePercent ?? 10;
     const imagefs = t.evictionImagefsAvailablePercent ?? 10;
+    const inodes = t.evictionNodefsInodesFreePercent ?? 5;
     const high = t.imageGcHighThresholdPercent ?? 70;
     const low = t.imageGcLowThresholdPercent ?? 50;
     checkWhole(who, 'kubelet.evictionNodefsAvailablePercent', nodefs, 1, 50);
+    checkWhole(who, 'kubelet.evictionNodefsInodesFreePercent', inodes, 1, 50);
     checkWhole(who, 'kubelet.evictionImagefsAvailablePercent', imagefs, 1, 50);
     checkWhole(who, 'kubelet.imageGcHighThresholdPercent', high, 1, 100);
     checkWhole(who, 'kubelet.imageGcLowThresholdPercent', low, 0, 99);
@@ -259,7 +270,7 @@ export class DensityPlanner {
         `use at most ${100 - imagefs}`);
     }
     return [
-      `eviction-hard=imagefs.available<${imagefs}%,memory.available<${memMi}Mi,nodefs.available<${nodefs}%`,
+      `eviction-hard=imagefs.available<${imagefs}%,memory.available<${memMi}Mi,nodefs.available<${nodefs}%,nodefs.inodesFree<${inodes}%`,
       `image-gc-high-threshold=${high}`,
       `image-gc-low-threshold=${low}`,
     ];

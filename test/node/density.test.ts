@@ -79,20 +79,24 @@ describe('DensityPlanner.plan', () => {
 });
 
 describe('DensityPlanner.kubeletThresholdArgs', () => {
-  test('@default thresholds: memory 100Mi, nodefs/imagefs 10%, image GC 70% -> 50%', () => {
+  test('@default thresholds: memory 100Mi, nodefs/imagefs 10%, inodes 5%, image GC 70% -> 50%', () => {
     expect(DensityPlanner.kubeletThresholdArgs()).toEqual([
-      'eviction-hard=imagefs.available<10%,memory.available<100Mi,nodefs.available<10%',
+      'eviction-hard=imagefs.available<10%,memory.available<100Mi,nodefs.available<10%,nodefs.inodesFree<5%',
       'image-gc-high-threshold=70',
       'image-gc-low-threshold=50',
     ]);
   });
 
+  test('an inode threshold out of range is refused', () => {
+    expect(() => DensityPlanner.kubeletThresholdArgs({ evictionNodefsInodesFreePercent: 0 }, 'n')).toThrow(/n: kubelet.evictionNodefsInodesFreePercent=0/);
+  });
+
   test('custom thresholds are written', () => {
     expect(DensityPlanner.kubeletThresholdArgs({
       evictionMemoryAvailable: Size.mebibytes(200), evictionNodefsAvailablePercent: 5, evictionImagefsAvailablePercent: 15,
-      imageGcHighThresholdPercent: 80, imageGcLowThresholdPercent: 60,
+      evictionNodefsInodesFreePercent: 10, imageGcHighThresholdPercent: 80, imageGcLowThresholdPercent: 60,
     })).toEqual([
-      'eviction-hard=imagefs.available<15%,memory.available<200Mi,nodefs.available<5%',
+      'eviction-hard=imagefs.available<15%,memory.available<200Mi,nodefs.available<5%,nodefs.inodesFree<10%',
       'image-gc-high-threshold=80',
       'image-gc-low-threshold=60',
     ]);
