@@ -7,6 +7,7 @@ import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { rootMembers } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
 import { WasmDeployment } from './wasm-deployment';
+import { autoscalerFloors } from './scaling/guardrails';
 
 /**
  * A Pod Security Standard level, enforced on a namespace by the built-in Pod Security admission
@@ -470,13 +471,9 @@ export class FunctionTenant extends Construct {
     // quota. One walk of the tree (at validation, once per tenant): the namespace's workloads, and the
     // minimum of every autoscaler (KedaScaledObject, WasmHorizontalPodAutoscaler, KEDA HTTP add-on,
     // kplus HorizontalPodAutoscaler) by target.
-    const workloads: kplus.AbstractPod[] = [];
-    const minimums = new Map<IConstruct, number>();
-    for (const c of this.node.root.node.findAll()) {
-      if (c instanceof kplus.AbstractPod && c.metadata.namespace === this.namespaceName) workloads.push(c);
-      const scaler = c as any;
-      if (scaler.target !== undefined && typeof scaler.minReplicas === 'number') minimums.set(scaler.target, scaler.minReplicas);
-    }
+    const workloads = this.node.root.node.findAll()
+      .filter((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod && c.metadata.namespace === this.namespaceName);
+    const minimums: Map<unknown, number> = autoscalerFloors(this);
     let floorPods = 0;
     const floor = { cpu: 0, memory: 0 };
     const limitFloor = { cpu: 0, memory: 0 };

@@ -19,6 +19,11 @@ interface AutoscalerRecord {
   readonly target: kplus.IScalable;
 }
 
+/** An autoscaler construct of this library: it knows its floor before it registers. */
+interface IAutoscaler extends IConstruct {
+  readonly minReplicas: number;
+}
+
 const AUTOSCALERS = new WeakMap<IConstruct, AutoscalerRecord>();
 
 /**
@@ -28,7 +33,7 @@ const AUTOSCALERS = new WeakMap<IConstruct, AutoscalerRecord>();
  *
  * @internal
  */
-export function registerAutoscaler(scope: IConstruct, kind: string, target: kplus.IScalable): void {
+export function registerAutoscaler(scope: IAutoscaler, kind: string, target: kplus.IScalable): void {
   const fixed = explicitReplicas(target);
   if (fixed !== undefined) {
     throw propError(scope, 'target', targetLabel(target),
@@ -39,8 +44,23 @@ export function registerAutoscaler(scope: IConstruct, kind: string, target: kplu
   }
   target.markHasAutoscaler();
   AUTOSCALERS.set(scope, { kind, target });
-  rootMembers<IConstruct>(scope, 'autoscalers').push(scope);
+  rootMembers<IAutoscaler>(scope, 'autoscalers').push(scope);
   scope.node.addValidation({ validate: () => conflictsOf(scope) });
+}
+
+/**
+ * The replica floor of every autoscaled workload in the app: the minReplicas of this library's
+ * autoscalers and of cdk8s-plus HorizontalPodAutoscalers, by target.
+ *
+ * @internal
+ */
+export function autoscalerFloors(scope: IConstruct): Map<kplus.IScalable, number> {
+  const floors = new Map<kplus.IScalable, number>();
+  for (const a of rootMembers<IAutoscaler>(scope, 'autoscalers')) floors.set(AUTOSCALERS.get(a)!.target, a.minReplicas);
+  for (const c of scope.node.root.node.findAll()) {
+    if (c instanceof kplus.HorizontalPodAutoscaler) floors.set(c.target, c.minReplicas);
+  }
+  return floors;
 }
 
 /** The replica count the user fixed on the target, if any (WasmDeployment keeps its warm default apart). */
