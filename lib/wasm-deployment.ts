@@ -1,4 +1,4 @@
-import { Chart, Duration, Size } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { propError, propMessage } from './errors';
@@ -375,13 +375,13 @@ export class WasmDeployment extends kplus.Deployment {
       errors.push(propMessage(this, 'wasmContainers', [], 'a WasmDeployment needs at least one Wasm container',
         'pass wasmContainers or call addWasmContainer()'));
     }
-    const userVariant = this.podMetadata.toJson().annotations?.[CRUN_VARIANT_ANNOTATION];
+    const userVariant = podAnnotation(this.podMetadata, CRUN_VARIANT_ANNOTATION);
     if (userVariant !== undefined && this.route !== IntegrationRoute.CRUN) {
       errors.push(propMessage(this, `podMetadata.annotations["${CRUN_VARIANT_ANNOTATION}"]`, userVariant,
         `crun annotations do nothing on the ${this.route} route${this.runtimeClass ? ` (RuntimeClass "${this.runtimeClass.runtimeClassName}")` : ''}`,
         'remove the annotation, or use a crun RuntimeClass (WasmRuntime.CRUN); the library sets the annotation itself'));
     }
-    const selector = this.matchLabels;
+    const selector = this.spreads.length > 0 ? this.matchLabels : {};
     for (const [i, s] of this.spreads.entries()) {
       const clash = (s.matchLabelKeys ?? []).find(k => k in selector);
       if (clash) {
@@ -406,6 +406,16 @@ function defaultRuntimeClass(scope: Construct): IRuntimeClass {
   return (chart.node.tryFindChild(id) as IRuntimeClass | undefined) ?? RuntimeClass.fromK3s(chart, id, WasmRuntime.WASMEDGE);
 }
 
+
+/**
+ * One annotation of a metadata definition. cdk8s offers no getAnnotation(), and toJson() sanitizes
+ * every label and annotation, which the validation of thousands of workloads pays for twice per synth.
+ */
+function podAnnotation(metadata: ApiObjectMetadataDefinition, key: string): string | undefined {
+  const annotations = (metadata as unknown as { annotations?: unknown }).annotations;
+  if (annotations !== null && typeof annotations === 'object') return (annotations as Record<string, string>)[key];
+  return metadata.toJson().annotations?.[key];
+}
 
 function checkCount(path: string, prop: string, value: number | undefined, min = 0): void {
   if (value !== undefined && (!Number.isInteger(value) || value < min)) {

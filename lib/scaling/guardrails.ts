@@ -82,13 +82,14 @@ export function namespaceOf(target: kplus.IScalable): string | undefined {
   return target instanceof kplus.Resource ? target.metadata.namespace : undefined;
 }
 
-// toScalingTarget() builds the target's container list each call: compute each key once.
+// toScalingTarget() builds the target's container list each call: a cdk8s-plus resource names
+// itself without it, and every key is computed once.
 const WORKLOAD_KEYS = new WeakMap<kplus.IScalable, string>();
 
 function workloadKey(target: kplus.IScalable): string {
   let key = WORKLOAD_KEYS.get(target);
   if (key === undefined) {
-    const t = target.toScalingTarget();
+    const t = target instanceof kplus.Resource ? target : target.toScalingTarget();
     key = `${t.apiVersion}|${t.kind}|${namespaceOf(target) ?? ''}|${t.name}`;
     WORKLOAD_KEYS.set(target, key);
   }
