@@ -20,6 +20,9 @@ const project = new cdk.JsiiProject({
   libdir: 'dist/lib',
   entrypoint: 'dist/lib/index.js',
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.2', 'cdk8s-plus-30@^2.4.10'],
+  // Node files (K3s config, registries, cloud-init) are written with js-yaml: fleets write tens of
+  // thousands of them. jsii packages must bundle their non-jsii dependencies.
+  bundledDeps: ['js-yaml@^4.1.0'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.4.2',
@@ -29,9 +32,10 @@ const project = new cdk.JsiiProject({
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
     'fast-check@^3.21.0',
-    'js-yaml@^4.1.0',
     '@types/js-yaml@^4.0.9',
     'smol-toml@^1.3.0',
+    // YAML 1.1 parsing in tests (how K3s and cloud-init read node files).
+    'yaml@^2.8.0',
     'ts-node@^10.9.2',
     '@kubernetes/client-node@0.22.3',
   ],

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
 import { propError } from '../errors';
+import { yamlText } from './yaml-text';
 
 /** A file that belongs on a node's disk (not a Kubernetes object). */
 export interface NodeFile {
@@ -83,7 +83,7 @@ export function renderCloudInit(input: CloudInitInput): string {
   } else {
     runcmd.push(`curl -sfL https://get.k3s.io | ${env} sh -s - ${input.command}`);
   }
-  return '#cloud-config\n' + Yaml.stringify({ write_files: writeFiles, runcmd });
+  return '#cloud-config\n' + yamlText({ write_files: writeFiles, runcmd });
 }
 
 /**

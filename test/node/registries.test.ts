@@ -2,7 +2,7 @@ import * as yaml from 'js-yaml';
 import { Registries } from '../../lib/node/registries';
 
 describe('Registries', () => {
-  test('mirrors with endpoints and rewrites, TLS configs, "*" quoted, sorted keys', () => {
+  test('mirrors with endpoints and rewrites, TLS configs, * quoted, sorted keys', () => {
     const r = new Registries({
       mirrors: [
         { registry: 'ghcr.io', endpoints: ['https://mirror.local:5000'], rewrites: { '^org/(.*)': 'ghcr/org/$1' } },
@@ -11,7 +11,7 @@ describe('Registries', () => {
       configs: [{ host: 'mirror.local:5000', tls: { caFile: '/etc/ssl/mirror-ca.pem', certFile: '/etc/ssl/c.pem', keyFile: '/etc/ssl/k.pem' } }],
     });
     const text = r.render();
-    expect(text).toContain('"*":');
+    expect(text).toContain("'*':");
     expect(yaml.load(text)).toEqual({
       mirrors: {
         '*': { endpoint: ['http://10.0.0.2:5000'] },
