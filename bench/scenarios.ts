@@ -6,6 +6,8 @@
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { EdgeNodeRole, EdgeOfflineNode, KedaScaledObject, KedaTrigger, WasmDeployment, WasmRuntime } from '../lib';
+// The class `cdk8s import` generates from KEDA's CRD (the library keeps its copy internal).
+import { ScaledObject } from '../lib/imports/keda';
 
 const IMAGE = 'registry.local:5000/fleet/edge-fn:1.0.0';
 const PROMETHEUS = 'http://prometheus.monitoring:9090';
@@ -27,7 +29,10 @@ export function buildLibrary(app: App, n: number): void {
   }
 }
 
-/** (b) The same objects written by hand with cdk8s-plus-30 and a raw ApiObject for KEDA. */
+/**
+ * (b) The same objects written by hand with cdk8s-plus-30, and KEDA's ScaledObject class as
+ * `cdk8s import` generates it from the same CRD (cdk8s-plus has no KEDA construct).
+ */
 export function buildPlain(app: App, n: number): void {
   const chart = new Chart(app, 'fleet', { namespace: 'fleet' });
   const probe = (period: number, failureThreshold: number) => kplus.Probe.fromTcpSocket({
@@ -55,9 +60,7 @@ export function buildPlain(app: App, n: number): void {
     ApiObject.of(d).addJsonPatch(JsonPatch.add('/spec/template/spec/runtimeClassName', 'wasmedge'));
     d.exposeViaService();
     d.markHasAutoscaler();
-    new ApiObject(chart, `fn-${i}-scaler`, {
-      apiVersion: 'keda.sh/v1alpha1',
-      kind: 'ScaledObject',
+    new ScaledObject(chart, `fn-${i}-scaler`, {
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: d.name },
         minReplicaCount: 1,
@@ -129,6 +132,6 @@ export function buildNodes(app: App, n: number): void {
 }
 
 /** Writes every node's files (node files never go under the manifest output directory). */
-export function writeNodeFiles(app: App, outdir: string): void {
-  EdgeOfflineNode.writeAll(app, outdir);
+export function writeNodeFiles(app: App, outdir: string): string[] {
+  return EdgeOfflineNode.writeAll(app, outdir);
 }
