@@ -216,7 +216,7 @@ export class KedaScaledObject extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new ScaledObject(this, 'Resource', {
-      metadata: { ...props.metadata, namespace },
+      metadata: Object.assign({}, props.metadata, { namespace }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();
