@@ -439,12 +439,19 @@ function checkResources(path: string, r: kplus.ContainerResources): void {
   }
 }
 
+// Probes and Durations are immutable: every container on a port shares one set.
+const FAST_PROBES = new Map<number, Pick<kplus.ContainerProps, 'startup' | 'readiness' | 'liveness'>>();
+
 function fastProbes(port: number): Pick<kplus.ContainerProps, 'startup' | 'readiness' | 'liveness'> {
-  return {
-    startup: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(1), failureThreshold: 30, timeoutSeconds: Duration.seconds(1) }),
-    readiness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(2), failureThreshold: 3, timeoutSeconds: Duration.seconds(1) }),
-    liveness: kplus.Probe.fromTcpSocket({ port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(10), failureThreshold: 3, timeoutSeconds: Duration.seconds(1) }),
-  };
+  let probes = FAST_PROBES.get(port);
+  if (!probes) {
+    const tcp = (period: number, failureThreshold: number) => kplus.Probe.fromTcpSocket({
+      port, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(period), failureThreshold, timeoutSeconds: Duration.seconds(1),
+    });
+    probes = { startup: tcp(1, 30), readiness: tcp(2, 3), liveness: tcp(10, 3) };
+    FAST_PROBES.set(port, probes);
+  }
+  return probes;
 }
 
 /** A Linux container's props, hardened and pulled `IfNotPresent` unless they say otherwise. */

@@ -725,7 +725,7 @@ function num(value: number | undefined): string | undefined {
 
 function compact(obj: { [key: string]: string | undefined }): { [key: string]: string } {
   const out: { [key: string]: string } = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  for (const k in obj) if (obj[k] !== undefined) out[k] = obj[k]!;
   return out;
 }
 
