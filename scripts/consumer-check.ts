@@ -19,13 +19,16 @@ function installedVersion(name: string): string {
 
 const APP = `
 const { App, Chart } = require('cdk8s');
-const { RuntimeClass, WasmDeployment, WasmRuntime } = require('cdk8s-wasm-edge');
+const { EdgeNodeRole, EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime } = require('cdk8s-wasm-edge');
 const app = new App({ outdir: 'dist' });
 const chart = new Chart(app, 'consumer');
 const crun = new RuntimeClass(chart, 'Crun', { runtime: WasmRuntime.CRUN });
 new WasmDeployment(chart, 'on-k3s', { wasiNetworking: true, wasmContainers: [{ image: 'ghcr.io/acme/hello:1.0', portNumber: 8080 }] });
 new WasmDeployment(chart, 'on-crun', { runtimeClass: crun, wasmContainers: [{ image: 'ghcr.io/acme/worker:1.0' }] });
 app.synth();
+// Node files are written with js-yaml, a bundled dependency: this checks the bundle.
+new EdgeOfflineNode(app, 'edge-1', { role: EdgeNodeRole.AGENT, serverUrl: 'https://hub.edge.internal:6443', runtimes: [WasmRuntime.WASMEDGE] });
+EdgeOfflineNode.writeAll(app, 'nodes');
 `;
 
 function main(): void {
@@ -44,12 +47,16 @@ function main(): void {
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'inherit' });
     execFileSync(process.execPath, ['main.js'], { cwd: app, stdio: 'inherit' });
     const yaml = fs.readFileSync(path.join(app, 'dist', 'consumer.k8s.yaml'), 'utf-8');
+    const k3sConfig = fs.readFileSync(path.join(app, 'nodes', 'edge-1', 'etc', 'rancher', 'k3s', 'config.yaml'), 'utf-8');
+    const cloudInit = fs.readFileSync(path.join(app, 'nodes', 'edge-1', 'cloud-init.yaml'), 'utf-8');
     const checks: Array<[string, boolean]> = [
       ['runtimeClassName wasmedge (K3s class)', yaml.includes('runtimeClassName: wasmedge')],
       ['crun RuntimeClass emitted', yaml.includes('handler: crun')],
       ['crun annotation', yaml.includes('module.wasm.image/variant: compat')],
       ['numeric non-root uid', yaml.includes('runAsUser: 65532')],
       ['Wasm-sized requests', yaml.includes('memory: 10Mi')],
+      ['K3s agent config written', k3sConfig.includes('server: https://hub.edge.internal:6443')],
+      ['cloud-init written', cloudInit.startsWith('#cloud-config\n') && cloudInit.includes('/etc/rancher/k3s/config.yaml')],
     ];
     for (const [name, ok] of checks) console.log(`${ok ? 'ok' : 'FAILED'} - ${name}`);
     const failed = checks.filter(([, ok]) => !ok).length;
