@@ -112,12 +112,20 @@ export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile
   // node no longer has (a dropped drop-in, another containerd template) does not linger in Git.
   if (isNodeDir(root)) fs.rmSync(root, { recursive: true, force: true });
   const written: string[] = [];
-  const made = new Set<string>();
-  const mkdir = (dir: string) => {
-    if (!made.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      made.add(dir);
+  fs.mkdirSync(root, { recursive: true });
+  const made = new Set<string>([root]);
+  // One mkdir per directory, parents first: a recursive mkdir probes every level from the bottom up,
+  // twice the system calls, which a fleet of 10000 nodes (120000 directories) feels.
+  const mkdir = (dir: string): void => {
+    if (made.has(dir)) return;
+    const parent = path.dirname(dir);
+    if (parent !== dir) mkdir(parent);
+    try {
+      fs.mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
+    made.add(dir);
   };
   for (const f of files) {
     const target = path.join(root, ...f.path.split('/').filter(s => s !== ''));
@@ -126,7 +134,6 @@ export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile
     written.push(target);
   }
   const ci = path.join(root, 'cloud-init.yaml');
-  mkdir(root);
   fs.writeFileSync(ci, cloudInit);
   written.push(ci);
   return written;
