@@ -55,7 +55,13 @@ const project = new cdk.JsiiProject({
   },
   github: false,
   release: false,
-  eslint: false,
+  eslint: true,
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'bench'],
+    // lib/imports is generated from the CRDs by the import-crds task.
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', '*.generated.ts', 'coverage', 'lib/imports/'],
+  },
   docgen: true,
   jestOptions: {
     // jest 30 pulls unrs-resolver, whose per-platform optional packages this registry does not serve,
@@ -107,5 +113,10 @@ project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.en
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/']) {
   project.addPackageIgnore(p);
 }
+
+// projen's eslint brings eslint-import-resolver-typescript 4.x, which resolves through unrs-resolver:
+// its per-platform packages are missing from this registry, and npm ci then refuses the lock file.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 
 project.synth();

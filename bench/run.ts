@@ -99,13 +99,17 @@ function main(): void {
     sizes: SIZES.map(n => ({
       n,
       objects: n * objectsPer,
-      library: results.library[n], plain: results.plain[n], yaml: results.yaml[n],
+      library: results.library[n],
+      plain: results.plain[n],
+      yaml: results.yaml[n],
       ratioLibraryToPlain: round(results.library[n].ms / results.plain[n].ms),
       ratioLibraryToYaml: round(results.library[n].ms / results.yaml[n].ms),
       memoryPerObjectKb: round(results.library[n].maxRssMb * 1024 / (n * objectsPer), 1),
     })),
     growth: {
-      fromN: smallest, toN: largest, factor: largest / smallest,
+      fromN: smallest,
+      toN: largest,
+      factor: largest / smallest,
       libraryTime: round(results.library[largest].ms / results.library[smallest].ms),
       libraryMemory: round(results.library[largest].maxRssMb / results.library[smallest].maxRssMb),
       plainTime: round(results.plain[largest].ms / results.plain[smallest].ms),
@@ -120,8 +124,11 @@ function main(): void {
 
   const rows = [['N', 'objects', '(a) library ms', '(b) cdk8s-plus ms', '(c) js-yaml ms', 'a/b', 'a/c', 'peak MB (a)', 'KB/object (a)', 'MB written (a)']];
   for (const s of summary.sizes) {
-    rows.push([String(s.n), String(s.objects), String(round(s.library.ms, 0)), String(round(s.plain.ms, 0)), String(round(s.yaml.ms, 0)),
-      String(s.ratioLibraryToPlain), String(s.ratioLibraryToYaml), String(round(s.library.maxRssMb, 0)), String(s.memoryPerObjectKb), String(round(s.library.bytes / 2 ** 20, 1))]);
+    rows.push([
+      String(s.n), String(s.objects), String(round(s.library.ms, 0)), String(round(s.plain.ms, 0)), String(round(s.yaml.ms, 0)),
+      String(s.ratioLibraryToPlain), String(s.ratioLibraryToYaml), String(round(s.library.maxRssMb, 0)), String(s.memoryPerObjectKb),
+      String(round(s.library.bytes / 2 ** 20, 1)),
+    ]);
   }
   for (const s of summary.nodes) {
     rows.push([`${s.n} nodes`, `${s.files} files`, String(round(s.ms, 0)), '', '', '', '', String(round(s.maxRssMb, 0)), '', String(round(s.bytes / 2 ** 20, 1))]);

@@ -36,24 +36,42 @@ export function buildLibrary(app: App, n: number): void {
 export function buildPlain(app: App, n: number): void {
   const chart = new Chart(app, 'fleet', { namespace: 'fleet' });
   const probe = (period: number, failureThreshold: number) => kplus.Probe.fromTcpSocket({
-    port: 8080, initialDelaySeconds: Duration.seconds(0), periodSeconds: Duration.seconds(period), failureThreshold, timeoutSeconds: Duration.seconds(1),
+    port: 8080,
+    initialDelaySeconds: Duration.seconds(0),
+    periodSeconds: Duration.seconds(period),
+    failureThreshold,
+    timeoutSeconds: Duration.seconds(1),
   });
   for (let i = 0; i < n; i++) {
     const d = new kplus.Deployment(chart, `fn-${i}`, {
       replicas: 1,
-      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
       securityContext: { ensureNonRoot: true, user: 65532, group: 65532, fsGroup: 65532 },
       containers: [{
         image: IMAGE,
         command: ['/app.wasm'],
         portNumber: 8080,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        resources: { cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) }, memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) } },
-        securityContext: {
-          ensureNonRoot: true, user: 65532, group: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
-          capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+          memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
         },
-        startup: probe(1, 30), readiness: probe(2, 3), liveness: probe(10, 3),
+        securityContext: {
+          ensureNonRoot: true,
+          user: 65532,
+          group: 65532,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: [kplus.Capability.ALL] },
+          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+        },
+        startup: probe(1, 30),
+        readiness: probe(2, 3),
+        liveness: probe(10, 3),
       }],
     });
     // runtimeClassName has no cdk8s-plus prop.
@@ -77,40 +95,69 @@ export function plainDocuments(n: number): any[] {
   for (let i = 0; i < n; i++) {
     const name = `fleet-fn-${i}`;
     const labels = { 'cdk8s.io/metadata.addr': name };
-    const tcp = (period: number, failureThreshold: number) => ({ tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: period, failureThreshold, timeoutSeconds: 1 });
+    const tcp = (period: number, failureThreshold: number) => ({
+      tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: period, failureThreshold, timeoutSeconds: 1,
+    });
     docs.push({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'fleet' },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'fleet' },
       spec: {
-        minReadySeconds: 0, progressDeadlineSeconds: 600, selector: { matchLabels: labels },
+        minReadySeconds: 0,
+        progressDeadlineSeconds: 600,
+        selector: { matchLabels: labels },
         strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
         template: {
           metadata: { labels },
           spec: {
-            automountServiceAccountToken: false, dnsPolicy: 'ClusterFirst', hostNetwork: false, restartPolicy: 'Always', runtimeClassName: 'wasmedge',
+            automountServiceAccountToken: false,
+            dnsPolicy: 'ClusterFirst',
+            hostNetwork: false,
+            restartPolicy: 'Always',
+            runtimeClassName: 'wasmedge',
             securityContext: { fsGroup: 65532, fsGroupChangePolicy: 'Always', runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532 },
-            setHostnameAsFQDN: false, shareProcessNamespace: false, terminationGracePeriodSeconds: 30,
+            setHostnameAsFQDN: false,
+            shareProcessNamespace: false,
+            terminationGracePeriodSeconds: 30,
             containers: [{
-              name: 'main', image: IMAGE, command: ['/app.wasm'], imagePullPolicy: 'IfNotPresent', ports: [{ containerPort: 8080 }],
+              name: 'main',
+              image: IMAGE,
+              command: ['/app.wasm'],
+              imagePullPolicy: 'IfNotPresent',
+              ports: [{ containerPort: 8080 }],
               resources: { limits: { cpu: '200m', memory: '50Mi' }, requests: { cpu: '50m', memory: '10Mi' } },
               securityContext: {
-                allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true,
-                runAsGroup: 65532, runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' },
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+                privileged: false,
+                readOnlyRootFilesystem: true,
+                runAsGroup: 65532,
+                runAsNonRoot: true,
+                runAsUser: 65532,
+                seccompProfile: { type: 'RuntimeDefault' },
               },
-              startupProbe: tcp(1, 30), readinessProbe: tcp(2, 3), livenessProbe: tcp(10, 3),
+              startupProbe: tcp(1, 30),
+              readinessProbe: tcp(2, 3),
+              livenessProbe: tcp(10, 3),
             }],
           },
         },
       },
     });
     docs.push({
-      apiVersion: 'v1', kind: 'Service', metadata: { name: `${name}-service`, namespace: 'fleet' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `${name}-service`, namespace: 'fleet' },
       spec: { externalIPs: [], ports: [{ port: 8080, targetPort: 8080 }], selector: labels, type: 'ClusterIP' },
     });
     docs.push({
-      apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: `${name}-scaler`, namespace: 'fleet' },
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: `${name}-scaler`, namespace: 'fleet' },
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-        minReplicaCount: 1, maxReplicaCount: 100,
+        minReplicaCount: 1,
+        maxReplicaCount: 100,
         triggers: [{ type: 'prometheus', metadata: { serverAddress: PROMETHEUS, query: query(i), threshold: '50' } }],
       },
     });

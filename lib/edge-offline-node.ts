@@ -9,10 +9,9 @@ import { K3sVersion } from './node/k3s-version';
 import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, renderCloudInit, writeNodeFiles } from './node/node-file';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
-import { placementTolerations } from './placement';
-import { IWasmPlacement, NodeTaint } from './placement';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { placementTolerations, IWasmPlacement, NodeTaint } from './placement';
 import { rootMembers } from './root-registry';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {

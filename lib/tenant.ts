@@ -6,8 +6,8 @@ import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { rootMembers } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
-import { WasmDeployment } from './wasm-deployment';
 import { autoscalerFloors } from './scaling/guardrails';
+import { WasmDeployment } from './wasm-deployment';
 
 /**
  * A Pod Security Standard level, enforced on a namespace by the built-in Pod Security admission

@@ -37,9 +37,16 @@ describe('property: WasmDeployment props', () => {
     const outcomes = new Set<string>();
     fc.assert(fc.property(
       fc.record({
-        image, command, route, runtime,
-        replicas: count, warmReplicas: count,
-        cpuRequest: millis, cpuLimit: millis, memRequest: mebibytes, memLimit: mebibytes,
+        image,
+        command,
+        route,
+        runtime,
+        replicas: count,
+        warmReplicas: count,
+        cpuRequest: millis,
+        cpuLimit: millis,
+        memRequest: mebibytes,
+        memLimit: mebibytes,
         port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
         wasiNetworking: fc.option(fc.boolean(), { nil: undefined }),
         gpu: fc.option(fc.record({ count: count }), { nil: undefined }),
@@ -61,8 +68,14 @@ describe('property: WasmDeployment props', () => {
               command: p.command,
               portNumber: p.port,
               resources: {
-                cpu: { request: p.cpuRequest ? kplus.Cpu.millis(p.cpuRequest) : undefined, limit: p.cpuLimit ? kplus.Cpu.millis(p.cpuLimit) : undefined },
-                memory: { request: p.memRequest ? Size.mebibytes(p.memRequest) : undefined, limit: p.memLimit ? Size.mebibytes(p.memLimit) : undefined },
+                cpu: {
+                  request: p.cpuRequest ? kplus.Cpu.millis(p.cpuRequest) : undefined,
+                  limit: p.cpuLimit ? kplus.Cpu.millis(p.cpuLimit) : undefined,
+                },
+                memory: {
+                  request: p.memRequest ? Size.mebibytes(p.memRequest) : undefined,
+                  limit: p.memLimit ? Size.mebibytes(p.memLimit) : undefined,
+                },
               },
             }],
           });

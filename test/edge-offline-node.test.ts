@@ -194,7 +194,8 @@ describe('EdgeOfflineNode files', () => {
 
   test('mirroredRegistries and localRegistryTls', () => {
     const n = new EdgeOfflineNode(chart(), 'n', {
-      localRegistry: 'https://registry.site.local:5000', mirroredRegistries: ['docker.io', 'ghcr.io'],
+      localRegistry: 'https://registry.site.local:5000',
+      mirroredRegistries: ['docker.io', 'ghcr.io'],
       localRegistryTls: { caFile: '/etc/rancher/k3s/site-ca.pem' },
     });
     expect(yaml.load(files(n)['/etc/rancher/k3s/registries.yaml'])).toEqual({
@@ -236,9 +237,14 @@ describe('EdgeOfflineNode files', () => {
 
   test('labels: zone, region, site, gpu, extra labels, taints', () => {
     const n = new EdgeOfflineNode(chart(), 'n', {
-      role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443',
-      runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.NVIDIA], zone: 'z1', region: 'r1', site: 'plant-3',
-      labels: { 'example.com/line': 'a' }, wasmOnly: true,
+      role: EdgeNodeRole.AGENT,
+      serverUrl: 'https://s:6443',
+      runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.NVIDIA],
+      zone: 'z1',
+      region: 'r1',
+      site: 'plant-3',
+      labels: { 'example.com/line': 'a' },
+      wasmOnly: true,
       taints: [{ key: 'example.com/dedicated', value: 'ai', effect: kplus.TaintEffect.NO_SCHEDULE }],
     });
     expect(n.gpu).toBe(true); // @default gpu: true with a GPU runtime

@@ -67,13 +67,22 @@ describe('FunctionTenant objects', () => {
       podSecurity: PodSecurityLevel.BASELINE,
       labels: { team: 'shop' },
       quota: {
-        requestsCpu: kplus.Cpu.units(4), requestsMemory: Size.gibibytes(8), limitsCpu: kplus.Cpu.units(8), limitsMemory: Size.gibibytes(16),
-        pods: 50, services: 10, loadBalancers: 1, nodePorts: 2,
+        requestsCpu: kplus.Cpu.units(4),
+        requestsMemory: Size.gibibytes(8),
+        limitsCpu: kplus.Cpu.units(8),
+        limitsMemory: Size.gibibytes(16),
+        pods: 50,
+        services: 10,
+        loadBalancers: 1,
+        nodePorts: 2,
       },
       containerLimits: {
-        defaultCpuRequest: kplus.Cpu.millis(20), defaultMemoryRequest: Size.mebibytes(8),
-        defaultCpuLimit: kplus.Cpu.millis(200), defaultMemoryLimit: Size.mebibytes(64),
-        maxCpu: kplus.Cpu.millis(1500), maxMemory: Size.gibibytes(1),
+        defaultCpuRequest: kplus.Cpu.millis(20),
+        defaultMemoryRequest: Size.mebibytes(8),
+        defaultCpuLimit: kplus.Cpu.millis(200),
+        defaultMemoryLimit: Size.mebibytes(64),
+        maxCpu: kplus.Cpu.millis(1500),
+        maxMemory: Size.gibibytes(1),
       },
     });
     expect(one(objs, 'Namespace').metadata.labels).toEqual({
@@ -85,8 +94,14 @@ describe('FunctionTenant objects', () => {
     });
     expect(one(objs, 'ResourceQuota').metadata.namespace).toBe('shop');
     expect(one(objs, 'ResourceQuota').spec.hard).toEqual({
-      'requests.cpu': '4', 'requests.memory': '8Gi', 'limits.cpu': '8', 'limits.memory': '16Gi',
-      'pods': '50', 'services': '10', 'services.loadbalancers': '1', 'services.nodeports': '2',
+      'requests.cpu': '4',
+      'requests.memory': '8Gi',
+      'limits.cpu': '8',
+      'limits.memory': '16Gi',
+      'pods': '50',
+      'services': '10',
+      'services.loadbalancers': '1',
+      'services.nodeports': '2',
     });
     expect(one(objs, 'LimitRange').spec.limits[0]).toEqual({
       type: 'Container',
@@ -252,7 +267,8 @@ describe('FunctionTenant checks the workloads of its namespace at synth', () => 
     new FunctionTenant(c, 'Tenant');
     new ServerlessFunction(c, 'hello', { image: IMAGE, warmReplicas: 3 });
     new ServerlessFunction(c, 'events', {
-      image: IMAGE, scaleToZero: true,
+      image: IMAGE,
+      scaleToZero: true,
       triggers: [KedaTrigger.kafka({ bootstrapServers: ['kafka:9092'], consumerGroup: 'g', topic: 't' })],
     });
     const objs = synthAndValidate(c);
@@ -264,7 +280,10 @@ describe('FunctionTenant checks the workloads of its namespace at synth', () => 
     new FunctionTenant(c, 'Tenant');
     new ServerlessFunction(c, 'big', {
       image: IMAGE,
-      resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(2) }, memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) } },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(2) },
+        memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
+      },
     });
     expect(synthErrors(c)).toMatch(/test\/Tenant: containerLimits=.*test\/big\/Deployment: containers\[0\] \("function"\) has limits 2000m CPU \/ 50Mi, above the namespace's maximum/);
   });

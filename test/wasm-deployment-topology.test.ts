@@ -46,7 +46,12 @@ describe('WasmDeployment topologySpread', () => {
       nodeTaintsPolicy: 'Honor',
       labelSelector: { matchLabels: wd.matchLabels },
     });
-    expect(wd.topologySpreads).toEqual([{ maxSkew: 1, topologyKey: TOPOLOGY_ZONE_KEY, whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE, nodeTaintsPolicy: NodeInclusionPolicy.HONOR }]);
+    expect(wd.topologySpreads).toEqual([{
+      maxSkew: 1,
+      topologyKey: TOPOLOGY_ZONE_KEY,
+      whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE,
+      nodeTaintsPolicy: NodeInclusionPolicy.HONOR,
+    }]);
   });
 
   test('all options, and more constraints with addTopologySpread', () => {
@@ -54,7 +59,10 @@ describe('WasmDeployment topologySpread', () => {
     const wd = new WasmDeployment(c, 'app', {
       wasmContainers: [{ image: IMAGE }],
       topologySpread: {
-        maxSkew: 2, minDomains: 3, nodeTaintsPolicy: NodeInclusionPolicy.IGNORE, nodeAffinityPolicy: NodeInclusionPolicy.HONOR,
+        maxSkew: 2,
+        minDomains: 3,
+        nodeTaintsPolicy: NodeInclusionPolicy.IGNORE,
+        nodeAffinityPolicy: NodeInclusionPolicy.HONOR,
         matchLabelKeys: ['pod-template-hash'],
       },
     });
@@ -62,12 +70,20 @@ describe('WasmDeployment topologySpread', () => {
     const constraints = podSpec(synthAndValidate(c)).topologySpreadConstraints;
     expect(constraints).toEqual([
       {
-        maxSkew: 2, topologyKey: TOPOLOGY_ZONE_KEY, whenUnsatisfiable: 'DoNotSchedule', minDomains: 3,
-        nodeTaintsPolicy: 'Ignore', nodeAffinityPolicy: 'Honor', matchLabelKeys: ['pod-template-hash'],
+        maxSkew: 2,
+        topologyKey: TOPOLOGY_ZONE_KEY,
+        whenUnsatisfiable: 'DoNotSchedule',
+        minDomains: 3,
+        nodeTaintsPolicy: 'Ignore',
+        nodeAffinityPolicy: 'Honor',
+        matchLabelKeys: ['pod-template-hash'],
         labelSelector: { matchLabels: wd.matchLabels },
       },
       {
-        maxSkew: 1, topologyKey: TOPOLOGY_HOSTNAME_KEY, whenUnsatisfiable: 'ScheduleAnyway', nodeTaintsPolicy: 'Honor',
+        maxSkew: 1,
+        topologyKey: TOPOLOGY_HOSTNAME_KEY,
+        whenUnsatisfiable: 'ScheduleAnyway',
+        nodeTaintsPolicy: 'Honor',
         labelSelector: { matchLabels: wd.matchLabels },
       },
     ]);
@@ -197,7 +213,8 @@ describe('WorkloadPlacement', () => {
   test('places a Linux workload like a Wasm one: all labels in one affinity term, taints, offline tolerations', () => {
     const c = chart();
     const node = new EdgeOfflineNode(c, 'node', {
-      zone: 'zone-a', taints: [{ key: 'example.com/line', value: 'one', effect: kplus.TaintEffect.NO_SCHEDULE }, { key: 'example.com/ot', effect: kplus.TaintEffect.NO_EXECUTE }],
+      zone: 'zone-a',
+      taints: [{ key: 'example.com/line', value: 'one', effect: kplus.TaintEffect.NO_SCHEDULE }, { key: 'example.com/ot', effect: kplus.TaintEffect.NO_EXECUTE }],
       offlineAutonomy: Duration.days(7),
     });
     const dep = new kplus.Deployment(c, 'broker', { containers: [{ image: 'eclipse-mosquitto:2.0.20' }] });

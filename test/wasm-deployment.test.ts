@@ -49,7 +49,9 @@ describe('WasmDeployment defaults', () => {
   });
 
   test('security context works for FROM scratch images: numeric non-root uid/gid, read-only root, no escalation', () => {
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: DEFAULT_WASM_UID, runAsGroup: DEFAULT_WASM_UID, fsGroup: DEFAULT_WASM_UID });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true, runAsUser: DEFAULT_WASM_UID, runAsGroup: DEFAULT_WASM_UID, fsGroup: DEFAULT_WASM_UID,
+    });
     expect(container.securityContext).toEqual({
       runAsNonRoot: true,
       runAsUser: 65532,
@@ -92,7 +94,9 @@ describe('WasmDeployment probes and networking', () => {
     const c = chart();
     new WasmDeployment(c, 'api', { wasiNetworking: true, wasmContainers: [{ image: IMAGE, portNumber: 8080 }] });
     const container = deploymentOf(synthAndValidate(c)).spec.template.spec.containers[0];
-    expect(container.startupProbe).toEqual({ tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: 1, failureThreshold: 30, timeoutSeconds: 1 });
+    expect(container.startupProbe).toEqual({
+      tcpSocket: { port: 8080 }, initialDelaySeconds: 0, periodSeconds: 1, failureThreshold: 30, timeoutSeconds: 1,
+    });
     expect(container.readinessProbe.periodSeconds).toBe(2);
     expect(container.livenessProbe.periodSeconds).toBe(10);
   });

@@ -110,7 +110,10 @@ function cpuQuantity(cpu: kplus.Cpu): string {
 export function envVars(fn: ResolvedFunction): Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> {
   return [
     ...Object.keys(fn.env).sort().map(name => ({ name, value: fn.env[name] })),
-    ...Object.keys(fn.secretEnv).sort().map(name => ({ name, valueFrom: { secretKeyRef: { name: fn.secretEnv[name].secretName, key: fn.secretEnv[name].key } } })),
+    ...Object.keys(fn.secretEnv).sort().map(name => ({
+      name,
+      valueFrom: { secretKeyRef: { name: fn.secretEnv[name].secretName, key: fn.secretEnv[name].key } },
+    })),
   ];
 }
 

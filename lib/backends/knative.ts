@@ -6,12 +6,12 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from '../errors';
 import * as kn from '../imports/knative-serving';
+import { rootMembers } from '../root-registry';
 import { IntegrationRoute } from '../runtime';
-import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { Warnings } from '../warnings';
+import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { envVars, hardenedContainerContext, placementTolerations, ResolvedFunction, resourceQuantities } from './common';
 import { KnativeAutoscalerClass, KnativeFeatureFlags, unsupported } from './function-backend';
-import { rootMembers } from '../root-registry';
 
 /** Knative's namespace and the ConfigMap of its feature flags. */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';

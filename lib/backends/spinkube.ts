@@ -99,8 +99,16 @@ export function renderSpinKube(scope: Construct, fn: ResolvedFunction): SpinKube
       variables: variables.length > 0 ? variables : undefined,
       checks: {
         // Ready as soon as the runtime answers; liveness only starts once the cold-start budget is spent.
-        readiness: { httpGet: { path: SPIN_HEALTH_PATH }, initialDelaySeconds: 0, periodSeconds: p.periodSeconds, failureThreshold: p.failureThreshold, timeoutSeconds: 1 },
-        liveness: { httpGet: { path: SPIN_HEALTH_PATH }, initialDelaySeconds: p.budgetSeconds, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1 },
+        readiness: {
+          httpGet: { path: SPIN_HEALTH_PATH },
+          initialDelaySeconds: 0,
+          periodSeconds: p.periodSeconds,
+          failureThreshold: p.failureThreshold,
+          timeoutSeconds: 1,
+        },
+        liveness: {
+          httpGet: { path: SPIN_HEALTH_PATH }, initialDelaySeconds: p.budgetSeconds, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 1,
+        },
       },
     },
   });

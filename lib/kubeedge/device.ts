@@ -1,8 +1,8 @@
 import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../errors';
-import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 import { checkDeviceName, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
+import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 
 /** Where a mapper publishes a property's values over MQTT (`pushMethod.mqtt`). */
 export interface MqttPushOptions {

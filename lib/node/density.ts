@@ -302,7 +302,7 @@ function parseCidr(owner: string, prop: string, value: string): Cidr {
   if (!m || octets.some(o => o > 255) || prefix > 32) {
     throw propError(owner, prop, value, 'is not an IPv4 CIDR', 'use a CIDR such as "10.42.0.0/16" (IPv6 is not planned by this library)');
   }
-  const base = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const base = octets[0] * 2 ** 24 + octets[1] * 2 ** 16 + octets[2] * 2 ** 8 + octets[3];
   const size = 2 ** (32 - prefix);
   if (base % size !== 0) {
     throw propError(owner, prop, value, 'has host bits set', `use ${formatCidr({ base: base - (base % size), prefix })}`);

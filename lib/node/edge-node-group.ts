@@ -3,9 +3,8 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { EdgeOfflineNode } from '../edge-offline-node';
 import { checkDns1123Label, propError } from '../errors';
-import { IWasmPlacement, NodeTaint } from '../placement';
+import { IWasmPlacement, NodeTaint, placementTolerations } from '../placement';
 import { WASM_EDGE_LABEL_PREFIX, WasmRuntime } from '../runtime';
-import { placementTolerations } from '../placement';
 
 /** Props of an EdgeNodeGroup. */
 export interface EdgeNodeGroupProps {

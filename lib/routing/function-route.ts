@@ -199,7 +199,7 @@ function qualify(namespace: string, name: string): string {
   if (full.length <= 63) return full;
   // Keep it a DNS label: cut and add a short stable hash of the full name.
   let h = 0;
-  for (const ch of full) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  for (const ch of full) h = (h * 31 + ch.charCodeAt(0)) % 2 ** 32;
   const suffix = h.toString(16).padStart(8, '0').slice(0, 8);
   return `${full.slice(0, 54).replace(/-+$/, '')}-${suffix}`;
 }

@@ -169,8 +169,12 @@ export class Gateway {
   public readonly sectionName?: string;
 
   private constructor(kind: GatewayKind, fields: {
-    entryPoints: string[]; tlsSecretName?: string; ingressClassName?: string;
-    gatewayName?: string; gatewayNamespace?: string; sectionName?: string;
+    entryPoints: string[];
+    tlsSecretName?: string;
+    ingressClassName?: string;
+    gatewayName?: string;
+    gatewayNamespace?: string;
+    sectionName?: string;
   }) {
     this.kind = kind;
     this.entryPoints = fields.entryPoints;

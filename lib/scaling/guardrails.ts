@@ -7,8 +7,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../errors';
-import { IntegrationRoute } from '../runtime';
 import { rootMembers } from '../root-registry';
+import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
 

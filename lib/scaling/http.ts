@@ -2,10 +2,10 @@ import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, propError } from '../errors';
-import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
 import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
 import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
+import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
 
 /** Scale on requests per second per replica, averaged over a sliding window. */
 export interface KedaHttpRequestRate {
@@ -223,7 +223,8 @@ export class KedaInterceptorRoute extends Construct {
     if (props.coldStartFallback?.port !== undefined) checkPort(this, 'coldStartFallback.port', props.coldStartFallback.port);
     const placeholder = props.placeholderResponse;
     if (placeholder) {
-      if (placeholder.statusCode !== undefined && (!Number.isInteger(placeholder.statusCode) || placeholder.statusCode < 100 || placeholder.statusCode > 599)) {
+      const status = placeholder.statusCode;
+      if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
         throw propError(this, 'placeholderResponse.statusCode', placeholder.statusCode, 'must be an HTTP status code from 100 to 599', 'use e.g. 503');
       }
       if (placeholder.body !== undefined && placeholder.body.length > 32768) {
@@ -245,8 +246,12 @@ export class KedaInterceptorRoute extends Construct {
           rules,
           scalingMetric,
           coldStart: fallback || placeholder ? {
-            fallback: fallback ? { service: { name: fallback.service.name, port: servicePort(this, 'coldStartFallback.port', fallback.service, fallback.port) } } : undefined,
-            placeholder: placeholder ? { response: { body: placeholder.body, statusCode: placeholder.statusCode, headers: placeholder.headers } } : undefined,
+            fallback: fallback
+              ? { service: { name: fallback.service.name, port: servicePort(this, 'coldStartFallback.port', fallback.service, fallback.port) } }
+              : undefined,
+            placeholder: placeholder
+              ? { response: { body: placeholder.body, statusCode: placeholder.statusCode, headers: placeholder.headers } }
+              : undefined,
           } : undefined,
           timeouts: timeouts && Object.values(timeouts).some(v => v !== undefined) ? timeouts : undefined,
         }),
@@ -416,7 +421,9 @@ export class KedaHttpScaledObject extends Construct {
             hosts: hosts.length > 0 ? hosts : undefined,
             pathPrefixes: pathPrefixes.length > 0 ? pathPrefixes : undefined,
             scaleTargetRef: {
-              apiVersion: t.apiVersion, kind: t.kind, name: t.name,
+              apiVersion: t.apiVersion,
+              kind: t.kind,
+              name: t.name,
               service: service.name,
               port: service.port(),
             },
@@ -518,7 +525,10 @@ function checkTarget(scope: IConstruct, prop: string, value: number): void {
 }
 
 /** The Service a route or HTTPScaledObject sends to: a construct, or a name and port. */
-function serviceRef(scope: Construct, props: { readonly service?: kplus.Service; readonly serviceName?: string; readonly port?: number }): { name: string; namespace?: string; port: () => number } {
+function serviceRef(
+  scope: Construct,
+  props: { readonly service?: kplus.Service; readonly serviceName?: string; readonly port?: number },
+): { name: string; namespace?: string; port: () => number } {
   if (props.service && props.serviceName !== undefined) {
     throw propError(scope, 'serviceName', props.serviceName, 'is given together with service', 'give either service (a Service of this app) or serviceName with port');
   }

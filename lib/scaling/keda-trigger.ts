@@ -353,22 +353,6 @@ export class KedaTrigger {
     });
   }
 
-  // cpu and memory triggers differ only in how the target is written; neither can scale to zero
-  // nor use a fallback (KEDA hands them to the HPA's resource metrics).
-  private static resource(where: string, type: 'cpu' | 'memory', value: { value: string; metricType: KedaMetricType },
-    options: KedaCpuTriggerOptions | KedaMemoryTriggerOptions): KedaTrigger {
-    return new KedaTrigger(where, {
-      type,
-      metadata: compact({ value: value.value, containerName: options.containerName }),
-      metricType: value.metricType,
-      name: options.name,
-      useCachedMetrics: options.useCachedMetrics,
-      canScaleToZero: false,
-      supportsFallback: false,
-      cpu: type === 'cpu' ? true : undefined,
-    });
-  }
-
   /**
    * Scale on CPU (metrics-server). Cannot scale to zero. For Wasm pods on runwasi shims the CPU
    * metrics stay flat unless the shim runs with `SystemdCgroup = true`: a warning says so.
@@ -599,6 +583,22 @@ export class KedaTrigger {
     });
   }
 
+  // cpu and memory triggers differ only in how the target is written; neither can scale to zero
+  // nor use a fallback (KEDA hands them to the HPA's resource metrics).
+  private static resource(where: string, type: 'cpu' | 'memory', value: { value: string; metricType: KedaMetricType },
+    options: KedaCpuTriggerOptions | KedaMemoryTriggerOptions): KedaTrigger {
+    return new KedaTrigger(where, {
+      type,
+      metadata: compact({ value: value.value, containerName: options.containerName }),
+      metricType: value.metricType,
+      name: options.name,
+      useCachedMetrics: options.useCachedMetrics,
+      canScaleToZero: false,
+      supportsFallback: false,
+      cpu: type === 'cpu' ? true : undefined,
+    });
+  }
+
   /** The scaler type, e.g. `prometheus`. */
   public readonly type: string;
   /** The trigger metadata (strings). */
@@ -674,7 +674,7 @@ function refuseInlineSecrets(where: string, metadata: { [key: string]: string })
     }
     if (typeof value === 'string' && USERINFO_URL.test(value)) {
       throw propError(where, `metadata.${key}`, value.replace(/\/\/[^@]*@/, '//<redacted>@'), 'the URL carries a user name and password',
-        `drop the credentials from the URL and provide them (or the whole URL) through a KedaTriggerAuthentication parameter`);
+        'drop the credentials from the URL and provide them (or the whole URL) through a KedaTriggerAuthentication parameter');
     }
   }
 }
@@ -687,7 +687,9 @@ function event(where: string, options: KedaEventTriggerOptions): Pick<TriggerSpe
   return { metricType: options.metricType, authentication: options.authentication, name: options.name, useCachedMetrics: options.useCachedMetrics };
 }
 
-function resourceTarget(where: string, utilization: number | undefined, averageValue: (() => string) | undefined): { value: string; metricType: KedaMetricType } {
+function resourceTarget(
+  where: string, utilization: number | undefined, averageValue: (() => string) | undefined,
+): { value: string; metricType: KedaMetricType } {
   if ((utilization === undefined) === (averageValue === undefined)) {
     throw propError(where, 'utilization', utilization, 'give exactly one of utilization and averageValue',
       'use e.g. { utilization: 70 } (percent of requests) or { averageValue: ... } (per pod)');

@@ -2,10 +2,10 @@ import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from '../errors';
-import { ScaledObject } from '../imports/keda';
 import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
 import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';
+import { ScaledObject } from '../imports/keda';
 
 /** What replica count KEDA falls back to while a scaler fails. */
 export enum KedaFallbackBehavior {

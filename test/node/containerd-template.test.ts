@@ -1,8 +1,8 @@
 import * as toml from 'smol-toml';
+import { templateToml } from './helpers';
 import { ContainerdTemplate, CRUN_POD_ANNOTATIONS, DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
 import { K3sVersion } from '../../lib/node/k3s-version';
 import { WasmRuntime } from '../../lib/runtime';
-import { templateToml } from './helpers';
 
 const v = (s: string) => K3sVersion.parse(s);
 

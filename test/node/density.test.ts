@@ -60,7 +60,9 @@ describe('DensityPlanner.plan', () => {
   test('refuses targets that do not fit in memory', () => {
     expect(() => DensityPlanner.plan({ podsPerNode: 3000, nodeAllocatableMemory: Size.gibibytes(4), podMemoryRequest: Size.mebibytes(2) }))
       .toThrow(/does not fit in memory: 4096Mi allocatable holds 2048 pods/);
-    expect(DensityPlanner.plan({ podsPerNode: 2048, nodeAllocatableMemory: Size.gibibytes(4), podMemoryRequest: Size.mebibytes(2) }).maxPods).toBe(2058);
+    expect(DensityPlanner.plan({
+      podsPerNode: 2048, nodeAllocatableMemory: Size.gibibytes(4), podMemoryRequest: Size.mebibytes(2),
+    }).maxPods).toBe(2058);
   });
 
   test('checks an explicit cluster CIDR', () => {
@@ -93,8 +95,12 @@ describe('DensityPlanner.kubeletThresholdArgs', () => {
 
   test('custom thresholds are written', () => {
     expect(DensityPlanner.kubeletThresholdArgs({
-      evictionMemoryAvailable: Size.mebibytes(200), evictionNodefsAvailablePercent: 5, evictionImagefsAvailablePercent: 15,
-      evictionNodefsInodesFreePercent: 10, imageGcHighThresholdPercent: 80, imageGcLowThresholdPercent: 60,
+      evictionMemoryAvailable: Size.mebibytes(200),
+      evictionNodefsAvailablePercent: 5,
+      evictionImagefsAvailablePercent: 15,
+      evictionNodefsInodesFreePercent: 10,
+      imageGcHighThresholdPercent: 80,
+      imageGcLowThresholdPercent: 60,
     })).toEqual([
       'eviction-hard=imagefs.available<15%,memory.available<200Mi,nodefs.available<5%,nodefs.inodesFree<10%',
       'image-gc-high-threshold=80',

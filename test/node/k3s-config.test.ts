@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
-import { K3S_CONFIG_PATH, K3sCommand, K3sConfig } from '../../lib/node/k3s-config';
 import { parseK3sConfig } from './helpers';
+import { K3S_CONFIG_PATH, K3sCommand, K3sConfig } from '../../lib/node/k3s-config';
 
 const server = () => new K3sConfig({ command: K3sCommand.SERVER, owner: 'test/node' });
 const agent = () => new K3sConfig({ command: K3sCommand.AGENT, owner: 'test/node' });

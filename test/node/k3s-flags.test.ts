@@ -11,8 +11,25 @@ describe('K3S_FLAGS table', () => {
     expect([...K3S_FLAGS.keys()].sort()).toEqual(flags.map(f => f.name).sort());
     for (const f of flags) {
       const row = K3S_FLAGS.get(f.name)!;
-      expect({ name: f.name, type: row.type, server: row.server, agent: row.agent, deprecated: row.deprecated, hidden: row.hidden, yaml: row.configYamlKey, aliases: row.aliases })
-        .toEqual({ name: f.name, type: f.type, server: f.commands.includes('server'), agent: f.commands.includes('agent'), deprecated: f.deprecated, hidden: f.hidden, yaml: f.configYamlKey, aliases: f.aliases });
+      expect({
+        name: f.name,
+        type: row.type,
+        server: row.server,
+        agent: row.agent,
+        deprecated: row.deprecated,
+        hidden: row.hidden,
+        yaml: row.configYamlKey,
+        aliases: row.aliases,
+      }).toEqual({
+        name: f.name,
+        type: f.type,
+        server: f.commands.includes('server'),
+        agent: f.commands.includes('agent'),
+        deprecated: f.deprecated,
+        hidden: f.hidden,
+        yaml: f.configYamlKey,
+        aliases: f.aliases,
+      });
     }
   });
 

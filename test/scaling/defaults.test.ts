@@ -1,12 +1,12 @@
 // One test per documented `@default` of the scaling module: each builds the smallest object that
 // leaves the prop out and checks what the output (or the construct) does instead.
 import * as kplus from 'cdk8s-plus-30';
+import { chart, ofKind, wasm, wasmWithService } from './helpers';
 import {
   KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior,
   WasmHorizontalPodAutoscaler,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-import { chart, ofKind, wasm, wasmWithService } from './helpers';
 
 type C = ReturnType<typeof chart>;
 const prom = (extra: Record<string, unknown> = {}) => KedaTrigger.prometheus({ serverAddress: 'http://p.monitoring:9090', query: 'up', threshold: 5, ...extra });
@@ -140,7 +140,8 @@ describe('@default: trigger options', () => {
 
 describe('@default: KedaScaledObject', () => {
   test('fallback.behavior: static (left out)', () => {
-    expect(scaledObject(() => ({ props: { fallback: { failureThreshold: 3, replicas: 2 } } })).spec.fallback).toEqual({ failureThreshold: 3, replicas: 2 });
+    expect(scaledObject(() => ({ props: { fallback: { failureThreshold: 3, replicas: 2 } } })).spec.fallback)
+      .toEqual({ failureThreshold: 3, replicas: 2 });
   });
   test('scalingModifiers.activationTarget: 0 (left out)', () => {
     const so = scaledObject(() => ({ triggers: [prom({ name: 'a' })], props: { scalingModifiers: { formula: 'a', target: 5 } } }));
@@ -215,7 +216,8 @@ describe('@default: HTTP add-on', () => {
     expect(ir.metadata.namespace).toBe('edge');
   });
   test('failover timeout: 30s (CRD default, left out)', () => {
-    expect(httpScaledObject({}, {}, c => ({ coldStartFailover: { service: fallbackService(c) } })).spec.coldStartTimeoutFailoverRef).toEqual({ service: expect.any(String), port: 81 });
+    expect(httpScaledObject({}, {}, c => ({ coldStartFailover: { service: fallbackService(c) } })).spec.coldStartTimeoutFailoverRef)
+      .toEqual({ service: expect.any(String), port: 81 });
   });
   test('HTTPScaledObject port: the Service\'s first port', () => expect(httpScaledObject().spec.scaleTargetRef.port).toBe(8080));
   test('HTTPScaledObject hosts: required with pathPrefixes absent', () => expect(() => httpScaledObject({ hosts: undefined })).toThrow(/routes nothing/));

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
+import { chart, errorOf, validationText, wasm, wasmWithService } from './helpers';
 import { KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, WasmHorizontalPodAutoscaler } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-import { chart, errorOf, validationText, wasm, wasmWithService } from './helpers';
 
 const prom = () => KedaTrigger.prometheus({ serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: 100 });
 const rps = () => kplus.Metric.pods({ name: 'http_requests_per_second', target: kplus.MetricTarget.averageValue(50) });

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 import { ScalingBehavior, WasmHorizontalPodAutoscaler } from '../../lib/scaling';
 import { Warnings } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';
-import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 
 const memory70 = () => kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70));
 const rps = () => kplus.Metric.pods({ name: 'http_requests_per_second', target: kplus.MetricTarget.averageValue(50) });
@@ -46,7 +46,8 @@ describe('WasmHorizontalPodAutoscaler', () => {
     new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: wasm(c), metrics: [rps()], behavior: ScalingBehavior.conservative() });
     const [hpa] = ofKind(synthAndValidate(c), 'HorizontalPodAutoscaler');
     expect(hpa.spec.behavior.scaleUp).toEqual({
-      stabilizationWindowSeconds: 60, selectPolicy: 'Max',
+      stabilizationWindowSeconds: 60,
+      selectPolicy: 'Max',
       policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }, { type: 'Percent', value: 50, periodSeconds: 60 }],
     });
     expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 600, selectPolicy: 'Min', policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }] });
@@ -55,7 +56,8 @@ describe('WasmHorizontalPodAutoscaler', () => {
   test('custom behavior: one direction only; policy duration defaults to 15s', () => {
     const c = chart();
     new WasmHorizontalPodAutoscaler(c, 'Hpa', {
-      target: wasm(c), metrics: [rps()],
+      target: wasm(c),
+      metrics: [rps()],
       behavior: ScalingBehavior.custom({ scaleUp: { policies: [{ replicas: kplus.Replicas.absolute(10) }] } }),
     });
     const [hpa] = ofKind(synthAndValidate(c), 'HorizontalPodAutoscaler');

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { chart, errorOf, ofKind, wasmWithService } from './helpers';
 import { KedaHttpAddOn, KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-import { chart, errorOf, ofKind, wasmWithService } from './helpers';
 
 describe('KedaHttpAddOn constants', () => {
   test('interceptor proxy and external scaler', () => {
@@ -19,8 +19,11 @@ describe('KedaInterceptorRoute', () => {
     const c = chart();
     const { deployment, service } = wasmWithService(c, 'Fn', { warmReplicas: 0 });
     const route = new KedaInterceptorRoute(c, 'Route', {
-      service, hosts: ['fn.example.com', 'fn-proxy'], pathPrefixes: ['/api'],
-      targetConcurrency: 20, targetRequestRate: { targetValue: 50, window: Duration.seconds(30), granularity: Duration.millis(500) },
+      service,
+      hosts: ['fn.example.com', 'fn-proxy'],
+      pathPrefixes: ['/api'],
+      targetConcurrency: 20,
+      targetRequestRate: { targetValue: 50, window: Duration.seconds(30), granularity: Duration.millis(500) },
       placeholderResponse: { body: 'warming up', statusCode: 503, headers: { 'Retry-After': '1' } },
       timeouts: { readiness: Duration.seconds(5), responseHeader: Duration.minutes(1) },
     });
@@ -92,20 +95,27 @@ describe('KedaHttpScaledObject', () => {
     const { deployment, service } = wasmWithService(c, 'Fn', { warmReplicas: 0 });
     const fallback = new kplus.Service(c, 'Static', { ports: [{ port: 80 }], selector: kplus.Pods.select(c, 'Sel', { labels: { app: 'static' } }) });
     new KedaHttpScaledObject(c, 'Http', {
-      target: deployment, service, hosts: ['fn.example.com'], pathPrefixes: ['/'],
-      maxReplicas: 20, targetRequestRate: { targetValue: 100, window: Duration.minutes(1) },
-      scaledownPeriod: Duration.minutes(2), initialCooldownPeriod: Duration.seconds(30),
+      target: deployment,
+      service,
+      hosts: ['fn.example.com'],
+      pathPrefixes: ['/'],
+      maxReplicas: 20,
+      targetRequestRate: { targetValue: 100, window: Duration.minutes(1) },
+      scaledownPeriod: Duration.minutes(2),
+      initialCooldownPeriod: Duration.seconds(30),
       coldStartFailover: { service: fallback, timeout: Duration.seconds(10) },
     });
     const objects = synthAndValidate(c);
     const [hso] = ofKind(objects, 'HTTPScaledObject');
     expect(hso.apiVersion).toBe('http.keda.sh/v1alpha1');
     expect(hso.spec).toEqual({
-      hosts: ['fn.example.com'], pathPrefixes: ['/'],
+      hosts: ['fn.example.com'],
+      pathPrefixes: ['/'],
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name, service: service.name, port: 8080 },
       replicas: { min: 0, max: 20 },
       scalingMetric: { requestRate: { targetValue: 100, window: '1m' } },
-      scaledownPeriod: 120, initialCooldownPeriod: 30,
+      scaledownPeriod: 120,
+      initialCooldownPeriod: 30,
       coldStartTimeoutFailoverRef: { service: fallback.name, port: 80, timeoutSeconds: 10 },
     });
     expect(hso).toMatchSnapshot();

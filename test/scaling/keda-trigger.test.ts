@@ -1,11 +1,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 import {
   KedaKafkaOffsetResetPolicy, KedaMetricType, KedaPrometheusAuthMode, KedaRabbitmqMode, KedaRabbitmqProtocol, KedaScaledObject,
   KedaTrigger, KedaTriggerAuthentication, KedaAuthenticationKind,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 
 /** The synthesized trigger entries of a ScaledObject built from `triggers`. */
 function triggersOf(build: (c: ReturnType<typeof chart>) => KedaTrigger[]): any[] {
@@ -22,11 +22,17 @@ function auth(c: ReturnType<typeof chart>, ...params: string[]): KedaTriggerAuth
 describe('KedaTrigger factories', () => {
   test('prometheus: string metadata, bearer auth through a TriggerAuthentication', () => {
     const [t] = triggersOf(c => [KedaTrigger.prometheus({
-      serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total{app="hello"}[1m]))',
-      threshold: 50, activationThreshold: 0.5, authModes: [KedaPrometheusAuthMode.BEARER], authentication: auth(c, 'bearerToken'), name: 'requests',
+      serverAddress: 'http://prometheus.monitoring:9090',
+      query: 'sum(rate(http_requests_total{app="hello"}[1m]))',
+      threshold: 50,
+      activationThreshold: 0.5,
+      authModes: [KedaPrometheusAuthMode.BEARER],
+      authentication: auth(c, 'bearerToken'),
+      name: 'requests',
     })]);
     expect(t).toEqual({
-      type: 'prometheus', name: 'requests',
+      type: 'prometheus',
+      name: 'requests',
       metadata: { serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total{app="hello"}[1m]))', threshold: '50', activationThreshold: '0.5', authModes: 'bearer' },
       authenticationRef: { name: expect.stringMatching(/auth-bearertoken/), kind: 'TriggerAuthentication' },
     });
@@ -49,13 +55,22 @@ describe('KedaTrigger factories', () => {
 
   test('kafka: brokers comma-joined, SASL credentials by reference', () => {
     const [t] = triggersOf(c => [KedaTrigger.kafka({
-      bootstrapServers: ['kafka-0.kafka:9092', 'kafka-1.kafka:9092'], consumerGroup: 'wasm-workers', topic: 'sensor-events',
-      lagThreshold: 50, activationLagThreshold: 5, offsetResetPolicy: KedaKafkaOffsetResetPolicy.EARLIEST,
-      authentication: auth(c, 'sasl', 'username', 'password'), metricType: KedaMetricType.VALUE,
+      bootstrapServers: ['kafka-0.kafka:9092', 'kafka-1.kafka:9092'],
+      consumerGroup: 'wasm-workers',
+      topic: 'sensor-events',
+      lagThreshold: 50,
+      activationLagThreshold: 5,
+      offsetResetPolicy: KedaKafkaOffsetResetPolicy.EARLIEST,
+      authentication: auth(c, 'sasl', 'username', 'password'),
+      metricType: KedaMetricType.VALUE,
     })]);
     expect(t.metadata).toEqual({
-      bootstrapServers: 'kafka-0.kafka:9092,kafka-1.kafka:9092', consumerGroup: 'wasm-workers', topic: 'sensor-events',
-      lagThreshold: '50', activationLagThreshold: '5', offsetResetPolicy: 'earliest',
+      bootstrapServers: 'kafka-0.kafka:9092,kafka-1.kafka:9092',
+      consumerGroup: 'wasm-workers',
+      topic: 'sensor-events',
+      lagThreshold: '50',
+      activationLagThreshold: '5',
+      offsetResetPolicy: 'earliest',
     });
     expect(t.metricType).toBe('Value');
     expect(t.authenticationRef.kind).toBe('TriggerAuthentication');
@@ -77,13 +92,17 @@ describe('KedaTrigger factories', () => {
   test('cron, external, external-push, ClusterTriggerAuthentication by name', () => {
     const ts = triggersOf(() => [
       KedaTrigger.cron({ timezone: 'Asia/Shanghai', start: '0 8 * * 1-5', end: '0 20 * * 1-5', desiredReplicas: 3 }),
-      KedaTrigger.external({ scalerAddress: 'mqtt-scaler.keda:6000', metadata: { topic: 'plant/+/telemetry', threshold: '100' },
-        authentication: KedaTriggerAuthentication.fromClusterTriggerAuthenticationName('mqtt-creds') }),
+      KedaTrigger.external({
+        scalerAddress: 'mqtt-scaler.keda:6000',
+        metadata: { topic: 'plant/+/telemetry', threshold: '100' },
+        authentication: KedaTriggerAuthentication.fromClusterTriggerAuthenticationName('mqtt-creds'),
+      }),
       KedaTrigger.external({ scalerAddress: 'push-scaler.keda:6000', push: true }),
     ]);
     expect(ts[0]).toEqual({ type: 'cron', metadata: { timezone: 'Asia/Shanghai', start: '0 8 * * 1-5', end: '0 20 * * 1-5', desiredReplicas: '3' } });
     expect(ts[1]).toEqual({
-      type: 'external', metadata: { scalerAddress: 'mqtt-scaler.keda:6000', topic: 'plant/+/telemetry', threshold: '100' },
+      type: 'external',
+      metadata: { scalerAddress: 'mqtt-scaler.keda:6000', topic: 'plant/+/telemetry', threshold: '100' },
       authenticationRef: { name: 'mqtt-creds', kind: 'ClusterTriggerAuthentication' },
     });
     expect(ts[2].type).toBe('external-push');
@@ -113,10 +132,12 @@ describe('KedaTrigger factories', () => {
     expect(a.kind).toBe(KedaAuthenticationKind.TRIGGER_AUTHENTICATION);
     expect(a.parameters).toEqual(['sasl', 'password']);
     const [ta] = ofKind(synthAndValidate(c), 'TriggerAuthentication');
-    expect(ta.spec).toEqual({ secretTargetRef: [
-      { parameter: 'sasl', name: 'kafka-credentials', key: 'mechanism' },
-      { parameter: 'password', name: 'kafka-credentials', key: 'password' },
-    ] });
+    expect(ta.spec).toEqual({
+      secretTargetRef: [
+        { parameter: 'sasl', name: 'kafka-credentials', key: 'mechanism' },
+        { parameter: 'password', name: 'kafka-credentials', key: 'password' },
+      ],
+    });
     expect(ta).toMatchSnapshot();
   });
 });

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 import { KedaFallbackBehavior, KedaMetricType, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior } from '../../lib/scaling';
 import { Warnings } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';
-import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 
 const prom = (name?: string) => KedaTrigger.prometheus({ name, serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: 100 });
 const kafka = (name?: string) => KedaTrigger.kafka({ name, bootstrapServers: ['kafka:9092'], consumerGroup: 'workers', topic: 'events' });
@@ -21,8 +21,12 @@ describe('KedaScaledObject', () => {
         KedaTrigger.kafka({ name: 'lag', bootstrapServers: ['kafka:9092'], consumerGroup: 'workers', topic: 'events', authentication: a }),
         KedaTrigger.prometheus({ name: 'rps', serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: 100 }),
       ],
-      minReplicas: 1, maxReplicas: 30, idleReplicaCount: 0,
-      pollingInterval: Duration.seconds(10), cooldownPeriod: Duration.minutes(2), initialCooldownPeriod: Duration.seconds(60),
+      minReplicas: 1,
+      maxReplicas: 30,
+      idleReplicaCount: 0,
+      pollingInterval: Duration.seconds(10),
+      cooldownPeriod: Duration.minutes(2),
+      initialCooldownPeriod: Duration.seconds(60),
       fallback: { failureThreshold: 3, replicas: 4, behavior: KedaFallbackBehavior.CURRENT_REPLICAS_IF_HIGHER },
       behavior: ScalingBehavior.fastScaleOut(),
       scalingModifiers: { formula: 'lag + rps', target: 150, activationTarget: 1, metricType: KedaMetricType.AVERAGE_VALUE },
@@ -33,7 +37,12 @@ describe('KedaScaledObject', () => {
     expect(so.apiVersion).toBe('keda.sh/v1alpha1');
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: ofKind(objects, 'Deployment')[0].metadata.name, envSourceContainerName: 'main' });
     expect(so.spec).toMatchObject({
-      minReplicaCount: 1, maxReplicaCount: 30, idleReplicaCount: 0, pollingInterval: 10, cooldownPeriod: 120, initialCooldownPeriod: 60,
+      minReplicaCount: 1,
+      maxReplicaCount: 30,
+      idleReplicaCount: 0,
+      pollingInterval: 10,
+      cooldownPeriod: 120,
+      initialCooldownPeriod: 60,
       fallback: { failureThreshold: 3, replicas: 4, behavior: 'currentReplicasIfHigher' },
       advanced: { scalingModifiers: { formula: 'lag + rps', target: '150', activationTarget: '1', metricType: 'AverageValue' } },
     });
@@ -76,7 +85,8 @@ describe('KedaScaledObject', () => {
     test('scale to zero with only cpu/memory triggers (minReplicas 0)', () => {
       const c = chart();
       const msg = errorOf(() => new KedaScaledObject(c, 'So', {
-        target: wasm(c), minReplicas: 0,
+        target: wasm(c),
+        minReplicas: 0,
         triggers: [KedaTrigger.cpu({ utilization: 60 }), KedaTrigger.memory({ utilization: 80 })],
       }));
       expect(msg).toContain('test/So: minReplicas=0: KEDA cannot scale to zero on cpu/memory triggers alone');

@@ -1,4 +1,4 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { ERROR_PREFIX } from '../../lib/errors';
@@ -56,7 +56,7 @@ type TriggerDesc = typeof triggerArb extends fc.Arbitrary<infer T> ? T : never;
 function makeTrigger(c: Chart, i: number, d: TriggerDesc): KedaTrigger {
   switch (d.kind) {
     case 'cpu': return KedaTrigger.cpu({ utilization: d.utilization, averageValue: d.avg === undefined ? undefined : kplus.Cpu.millis(d.avg) });
-    case 'memory': return KedaTrigger.memory({ utilization: d.utilization, averageValue: d.avg === undefined ? undefined : require('cdk8s').Size.mebibytes(d.avg) });
+    case 'memory': return KedaTrigger.memory({ utilization: d.utilization, averageValue: d.avg === undefined ? undefined : Size.mebibytes(d.avg) });
     case 'prometheus': return KedaTrigger.prometheus({ serverAddress: d.url, query: 'sum(up)', threshold: d.threshold, activationThreshold: d.activation, name: d.name });
     case 'kafka': return KedaTrigger.kafka({ bootstrapServers: d.servers, consumerGroup: 'g', lagThreshold: d.lag, metricType: d.metricType, name: d.name });
     case 'cron': return KedaTrigger.cron({ timezone: d.tz, start: d.start, end: '0 20 * * *', desiredReplicas: d.desired });
@@ -83,8 +83,14 @@ describe('property: KedaScaledObject props', () => {
         minReplicas: opt(fc.integer({ min: -2, max: 8 })),
         maxReplicas: opt(fc.integer({ min: -1, max: 8 })),
         idleReplicaCount: opt(fc.integer({ min: -1, max: 2 })),
-        pollingInterval: seconds, cooldownPeriod: seconds, initialCooldownPeriod: seconds,
-        fallback: opt(fc.record({ failureThreshold: fc.integer({ min: -1, max: 5 }), replicas: fc.integer({ min: -1, max: 120 }), behavior: opt(fc.constantFrom(...Object.values(KedaFallbackBehavior))) })),
+        pollingInterval: seconds,
+        cooldownPeriod: seconds,
+        initialCooldownPeriod: seconds,
+        fallback: opt(fc.record({
+          failureThreshold: fc.integer({ min: -1, max: 5 }),
+          replicas: fc.integer({ min: -1, max: 120 }),
+          behavior: opt(fc.constantFrom(...Object.values(KedaFallbackBehavior))),
+        })),
         behavior: opt(fc.constantFrom('fast', 'conservative', 'bad')),
         modifiers: opt(fc.record({ formula: fc.constantFrom('a + c', '', 'a'), target: fc.double({ min: -1, max: 100, noNaN: true }), metricType: opt(fc.constantFrom(...Object.values(KedaMetricType))) })),
         envSource: opt(fc.constantFrom('main', 'Bad_Name')),
@@ -97,9 +103,14 @@ describe('property: KedaScaledObject props', () => {
             : new kplus.Deployment(c, 'D', { replicas: p.replicas, metadata, containers: [{ image: 'nginx:1.27' }] });
           const triggers = p.triggers.map((t, i) => makeTrigger(c, i, t));
           new KedaScaledObject(c, 'So', {
-            target, triggers,
-            minReplicas: p.minReplicas, maxReplicas: p.maxReplicas, idleReplicaCount: p.idleReplicaCount,
-            pollingInterval: dur(p.pollingInterval), cooldownPeriod: dur(p.cooldownPeriod), initialCooldownPeriod: dur(p.initialCooldownPeriod),
+            target,
+            triggers,
+            minReplicas: p.minReplicas,
+            maxReplicas: p.maxReplicas,
+            idleReplicaCount: p.idleReplicaCount,
+            pollingInterval: dur(p.pollingInterval),
+            cooldownPeriod: dur(p.cooldownPeriod),
+            initialCooldownPeriod: dur(p.initialCooldownPeriod),
             fallback: p.fallback,
             behavior: p.behavior === 'fast' ? ScalingBehavior.fastScaleOut() : p.behavior === 'conservative' ? ScalingBehavior.conservative()
               : p.behavior === 'bad' ? ScalingBehavior.custom({ scaleUp: { stabilizationWindow: Duration.hours(3) } }) : undefined,

@@ -1,15 +1,15 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
+import { chart, EDGE_SITE } from './helpers';
 import { FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags } from '../../lib/backends/function-backend';
 import { ERROR_PREFIX } from '../../lib/errors';
+import { Gateway, InterceptorAccess, TraefikEntryPoint } from '../../lib/routing';
 import { WasmRuntime } from '../../lib/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';
-import { Gateway, InterceptorAccess, TraefikEntryPoint } from '../../lib/routing';
 import { KedaTrigger } from '../../lib/scaling';
 import { ServerlessFunction } from '../../lib/serverless-function';
 import { synthAndValidate } from '../util/validate';
-import { chart, EDGE_SITE } from './helpers';
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
 /** Usually one of `good` (or left out), sometimes one of `bad`: keeps both outcomes frequent. */
@@ -41,8 +41,8 @@ const trigger = fc.oneof(
   {
     arbitrary: fc.constantFrom<() => KedaTrigger>(
       () => KedaTrigger.kafka({ bootstrapServers: ['kafka:9092'], consumerGroup: 'g', topic: 't' }),
-      () => KedaTrigger.cron({ timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: 2 }),
-      () => KedaTrigger.prometheus({ serverAddress: 'http://prometheus:9090', query: 'sum(rate(x[1m]))', threshold: 10 }),
+    () => KedaTrigger.cron({ timezone: 'Etc/UTC', start: '0 8 * * *', end: '0 18 * * *', desiredReplicas: 2 }),
+    () => KedaTrigger.prometheus({ serverAddress: 'http://prometheus:9090', query: 'sum(rate(x[1m]))', threshold: 10 }),
     ),
     weight: 8,
   },
@@ -56,7 +56,9 @@ describe('ServerlessFunction properties', () => {
     const count = (k: string) => outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
     fc.assert(fc.property(
       fc.record({
-        backend, gateway, runtime,
+        backend,
+        gateway,
+        runtime,
         image: mostly(['localhost:5000/fn', 'registry.local:5000/a/fn'], ['Bad Image']).map(i => i ?? 'ghcr.io/acme/fn:1.0'),
         name: mostly(['hello', 'fn-2'], ['Bad_Name', 'x'.repeat(64)]),
         port: mostly([80, 8080], [3000, 8012, 0]),
@@ -97,7 +99,10 @@ describe('ServerlessFunction properties', () => {
             concurrency: p.concurrency,
             coldStartBudget: p.budgetMs === undefined ? undefined : Duration.millis(p.budgetMs),
             triggers: p.triggers?.map(t => t()),
-            resources: { cpu: { limit: p.cpuLimit ? kplus.Cpu.millis(p.cpuLimit) : undefined }, memory: { limit: p.memLimit ? Size.mebibytes(p.memLimit) : undefined } },
+            resources: {
+              cpu: { limit: p.cpuLimit ? kplus.Cpu.millis(p.cpuLimit) : undefined },
+              memory: { limit: p.memLimit ? Size.mebibytes(p.memLimit) : undefined },
+            },
             env: p.env,
             secretEnv: p.secretEnv,
             placement: p.placed ? EDGE_SITE : undefined,

@@ -92,7 +92,9 @@ describe('FunctionRoute: what each gateway emits', () => {
     const c = chart();
     new FunctionRoute(c, 'r', {
       gateway: Gateway.gatewayApi({ gatewayName: 'edge', gatewayNamespace: 'infra', sectionName: 'http' }),
-      backend: RouteBackend.service('hello', 8080), host: 'a.example.com', pathPrefix: '/fn',
+      backend: RouteBackend.service('hello', 8080),
+      host: 'a.example.com',
+      pathPrefix: '/fn',
     });
     const [hr] = synthAndValidate(c);
     expect(hr.apiVersion).toBe('gateway.networking.k8s.io/v1');

@@ -1,16 +1,16 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { chart, EDGE_SITE, IMAGE, kinds, one, ofKind, validationText } from './helpers';
 import {
   FunctionBackend, FunctionBackendKind, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags,
 } from '../../lib/backends/function-backend';
+import { Gateway, GatewayKind, InterceptorAccess } from '../../lib/routing';
 import { WasmRuntime } from '../../lib/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';
-import { Gateway, GatewayKind, InterceptorAccess } from '../../lib/routing';
 import { KedaTrigger, KedaTriggerAuthentication } from '../../lib/scaling';
 import { ServerlessFunction, ServerlessFunctionProps } from '../../lib/serverless-function';
 import { Warnings } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';
-import { chart, EDGE_SITE, IMAGE, kinds, one, ofKind, validationText } from './helpers';
 
 function fn(props: Partial<ServerlessFunctionProps> = {}, namespace?: string) {
   const c = chart(namespace);
@@ -51,7 +51,11 @@ describe('Kubernetes + KEDA backend', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
     expect(pod.containers[0].securityContext).toMatchObject({
-      runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      privileged: false,
       capabilities: { drop: ['ALL'] },
     });
   });
@@ -118,7 +122,8 @@ describe('Kubernetes + KEDA backend', () => {
     const o = fn({ backend: FunctionBackend.kubernetes({ httpAddOnApi: HttpAddOnApi.HTTP_SCALED_OBJECT }), scaleToZero: true, host: 'hello.example.com' }).objs();
     expect(kinds(o)).toEqual(['Deployment', 'Service', 'HTTPScaledObject']);
     expect(one(o, 'HTTPScaledObject').spec).toMatchObject({
-      hosts: ['hello.example.com'], replicas: { min: 0, max: 10 },
+      hosts: ['hello.example.com'],
+      replicas: { min: 0, max: 10 },
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hello', service: 'hello', port: 8080 },
     });
   });
@@ -208,7 +213,9 @@ describe('Knative backend', () => {
     expect(spec.containerConcurrency).toBe(50);
     expect(spec.automountServiceAccountToken).toBe(false);
     expect(spec.runtimeClassName).toBe('wasmedge');
-    expect(spec.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(spec.containers[0].securityContext).toMatchObject({
+      runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+    });
     expect(spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
     expect([f.serviceName, f.servicePort, f.resource?.kind]).toEqual(['hello', 80, 'Service']);
     expect(o).toMatchSnapshot();
@@ -257,7 +264,9 @@ describe('Knative backend', () => {
   });
 
   test('window, scale-down-delay and the HPA class', () => {
-    const o = fn({ backend: knative({ window: Duration.seconds(30), scaleDownDelay: Duration.minutes(5), autoscalerClass: KnativeAutoscalerClass.HPA }) }).objs();
+    const o = fn({
+      backend: knative({ window: Duration.seconds(30), scaleDownDelay: Duration.minutes(5), autoscalerClass: KnativeAutoscalerClass.HPA }),
+    }).objs();
     expect(one(o, 'Service').spec.template.metadata.annotations).toMatchObject({
       'autoscaling.knative.dev/class': 'hpa.autoscaling.knative.dev',
       'autoscaling.knative.dev/metric': 'cpu',
@@ -348,10 +357,14 @@ describe('OpenFaaS backend', () => {
     });
     const spec = one(o, 'Function').spec;
     expect(spec).toMatchObject({
-      name: 'hello', image: IMAGE, readOnlyRootFilesystem: true, environment: { MODE: 'edge' },
+      name: 'hello',
+      image: IMAGE,
+      readOnlyRootFilesystem: true,
+      environment: { MODE: 'edge' },
       annotations: { 'com.openfaas.profile': 'apps-hello-wasm' },
       labels: { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '5', 'com.openfaas.scale.type': 'capacity', 'com.openfaas.scale.target': '4' },
-      requests: { cpu: '50m', memory: '10Mi' }, limits: { cpu: '200m', memory: '50Mi' },
+      requests: { cpu: '50m', memory: '10Mi' },
+      limits: { cpu: '200m', memory: '50Mi' },
     });
     expect([f.serviceName, f.servicePort]).toEqual(['hello', 8080]);
     expect(o).toMatchSnapshot();

@@ -22,6 +22,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as clientNodeModels from '@kubernetes/client-node/dist/gen/model/models';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, Chart, Testing } from 'cdk8s';
@@ -128,14 +129,16 @@ interface CoreModel {
   readonly typeName: string;
 }
 
-// CommonJS modules without (useful) typings; loaded once per test file.
-const CLIENT_MODELS: Record<string, any> = require('@kubernetes/client-node/dist/gen/model/models');
+// @kubernetes/client-node's model classes, looked up by name (V1Deployment, ...).
+const CLIENT_MODELS: Record<string, any> = clientNodeModels;
 
 /**
  * kubernetes-models' own ObjectMeta class lives in its dependency
  * @kubernetes-models/apimachinery; resolve it from kubernetes-models so we do
  * not depend on how npm hoisted it.
  */
+// The module path is resolved at run time relative to kubernetes-models, so this cannot be a static import.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ObjectMetaModel: new (data: any) => { validate(): void } = require(require.resolve(
   '@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta',
   { paths: [path.dirname(require.resolve('kubernetes-models'))] },
@@ -156,6 +159,8 @@ function loadCoreModel(apiVersion: string, kind: string): CoreLookup {
   let groupVersionModule: Record<string, any>;
   try {
     // The core group is `kubernetes-models/v1`, others `kubernetes-models/<group>/<version>`.
+    // Lazy, computed module path (one module per group/version): a static import is not possible.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     groupVersionModule = require(`kubernetes-models/${apiVersion}`);
   } catch {
     return undefined; // not a built-in group/version: maybe a CRD
