@@ -90,11 +90,10 @@ export class EdgeService extends kplus.Service {
    * @internal
    */
   public _toKube(): kplus.k8s.ServiceSpec {
-    return {
-      ...super._toKube(),
+    return Object.assign({}, super._toKube(), {
       externalTrafficPolicy: this.externalTrafficPolicy,
       internalTrafficPolicy: this.internalTrafficPolicy,
       trafficDistribution: this.trafficDistribution,
-    };
+    });
   }
 }

@@ -314,7 +314,8 @@ export class ServerlessFunction extends Construct {
       const scaling = { minReplicas: fn.warmReplicas, maxReplicas: fn.maxReplicas };
       if (httpScaling && backend.httpAddOnApi === HttpAddOnApi.HTTP_SCALED_OBJECT) {
         this.httpScaledObject = new KedaHttpScaledObject(this, 'HttpScaledObject', {
-          ...scaling,
+          minReplicas: scaling.minReplicas,
+          maxReplicas: scaling.maxReplicas,
           target: scaleTarget,
           // Without a Service of ours (SpinKube creates its own), name the platform's Service.
           service: scaleService,
@@ -342,7 +343,8 @@ export class ServerlessFunction extends Construct {
           all.unshift(this.interceptorRoute.trigger({ name: 'http' }));
         }
         this.scaledObject = new KedaScaledObject(this, 'ScaledObject', {
-          ...scaling,
+          minReplicas: scaling.minReplicas,
+          maxReplicas: scaling.maxReplicas,
           target: scaleTarget,
           triggers: all,
           metadata: { name: fn.name },
@@ -495,7 +497,7 @@ function checkEnvName(where: string, prop: string, name: string): void {
 
 function mergeResources(where: string, r?: kplus.ContainerResources): kplus.ContainerResources {
   const d = WasmDeployment.DEFAULT_RESOURCES;
-  const merged = { cpu: { ...d.cpu, ...r?.cpu }, memory: { ...d.memory, ...r?.memory }, ephemeralStorage: r?.ephemeralStorage };
+  const merged = { cpu: Object.assign({}, d.cpu, r?.cpu), memory: Object.assign({}, d.memory, r?.memory), ephemeralStorage: r?.ephemeralStorage };
   if (merged.cpu.request && merged.cpu.limit && cpuToMillis(merged.cpu.request) > cpuToMillis(merged.cpu.limit)) {
     throw propError(where, 'resources.cpu', { request: merged.cpu.request.amount, limit: merged.cpu.limit.amount }, 'the CPU limit is below the request',
       'raise resources.cpu.limit to at least the request, or lower the request');

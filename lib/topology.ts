@@ -108,13 +108,12 @@ export function resolveTopologySpread(path: string, prop: string, options: Topol
   for (const key of options.matchLabelKeys ?? []) {
     checkLabelKey(path, `${prop}.matchLabelKeys`, key, false);
   }
-  return {
-    ...options,
+  return Object.assign({}, options, {
     maxSkew,
     topologyKey,
     whenUnsatisfiable,
     nodeTaintsPolicy: options.nodeTaintsPolicy ?? NodeInclusionPolicy.HONOR,
-  };
+  });
 }
 
 /**

@@ -103,7 +103,7 @@ export class WasmHorizontalPodAutoscaler extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: { ...props.metadata, namespace },
+      metadata: Object.assign({}, props.metadata, { namespace }),
       spec: Lazy.any({
         produce: (): kplus.k8s.HorizontalPodAutoscalerSpecV2 => {
           const t = this.target.toScalingTarget();

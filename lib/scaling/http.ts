@@ -239,7 +239,7 @@ export class KedaInterceptorRoute extends Construct {
 
     const fallback = props.coldStartFallback;
     this.apiObject = new InterceptorRoute(this, 'Resource', {
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? service.namespace },
+      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? service.namespace }),
       spec: Lazy.any({
         produce: () => ({
           target: { service: service.name, port: service.port() },
@@ -276,11 +276,8 @@ export class KedaInterceptorRoute extends Construct {
    * @returns the ScaledObject
    */
   public autoscale(target: kplus.IScalable, options: KedaScaledObjectOptions = {}): KedaScaledObject {
-    const so = new KedaScaledObject(this, `ScaledObject${this.node.children.filter(c => c instanceof KedaScaledObject).length || ''}`, {
-      ...options,
-      target,
-      triggers: [this.trigger()],
-    });
+    const id = `ScaledObject${this.node.children.filter(c => c instanceof KedaScaledObject).length || ''}`;
+    const so = new KedaScaledObject(this, id, Object.assign({}, options, { target, triggers: [this.trigger()] }));
     so.node.addDependency(this.apiObject);
     return so;
   }
@@ -413,7 +410,7 @@ export class KedaHttpScaledObject extends Construct {
     const service = serviceRef(this, props);
 
     this.apiObject = new HttpScaledObject(this, 'Resource', {
-      metadata: { ...props.metadata, namespace: props.metadata?.namespace ?? namespaceOf(this.target) },
+      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? namespaceOf(this.target) }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();
