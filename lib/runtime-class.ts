@@ -159,7 +159,7 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
       throw propError(`${scope.node.path}/${id}`, 'runtime', runtime.handler, 'is not a Spin runtime',
         'use WasmRuntime.SPIN (handler "spin") or WasmRuntime.SPIN_V2 (handler "spin-v2")');
     }
-    return new RuntimeClass(scope, id, { ...options, name: options.name ?? RuntimeClass.SPINKUBE_CLASS_NAME, runtime });
+    return new RuntimeClass(scope, id, Object.assign({}, options, { name: options.name ?? RuntimeClass.SPINKUBE_CLASS_NAME, runtime }));
   }
 
   /** Checks whether a construct is a RuntimeClass emitted by this library. */

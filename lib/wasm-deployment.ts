@@ -464,13 +464,11 @@ function hardened(cont: kplus.ContainerProps): kplus.ContainerProps {
 
 function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k8s.Container {
   const q = kplus.k8s.Quantity.fromNumber(gpu.count);
-  return {
-    ...c,
-    resources: {
-      ...c.resources,
+  return Object.assign({}, c, {
+    resources: Object.assign({}, c.resources, {
       // Extended resources: requests must equal limits, so set both.
-      limits: { ...(c.resources?.limits ?? {}), [gpu.resourceName]: q },
-      requests: { ...(c.resources?.requests ?? {}), [gpu.resourceName]: q },
-    },
-  };
+      limits: Object.assign({}, c.resources?.limits, { [gpu.resourceName]: q }),
+      requests: Object.assign({}, c.resources?.requests, { [gpu.resourceName]: q }),
+    }),
+  });
 }

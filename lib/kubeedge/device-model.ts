@@ -166,7 +166,7 @@ export class KubeEdgeDeviceModel extends Construct {
     if (props.name !== undefined) checkDns1123Subdomain(this, 'name', props.name);
 
     const resource = new DeviceModelV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : { ...props.metadata, name: props.name },
+      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
       spec: {
         protocol: props.protocol,
         protocolConfigData: props.protocolConfigData === undefined ? undefined : { ...props.protocolConfigData },

@@ -230,7 +230,7 @@ export class KubeEdgeDevice extends Construct {
     });
 
     const resource = new DeviceV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : { ...props.metadata, name: props.name },
+      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
       spec: {
         deviceModelRef: { name: props.model.deviceModelName },
         nodeName: props.nodeName,

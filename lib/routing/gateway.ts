@@ -137,7 +137,7 @@ export class Gateway {
   public static ingress(options: IngressGatewayOptions = {}): Gateway {
     if (options.ingressClassName !== undefined) checkDns1123Subdomain('Gateway.ingress', 'ingressClassName', options.ingressClassName);
     if (options.tlsSecretName !== undefined) checkDns1123Subdomain('Gateway.ingress', 'tlsSecretName', options.tlsSecretName);
-    return new Gateway(GatewayKind.INGRESS, { entryPoints: [], ...options });
+    return new Gateway(GatewayKind.INGRESS, Object.assign({ entryPoints: [] }, options));
   }
 
   /**
@@ -150,7 +150,7 @@ export class Gateway {
     checkDns1123Subdomain('Gateway.gatewayApi', 'gatewayName', options?.gatewayName ?? '');
     if (options.gatewayNamespace !== undefined) checkDns1123Label('Gateway.gatewayApi', 'gatewayNamespace', options.gatewayNamespace);
     if (options.sectionName !== undefined) checkDns1123Label('Gateway.gatewayApi', 'sectionName', options.sectionName);
-    return new Gateway(GatewayKind.GATEWAY_API, { entryPoints: [], ...options });
+    return new Gateway(GatewayKind.GATEWAY_API, Object.assign({ entryPoints: [] }, options));
   }
 
   /** The kind of route object this gateway takes. */

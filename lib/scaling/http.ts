@@ -266,7 +266,7 @@ export class KedaInterceptorRoute extends Construct {
 
   /** The trigger that scales a workload on this route's traffic (an external-push trigger on the add-on's scaler). */
   public trigger(options: KedaTriggerBaseOptions = {}): KedaTrigger {
-    return KedaTrigger.httpAddOn({ ...options, interceptorRouteName: this.name });
+    return KedaTrigger.httpAddOn(Object.assign({}, options, { interceptorRouteName: this.name }));
   }
 
   /**

@@ -337,7 +337,7 @@ export class KedaTrigger {
       throw propError(where, 'authModes', authModes, 'the credentials of these modes come from a TriggerAuthentication',
         'pass authentication: a KedaTriggerAuthentication mapping e.g. "bearerToken" or "username"/"password"');
     }
-    return new KedaTrigger(where, {
+    return new KedaTrigger(where, Object.assign({
       type: 'prometheus',
       metadata: compact({
         serverAddress: options.serverAddress,
@@ -347,10 +347,9 @@ export class KedaTrigger {
         authModes: authModes.length > 0 ? authModes.join(',') : undefined,
         ignoreNullValues: options.ignoreNullValues === undefined ? undefined : String(options.ignoreNullValues),
       }),
-      ...event(where, options),
       canScaleToZero: true,
       supportsFallback: true,
-    });
+    }, event(where, options)));
   }
 
   /**
@@ -406,7 +405,7 @@ export class KedaTrigger {
     }
     checkWhole(where, 'lagThreshold', options.lagThreshold, 1);
     checkWhole(where, 'activationLagThreshold', options.activationLagThreshold, 0);
-    return new KedaTrigger(where, {
+    return new KedaTrigger(where, Object.assign({
       type: 'kafka',
       metadata: compact({
         bootstrapServers: servers.join(','),
@@ -416,10 +415,9 @@ export class KedaTrigger {
         activationLagThreshold: num(options.activationLagThreshold),
         offsetResetPolicy: options.offsetResetPolicy,
       }),
-      ...event(where, options),
       canScaleToZero: true,
       supportsFallback: true,
-    });
+    }, event(where, options)));
   }
 
   /**
@@ -450,7 +448,7 @@ export class KedaTrigger {
       throw propError(where, 'protocol', protocol, `mode ${mode} reads the management API, which AMQP does not offer`,
         'use protocol KedaRabbitmqProtocol.HTTP (host an http:// URL of the management plugin), or mode QUEUE_LENGTH');
     }
-    return new KedaTrigger(where, {
+    return new KedaTrigger(where, Object.assign({
       type: 'rabbitmq',
       metadata: compact({
         protocol,
@@ -460,10 +458,9 @@ export class KedaTrigger {
         activationValue: num(options.activationValue),
         vhostName: options.vhostName,
       }),
-      ...event(where, options),
       canScaleToZero: true,
       supportsFallback: true,
-    });
+    }, event(where, options)));
   }
 
   /**
@@ -511,13 +508,12 @@ export class KedaTrigger {
     if ('scalerAddress' in metadata) {
       throw propError(where, 'metadata.scalerAddress', metadata.scalerAddress, 'is set by the scalerAddress option', 'remove it from metadata');
     }
-    return new KedaTrigger(where, {
+    return new KedaTrigger(where, Object.assign({
       type: options.push ? 'external-push' : 'external',
-      metadata: { scalerAddress: options.scalerAddress, ...metadata },
-      ...event(where, options),
+      metadata: Object.assign({ scalerAddress: options.scalerAddress }, metadata),
       canScaleToZero: true,
       supportsFallback: true,
-    });
+    }, event(where, options)));
   }
 
   /**
@@ -574,13 +570,12 @@ export class KedaTrigger {
         throw propError(where, `metadata.${k}`, v, 'trigger metadata values must be strings', `write it as "${String(v)}"`);
       }
     }
-    return new KedaTrigger(where, {
+    return new KedaTrigger(where, Object.assign({
       type,
       metadata: { ...options.metadata },
-      ...event(where, options),
       canScaleToZero: options.canScaleToZero ?? true,
       supportsFallback: true,
-    });
+    }, event(where, options)));
   }
 
   // cpu and memory triggers differ only in how the target is written; neither can scale to zero
