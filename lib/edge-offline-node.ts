@@ -248,6 +248,19 @@ export const SITE_NODE_LABEL = `${WASM_EDGE_LABEL_PREFIX}site`;
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+// Node labels only grow (a label's value never changes), so this count of additions anywhere tells
+// the caches of nodes and node groups when to recompute.
+let labelsAdded = 0;
+
+/**
+ * How many node labels have been added so far, in every app: a version for caches of node labels.
+ *
+ * @internal
+ */
+export function nodeLabelsVersion(): number {
+  return labelsAdded;
+}
 const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
 
 /** Options for `EdgeOfflineNode.writeAll`. */
@@ -323,6 +336,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   private readonly props: EdgeOfflineNodeProps;
   private readonly labels = new Map<string, string>();
+  private sortedLabels?: { readonly size: number; readonly labels: { [key: string]: string } };
   private readonly nodeTaints: NodeTaint[];
   private readonly containerd: ContainerdTemplate;
   private readonly registries: Registries;
@@ -467,11 +481,15 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
    * itself), so workloads placed here land on this node.
    */
   public get nodeLabels(): { [key: string]: string } {
-    const out: { [key: string]: string } = {};
-    const all = new Map(this.labels);
-    all.set(HOSTNAME_LABEL, this.nodeName);
-    for (const k of [...all.keys()].sort()) out[k] = all.get(k)!;
-    return out;
+    // Read once per workload placed here, twice per synth: sort once per set of labels.
+    if (this.sortedLabels?.size !== this.labels.size) {
+      const all = new Map(this.labels);
+      all.set(HOSTNAME_LABEL, this.nodeName);
+      const labels: { [key: string]: string } = {};
+      for (const k of [...all.keys()].sort()) labels[k] = all.get(k)!;
+      this.sortedLabels = { size: this.labels.size, labels };
+    }
+    return { ...this.sortedLabels.labels };
   }
 
   /** Labels written into `node-label` (without the hostname label the kubelet sets). */
@@ -508,7 +526,10 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     if (current !== undefined && current !== value) {
       throw propError(this, `labels[${key}]`, value, `conflicts with the value "${current}" the node already has (from a prop such as zone, site, gpu or runtimes)`, 'use the dedicated prop, or another key');
     }
-    this.labels.set(key, value);
+    if (current === undefined) {
+      this.labels.set(key, value);
+      labelsAdded++;
+    }
   }
 
   /** The containerd config template. */

@@ -462,6 +462,46 @@ describe('EdgeNodeGroup', () => {
     const { a, g } = group();
     expect(() => g.addNode(a)).toThrow(/already in the group/);
   });
+
+  // The group caches what it derives from its nodes (placement reads it per workload): a later
+  // node or label must still show.
+  test('labels, runtimes, taints and the offline window follow nodes and labels added later', () => {
+    const { a, b, g } = group();
+    expect(g.runtimes).toEqual([WasmRuntime.WASMEDGE]);
+    expect(g.nodeLabels.site).toBeUndefined();
+    a.addLabel('site', 'berlin');
+    expect(g.nodeLabels.site).toBeUndefined(); // b does not have it yet
+    b.addLabel('site', 'berlin');
+    expect(g.nodeLabels.site).toBe('berlin');
+    expect(a.nodeLabels.site).toBe('berlin');
+
+    const c = new EdgeOfflineNode(Testing.chart(), 'c', {
+      role: EdgeNodeRole.AGENT,
+      serverUrl: 'https://s:6443',
+      zone: 'z2',
+      runtimes: [WasmRuntime.SPIN],
+      taints: [{ key: 'gpu', effect: kplus.TaintEffect.NO_SCHEDULE }],
+      offlineAutonomy: Duration.days(40),
+    });
+    g.addNode(c);
+    expect(g.runtimes).toEqual([]);
+    expect(g.nodeLabels['topology.kubernetes.io/zone']).toBeUndefined();
+    expect(g.nodeLabels.site).toBeUndefined();
+    expect(g.taints.map(t => t.key)).toEqual([WASM_ONLY_TAINT_KEY, 'gpu']);
+    expect(g.offlineAutonomy!.toSeconds()).toBe(40 * 24 * 3600);
+  });
+
+  test('what the getters return is a copy: changing it changes nothing', () => {
+    const { a, g } = group();
+    g.nodeLabels.x = 'y';
+    g.runtimes.push(WasmRuntime.CRUN);
+    g.taints[0].key = 'changed';
+    a.nodeLabels.x = 'y';
+    expect(g.nodeLabels.x).toBeUndefined();
+    expect(g.runtimes).toEqual([WasmRuntime.WASMEDGE]);
+    expect(g.taints[0].key).toBe(WASM_ONLY_TAINT_KEY);
+    expect(a.nodeLabels.x).toBeUndefined();
+  });
 });
 
 test('Size import keeps the density memory check reachable from the construct', () => {

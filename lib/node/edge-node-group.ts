@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { EdgeOfflineNode } from '../edge-offline-node';
+import { EdgeOfflineNode, nodeLabelsVersion } from '../edge-offline-node';
 import { checkDns1123Label, propError } from '../errors';
 import { IWasmPlacement, NodeTaint, placementTolerations } from '../placement';
 import { WASM_EDGE_LABEL_PREFIX, WasmRuntime } from '../runtime';
@@ -35,6 +35,7 @@ export class EdgeNodeGroup extends Construct implements IWasmPlacement {
   /** The label every node of the group carries. */
   public readonly groupLabel: string;
   private readonly members: EdgeOfflineNode[] = [];
+  private readonly cache = new Map<string, { readonly version: string; readonly value: unknown }>();
 
   constructor(scope: Construct, id: string, props: EdgeNodeGroupProps = {}) {
     super(scope, id);
@@ -70,39 +71,62 @@ export class EdgeNodeGroup extends Construct implements IWasmPlacement {
   /** Labels every node of the group carries (with the same value). */
   public get nodeLabels(): { [key: string]: string } {
     const nodes = this.nonEmpty('nodeLabels');
-    const first = nodes[0].nodeLabels;
-    const out: { [key: string]: string } = {};
-    for (const key of Object.keys(first).sort()) {
-      if (nodes.every(n => n.nodeLabels[key] === first[key])) out[key] = first[key];
-    }
-    return out;
+    const common = this.cached('nodeLabels', () => {
+      const labelsOf = nodes.map(n => n.nodeLabels);
+      const first = labelsOf[0];
+      const out: { [key: string]: string } = {};
+      for (const key of Object.keys(first).sort()) {
+        if (labelsOf.every(l => l[key] === first[key])) out[key] = first[key];
+      }
+      return out;
+    }, nodeLabelsVersion());
+    return { ...common };
   }
 
   /** Taints of any node of the group: pods tolerate all of them to run anywhere in it. */
   public get taints(): NodeTaint[] {
-    const out = new Map<string, NodeTaint>();
-    for (const n of this.nonEmpty('taints')) {
-      for (const t of n.taints) out.set(`${t.key}|${t.value ?? ''}|${t.effect}`, t);
-    }
-    return [...out.keys()].sort().map(k => out.get(k)!);
+    const nodes = this.nonEmpty('taints');
+    return this.cached('taints', () => {
+      const out = new Map<string, NodeTaint>();
+      for (const n of nodes) {
+        for (const t of n.taints) out.set(`${t.key}|${t.value ?? ''}|${t.effect}`, t);
+      }
+      return [...out.keys()].sort().map(k => out.get(k)!);
+    }).map(t => ({ ...t }));
   }
 
   /** Runtimes every node of the group offers. */
   public get runtimes(): WasmRuntime[] {
     const nodes = this.nonEmpty('runtimes');
-    return nodes[0].runtimes.filter(r => nodes.every(n => n.runtimes.some(x => x.handler === r.handler)));
+    return [...this.cached('runtimes', () => nodes[0].runtimes.filter(r => nodes.every(n => n.runtimes.some(x => x.handler === r.handler))))];
   }
 
   /** The longest offline window of the nodes. */
   public get offlineAutonomy(): Duration | undefined {
-    const windows = this.nonEmpty('offlineAutonomy').map(n => n.offlineAutonomy).filter((d): d is Duration => d !== undefined);
-    if (windows.length === 0) return undefined;
-    return windows.reduce((a, b) => (b.toSeconds() > a.toSeconds() ? b : a));
+    const nodes = this.nonEmpty('offlineAutonomy');
+    return this.cached('offlineAutonomy', () => {
+      const windows = nodes.map(n => n.offlineAutonomy).filter((d): d is Duration => d !== undefined);
+      if (windows.length === 0) return undefined;
+      return windows.reduce((a, b) => (b.toSeconds() > a.toSeconds() ? b : a));
+    });
   }
 
   /** Tolerations a pod needs to run on any node of the group. */
   public tolerations(): kplus.k8s.Toleration[] {
     return placementTolerations(this);
+  }
+
+  // Every workload placed on the group reads these at construction and twice per synth: compute
+  // each once per set of members (taints, runtimes and offline windows are fixed per node; labels
+  // only grow, counted by nodeLabelsVersion).
+  private cached<T>(key: string, compute: () => T, labelsVersion?: number): T {
+    const version = `${this.members.length}:${labelsVersion ?? ''}`;
+    let entry = this.cache.get(key);
+    if (entry?.version !== version) {
+      entry = { version, value: compute() };
+      this.cache.set(key, entry);
+    }
+    return entry.value as T;
   }
 
   private nonEmpty(what: string): EdgeOfflineNode[] {
