@@ -74,11 +74,24 @@ export interface EdgeOfflineNodeProps {
   readonly k3sVersion?: string;
 
   /**
-   * URL of the server to join, e.g. `https://10.0.0.1:6443`. Required for JOINING_SERVER and AGENT.
+   * URL of the server to join, e.g. `https://10.0.0.1:6443`. Required for JOINING_SERVER and AGENT
+   * unless `server` is given.
    *
-   * @default - none (only valid for SINGLE_NODE_SERVER and CLUSTER_INIT_SERVER)
+   * @default - `https://<server's nodeName>:6443` when `server` is given; otherwise none (only valid
+   *   for SINGLE_NODE_SERVER and CLUSTER_INIT_SERVER)
    */
   readonly serverUrl?: string;
+
+  /**
+   * The server this node joins, when the app describes it too. The cluster-wide checks (node subnet
+   * size, embedded registry mirror) then compare this node with that server only. Without it they
+   * compare with the servers of the app whose nodeName, `tls-san`, `node-ip` or `advertise-address`
+   * is the host of `serverUrl`, or with the app's only server; an app of several clusters (one
+   * repository for many sites) should link each node to its server.
+   *
+   * @default - the servers of the app that `serverUrl` names, as above
+   */
+  readonly server?: EdgeOfflineNode;
 
   /**
    * Path on the node of the file holding the cluster token (`token-file`). The operator provisions
@@ -321,6 +334,8 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   public readonly nodeName: string;
   /** What the node runs. */
   public readonly role: EdgeNodeRole;
+  /** URL of the server the node joins (JOINING_SERVER and AGENT). */
+  public readonly serverUrl?: string;
   /** The K3s release. */
   public readonly k3sVersion: K3sVersion;
   /** The runtimes the node offers, sorted by handler. */
@@ -353,15 +368,24 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
     // Role and join settings.
     const joins = this.role === EdgeNodeRole.JOINING_SERVER || this.role === EdgeNodeRole.AGENT;
+    if (props.server) {
+      if (!joins) {
+        throw propError(this, 'server', props.server.node.path, `is set for role ${this.role}, which does not join a cluster`, 'remove it, or use role JOINING_SERVER or AGENT');
+      }
+      if (props.server.role === EdgeNodeRole.AGENT) {
+        throw propError(this, 'server', props.server.node.path, 'is an agent: nodes join a server', 'pass a node whose role is a server role');
+      }
+    }
+    this.serverUrl = props.serverUrl ?? (props.server ? `https://${props.server.nodeName}:6443` : undefined);
     if (joins) {
-      if (!props.serverUrl) {
-        throw propError(this, 'serverUrl', props.serverUrl, `is required for role ${this.role}`, 'set serverUrl to the URL of a server, e.g. "https://10.0.0.1:6443"');
+      if (!this.serverUrl) {
+        throw propError(this, 'serverUrl', props.serverUrl, `is required for role ${this.role}`, 'set serverUrl to the URL of a server, e.g. "https://10.0.0.1:6443", or pass server');
       }
     } else if (props.serverUrl !== undefined) {
       throw propError(this, 'serverUrl', props.serverUrl, `is set for role ${this.role}, which does not join a cluster`, 'remove it, or use role JOINING_SERVER or AGENT');
     }
-    if (props.serverUrl !== undefined && !/^https:\/\/[^\s/@]+(:\d+)?\/?$/.test(props.serverUrl)) {
-      throw propError(this, 'serverUrl', props.serverUrl, 'is not an https URL of a K3s server (no credentials, no path)', 'use a URL such as "https://10.0.0.1:6443"');
+    if (this.serverUrl !== undefined && !/^https:\/\/[^\s/@]+(:\d+)?\/?$/.test(this.serverUrl)) {
+      throw propError(this, 'serverUrl', this.serverUrl, 'is not an https URL of a K3s server (no credentials, no path)', 'use a URL such as "https://10.0.0.1:6443"');
     }
     for (const [prop, p] of [['tokenFile', props.tokenFile], ['agentTokenFile', props.agentTokenFile]] as const) {
       if (p !== undefined && (!p.startsWith('/') || /\s/.test(p))) {
@@ -596,12 +620,12 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
         break;
       case EdgeNodeRole.JOINING_SERVER:
       case EdgeNodeRole.AGENT:
-        main.set('server', props.serverUrl);
+        main.set('server', this.serverUrl);
         break;
       default:
         break;
     }
-    const tokenFile = props.tokenFile ?? (props.serverUrl !== undefined ? DEFAULT_TOKEN_FILE : undefined);
+    const tokenFile = props.tokenFile ?? (this.serverUrl !== undefined ? DEFAULT_TOKEN_FILE : undefined);
     if (tokenFile !== undefined) main.set('token-file', tokenFile);
     if (props.agentTokenFile !== undefined) main.set('agent-token-file', props.agentTokenFile);
     if (this.embeddedRegistry && cmd === K3sCommand.SERVER) main.set('embedded-registry', true);
@@ -654,8 +678,34 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   private validateAgainstServers(): string[] {
     if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER || this.role === EdgeNodeRole.CLUSTER_INIT_SERVER) return [];
-    const servers = rootMembers<EdgeOfflineNode>(this, 'edge-servers').filter(c => c !== this);
+    const servers = this.joinedServers();
     return [...this.validateAgentAgainst(servers), ...this.validateRegistryAgainst(servers)];
+  }
+
+  /**
+   * The servers of the app this node joins: `server`, else those `serverUrl` names (by nodeName or
+   * an address in their config), else the app's only server. None when the app holds several
+   * servers and the URL names none of them: the node may join another site's cluster.
+   */
+  private joinedServers(): EdgeOfflineNode[] {
+    if (this.props.server) return [this.props.server];
+    const servers = rootMembers<EdgeOfflineNode>(this, 'edge-servers').filter(c => c !== this);
+    const host = this.serverUrl ? new URL(this.serverUrl).hostname.replace(/^\[|\]$/g, '') : undefined;
+    const named = servers.filter(s => s.nodeName === host || (host !== undefined && s.addresses().includes(host)));
+    if (named.length > 0) return named;
+    return servers.length === 1 ? servers : [];
+  }
+
+  /** Names and addresses the node's server certificate and API answer on (tls-san, node-ip, advertise-address). */
+  private addresses(): string[] {
+    const out: string[] = [];
+    for (const key of ['tls-san', 'node-ip', 'advertise-address']) {
+      const v = this.props.extraConfig?.[key];
+      for (const item of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+        out.push(...String(item).split(',').map(s => s.trim()).filter(s => s !== ''));
+      }
+    }
+    return out;
   }
 
   /**

@@ -314,6 +314,58 @@ describe('EdgeOfflineNode errors', () => {
     expect(() => app.synth()).toThrow(/needs \/19 node subnets, but server c\/server hands out \/22/);
   });
 
+  test('@default serverUrl: https://<server nodeName>:6443 when server is given', () => {
+    const c = chart();
+    const hub = new EdgeOfflineNode(c, 'hub', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, nodeName: 'hub-01' });
+    const agent = new EdgeOfflineNode(c, 'agent', { role: EdgeNodeRole.AGENT, server: hub });
+    expect(agent.serverUrl).toBe('https://hub-01:6443');
+    expect(mergedConfig(agent).server).toBe('https://hub-01:6443');
+    expect(mergedConfig(agent)['token-file']).toBe('/etc/rancher/k3s/cluster-token');
+    const viaIp = new EdgeOfflineNode(c, 'agent-2', { role: EdgeNodeRole.AGENT, server: hub, serverUrl: 'https://10.0.0.10:6443' });
+    expect(mergedConfig(viaIp).server).toBe('https://10.0.0.10:6443');
+  });
+
+  test('server: only joining roles take it, and it must be a server', () => {
+    const c = chart();
+    const hub = new EdgeOfflineNode(c, 'hub', { role: EdgeNodeRole.CLUSTER_INIT_SERVER });
+    const agent = new EdgeOfflineNode(c, 'agent', { role: EdgeNodeRole.AGENT, server: hub });
+    expect(() => new EdgeOfflineNode(c, 'single', { role: EdgeNodeRole.SINGLE_NODE_SERVER, server: hub }))
+      .toThrow(/c\/single: server="c\/hub": is set for role single-node-server|server=.*is set for role/);
+    expect(() => new EdgeOfflineNode(c, 'agent-2', { role: EdgeNodeRole.AGENT, server: agent })).toThrow(/server=.*is an agent: nodes join a server/);
+  });
+
+  test('several sites in one app: each agent is checked against its own server only', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    // Site A plans dense agents; site B is a small site whose server hands out /24 subnets.
+    const a = new EdgeOfflineNode(c, 'site-a', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, density: { podsPerNode: 3000 }, embeddedRegistry: true });
+    const b = new EdgeOfflineNode(c, 'site-b', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, embeddedRegistry: false });
+    // Linked to site-a, and joining by an address no server of the app names (their own site).
+    new EdgeOfflineNode(c, 'a-agent', { role: EdgeNodeRole.AGENT, server: a, density: { podsPerNode: 3000 } });
+    new EdgeOfflineNode(c, 'unnamed', { role: EdgeNodeRole.AGENT, serverUrl: 'https://10.9.0.1:6443', density: { podsPerNode: 3000 } });
+    // Site-b's denser-than-planned, embedded-mirror agent would be refused against site-b only.
+    expect(() => app.synth()).not.toThrow();
+    new EdgeOfflineNode(c, 'b-agent', { role: EdgeNodeRole.AGENT, server: b, density: { podsPerNode: 3000 } });
+    expect(() => app.synth()).toThrow(/c\/b-agent: density.podsPerNode=\d+: needs \/19 node subnets, but server c\/site-b hands out \/24/);
+    expect(() => app.synth()).toThrow(/c\/b-agent: embeddedRegistry=true: server c\/site-b does not run the embedded registry mirror/);
+    expect(() => app.synth()).not.toThrow(/server c\/site-a/);
+  });
+
+  test('the servers a URL names: by nodeName or by an address in their config', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EdgeOfflineNode(c, 'site-a', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, density: { podsPerNode: 3000 }, extraConfig: { 'tls-san': ['10.1.0.1', 'k3s.site-a.example'] } });
+    new EdgeOfflineNode(c, 'site-b', { role: EdgeNodeRole.CLUSTER_INIT_SERVER });
+    new EdgeOfflineNode(c, 'by-san', { role: EdgeNodeRole.AGENT, serverUrl: 'https://k3s.site-a.example:6443', density: { podsPerNode: 3000 } });
+    new EdgeOfflineNode(c, 'by-ip', { role: EdgeNodeRole.AGENT, serverUrl: 'https://10.1.0.1:6443', density: { podsPerNode: 3000 } });
+    new EdgeOfflineNode(c, 'by-name', { role: EdgeNodeRole.AGENT, serverUrl: 'https://site-b:6443', density: { podsPerNode: 100 } });
+    new EdgeOfflineNode(c, 'other-cluster', { role: EdgeNodeRole.AGENT, serverUrl: 'https://10.9.0.1:6443', density: { podsPerNode: 3000 } });
+    expect(() => app.synth()).not.toThrow();
+    // The same dense agent named at site-b's server is refused.
+    new EdgeOfflineNode(c, 'dense-at-b', { role: EdgeNodeRole.AGENT, serverUrl: 'https://site-b:6443', density: { podsPerNode: 3000 } });
+    expect(() => app.synth()).toThrow(/c\/dense-at-b: .*server c\/site-b hands out \/24/);
+  });
+
   test('an agent counting on the embedded registry mirror needs a server that runs it', () => {
     const app = Testing.app();
     const c = new Chart(app, 'c');

@@ -59,6 +59,8 @@ export class HybridChart extends Chart {
     for (const name of ['edge-01', 'edge-02']) {
       wasmPool.addNode(new EdgeOfflineNode(this, name, {
         role: EdgeNodeRole.AGENT,
+        // The hub's address; linking the hub construct scopes the cluster-wide checks to it.
+        server: hub,
         serverUrl: 'https://10.0.0.10:6443',
         site: 'branch-office',
         runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.CRUN],
