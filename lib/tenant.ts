@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkInt, propError, propMessage } from './errors';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
-import { rootMembers } from './root-registry';
+import { perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
 import { autoscalerFloors } from './scaling/guardrails';
 import { WasmDeployment } from './wasm-deployment';
@@ -416,6 +416,7 @@ export class FunctionTenant extends Construct {
     }
 
     rootMembers<FunctionTenant>(this, 'function-tenants').push(this);
+    trackValidationPasses(this);
     this.node.addValidation({ validate: () => this.validateTenant() });
   }
 
@@ -468,12 +469,11 @@ export class FunctionTenant extends Construct {
     }
 
     // Workloads in the namespace: every container within the LimitRange, the warm floor within the
-    // quota. One walk of the tree (at validation, once per tenant): the namespace's workloads, and the
-    // minimum of every autoscaler (KedaScaledObject, WasmHorizontalPodAutoscaler, KEDA HTTP add-on,
-    // kplus HorizontalPodAutoscaler) by target.
-    const workloads = this.node.root.node.findAll()
-      .filter((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod && c.metadata.namespace === this.namespaceName);
-    const minimums: Map<unknown, number> = autoscalerFloors(this);
+    // quota. One walk of the tree per validation pass, shared by all tenants: the workloads by
+    // namespace, and the minimum of every autoscaler (KedaScaledObject, WasmHorizontalPodAutoscaler,
+    // KEDA HTTP add-on, kplus HorizontalPodAutoscaler) by target.
+    const workloads = perValidationPass(this, 'workloads-by-namespace', () => workloadsByNamespace(this)).get(this.namespaceName) ?? [];
+    const minimums: Map<unknown, number> = perValidationPass(this, 'autoscaler-floors', () => autoscalerFloors(this));
     let floorPods = 0;
     const floor = { cpu: 0, memory: 0 };
     const limitFloor = { cpu: 0, memory: 0 };
@@ -528,6 +528,18 @@ export class FunctionTenant extends Construct {
         'raise the container\'s requests, or lower containerLimits.minCpu / minMemory'));
     }
   }
+}
+
+function workloadsByNamespace(scope: IConstruct): Map<string | undefined, kplus.AbstractPod[]> {
+  const out = new Map<string | undefined, kplus.AbstractPod[]>();
+  for (const c of scope.node.root.node.findAll()) {
+    if (!(c instanceof kplus.AbstractPod)) continue;
+    const ns = c.metadata.namespace;
+    const list = out.get(ns) ?? [];
+    list.push(c);
+    out.set(ns, list);
+  }
+  return out;
 }
 
 function checkCpu(scope: IConstruct, prop: string, cpu: kplus.Cpu, min: number): void {

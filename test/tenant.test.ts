@@ -184,6 +184,32 @@ describe('FunctionTenant defaults (one per @default)', () => {
   });
 });
 
+describe('FunctionTenant in apps of many charts', () => {
+  // cdk8s validates the whole app once per chart: the tenants share one walk of the tree per pass.
+  test('each tenant checks the workloads of its own namespace, also after the app grew', () => {
+    const app = Testing.app();
+    for (const team of ['a', 'b', 'c']) {
+      const c = new Chart(app, `team-${team}`, { namespace: `team-${team}` });
+      new FunctionTenant(c, 'Tenant', { quota: { pods: 3 } });
+      for (let i = 0; i < 3; i++) new WasmDeployment(c, `W${i}`, { wasmContainers: [{ image: IMAGE }] });
+    }
+    expect(() => app.synth()).not.toThrow();
+    const b = app.node.findChild('team-b') as Chart;
+    new WasmDeployment(b, 'W3', { wasmContainers: [{ image: IMAGE }] });
+    const text = (() => {
+      try {
+        app.synth();
+        return '';
+      } catch (e: any) {
+        return String(e.message);
+      }
+    })();
+    expect(text).toContain('team-b/Tenant: quota="team-b": the warm (minimum) replicas of the namespace\'s workloads need 4 pods (quota 3)');
+    expect(text).not.toContain('team-a/Tenant');
+    expect(text).not.toContain('team-c/Tenant');
+  });
+});
+
 describe('FunctionTenant errors', () => {
   const E = (props: FunctionTenantProps, namespace: string | null = 'team-a') => () => new FunctionTenant(chart(namespace), 'Tenant', props);
 

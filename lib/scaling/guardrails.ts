@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../errors';
-import { rootMembers } from '../root-registry';
+import { perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
 import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
@@ -45,6 +45,7 @@ export function registerAutoscaler(scope: IAutoscaler, kind: string, target: kpl
   target.markHasAutoscaler();
   AUTOSCALERS.set(scope, { kind, target });
   rootMembers<IAutoscaler>(scope, 'autoscalers').push(scope);
+  trackValidationPasses(scope);
   scope.node.addValidation({ validate: () => conflictsOf(scope) });
 }
 
@@ -96,32 +97,25 @@ function workloadKey(target: kplus.IScalable): string {
   return key;
 }
 
-interface AutoscalerIndex {
-  readonly registered: number;
-  readonly byWorkload: Map<string, Array<{ readonly path: string; readonly kind: string; readonly scope: IConstruct }>>;
-}
-const INDEXES = new WeakMap<IConstruct, AutoscalerIndex>();
+type AutoscalerIndex = Map<string, Array<{ readonly path: string; readonly kind: string; readonly scope: IConstruct }>>;
 
 /**
- * Autoscalers of the app (ours, and cdk8s-plus HorizontalPodAutoscalers) grouped by workload, built
- * with one walk of the tree and reused by every autoscaler's validation (rebuilt when one is added).
+ * Autoscalers of the app (ours, and cdk8s-plus HorizontalPodAutoscalers) grouped by workload: one
+ * walk of the tree per validation pass, shared by every autoscaler's validation.
  */
-function autoscalerIndex(scope: IConstruct): AutoscalerIndex['byWorkload'] {
-  const root = scope.node.root;
-  const registered = rootMembers<IConstruct>(scope, 'autoscalers').length;
-  const cached = INDEXES.get(root);
-  if (cached && cached.registered === registered) return cached.byWorkload;
-  const byWorkload: AutoscalerIndex['byWorkload'] = new Map();
-  for (const c of root.node.findAll()) {
-    const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
-    if (!record) continue;
-    const key = workloadKey(record.target);
-    const list = byWorkload.get(key) ?? [];
-    list.push({ path: c.node.path, kind: record.kind, scope: c });
-    byWorkload.set(key, list);
-  }
-  INDEXES.set(root, { registered, byWorkload });
-  return byWorkload;
+function autoscalerIndex(scope: IConstruct): AutoscalerIndex {
+  return perValidationPass(scope, 'autoscalers-by-workload', () => {
+    const byWorkload: AutoscalerIndex = new Map();
+    for (const c of scope.node.root.node.findAll()) {
+      const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
+      if (!record) continue;
+      const key = workloadKey(record.target);
+      const list = byWorkload.get(key) ?? [];
+      list.push({ path: c.node.path, kind: record.kind, scope: c });
+      byWorkload.set(key, list);
+    }
+    return byWorkload;
+  });
 }
 
 /** Other autoscalers (ours, or cdk8s-plus HorizontalPodAutoscalers) in the app with the same target. */

@@ -37,6 +37,17 @@ describe('one autoscaler per workload', () => {
     expect(validationText(c)).toContain('also scaled by HorizontalPodAutoscaler test/PlusHpa');
   });
 
+  // The autoscalers of the app are indexed once per validation pass: a synth after the app grew
+  // sees what was added since the last one.
+  test('an autoscaler added after a synth is seen by the next synth', () => {
+    const c = chart();
+    const d = new kplus.Deployment(c, 'Plain', { containers: [{ image: 'nginx:1.27', resources: { cpu: { request: kplus.Cpu.millis(100) } } }] });
+    new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] });
+    expect(validationText(c)).toBe('');
+    new kplus.HorizontalPodAutoscaler(c, 'PlusHpa', { target: d, maxReplicas: 5 });
+    expect(validationText(c)).toContain('also scaled by HorizontalPodAutoscaler test/PlusHpa');
+  });
+
   test('different workloads are fine', () => {
     const c = chart();
     new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: wasm(c, 'A'), metrics: [rps()] });
