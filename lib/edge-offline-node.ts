@@ -10,7 +10,7 @@ import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, rend
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { placementTolerations, IWasmPlacement, NodeTaint } from './placement';
-import { rootMembers } from './root-registry';
+import { perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
@@ -350,6 +350,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   public readonly embeddedRegistry: boolean;
 
   private readonly props: EdgeOfflineNodeProps;
+  private readonly serverHost?: string;
   private readonly labels = new Map<string, string>();
   private sortedLabels?: { readonly size: number; readonly labels: { [key: string]: string } };
   private readonly nodeTaints: NodeTaint[];
@@ -387,6 +388,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     if (this.serverUrl !== undefined && !/^https:\/\/[^\s/@]+(:\d+)?\/?$/.test(this.serverUrl)) {
       throw propError(this, 'serverUrl', this.serverUrl, 'is not an https URL of a K3s server (no credentials, no path)', 'use a URL such as "https://10.0.0.1:6443"');
     }
+    this.serverHost = this.serverUrl !== undefined ? new URL(this.serverUrl).hostname.replace(/^\[|\]$/g, '') : undefined;
     for (const [prop, p] of [['tokenFile', props.tokenFile], ['agentTokenFile', props.agentTokenFile]] as const) {
       if (p !== undefined && (!p.startsWith('/') || /\s/.test(p))) {
         throw propError(this, prop, p, 'is not an absolute path on the node', `use a path such as "${DEFAULT_TOKEN_FILE}"`);
@@ -487,6 +489,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     this.buildConfigs();
 
     if (this.command === K3sCommand.SERVER) rootMembers<EdgeOfflineNode>(this, 'edge-servers').push(this);
+    trackValidationPasses(this);
     this.node.addValidation({ validate: () => this.validateAgainstServers() });
   }
 
@@ -689,11 +692,21 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
    */
   private joinedServers(): EdgeOfflineNode[] {
     if (this.props.server) return [this.props.server];
-    const servers = rootMembers<EdgeOfflineNode>(this, 'edge-servers').filter(c => c !== this);
-    const host = this.serverUrl ? new URL(this.serverUrl).hostname.replace(/^\[|\]$/g, '') : undefined;
-    const named = servers.filter(s => s.nodeName === host || (host !== undefined && s.addresses().includes(host)));
+    // Indexed once per validation pass: a fleet app validates thousands of nodes once per chart.
+    const index = perValidationPass(this, 'edge-servers-by-address', () => {
+      const all = rootMembers<EdgeOfflineNode>(this, 'edge-servers');
+      const byAddress = new Map<string, EdgeOfflineNode[]>();
+      for (const s of all) {
+        for (const a of new Set([s.nodeName, ...s.addresses()])) byAddress.set(a, [...(byAddress.get(a) ?? []), s]);
+      }
+      return { all, byAddress };
+    });
+    const host = this.serverHost;
+    const named = (host !== undefined ? index.byAddress.get(host) ?? [] : []).filter(s => s !== this);
     if (named.length > 0) return named;
-    return servers.length === 1 ? servers : [];
+    // The app's only server (this node is in the list when it is a server itself).
+    const others = index.all.length - (this.command === K3sCommand.SERVER ? 1 : 0);
+    return others === 1 ? index.all.filter(s => s !== this) : [];
   }
 
   /** Names and addresses the node's server certificate and API answer on (tls-san, node-ip, advertise-address). */
