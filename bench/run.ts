@@ -14,6 +14,9 @@ import * as path from 'path';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const NODE_SIZES = (process.env.BENCH_NODE_SIZES ?? '1000,10000').split(',').map(Number);
+// Opt-in fleet shapes (not part of the 3-minute run): mode and its sizes (tenant charts, workloads
+// on one node group, site charts). Each pair of sizes shows whether time grows linearly.
+const EXTRA: Array<[string, number[]]> = process.env.BENCH_EXTRA ? [['tenants', [50, 100]], ['group', [1000, 2000]], ['sites', [150, 300]]] : [];
 const PROJECT_BENCH = path.resolve(__dirname, '..', '.bench');
 // Output goes to a tmpfs when there is one, so the numbers measure synthesis, not the virtual disk of
 // a CI machine (the 10000-node case makes 120000 directories); BENCH_DIR picks another place.
@@ -84,6 +87,11 @@ function main(): void {
     results.nodes[n] = measure(['nodes'], n).nodes;
     process.stderr.write(`nodes n=${n}: ${round(results.nodes[n].ms, 0)} ms\n`);
   }
+  const extra: Record<string, Sample[]> = {};
+  for (const [mode, sizes] of EXTRA) {
+    extra[mode] = sizes.map(n => measure([mode], n)[mode]);
+    process.stderr.write(`${mode}: ${extra[mode].map(s => `n=${s.n} ${round(s.ms, 0)} ms`).join(', ')}\n`);
+  }
   fs.rmSync(WORK, { recursive: true, force: true });
   const largest = Math.max(...SIZES);
   // Every library run times its phases: report those of the median run at the largest N.
@@ -118,6 +126,10 @@ function main(): void {
     phasesAtLargestN: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, {
       ms: round(v, 0), share: round(v / phaseTotal), plainMs: round(results.plain[largest].phases?.[k] ?? 0, 0),
     }])),
+    extra: Object.fromEntries(Object.entries(extra).map(([mode, samples]) => [mode, {
+      samples: samples.map(s => ({ n: s.n, ms: round(s.ms, 0), maxRssMb: round(s.maxRssMb, 0) })),
+      growth: samples.length === 2 ? { factor: samples[1].n / samples[0].n, time: round(samples[1].ms / samples[0].ms) } : undefined,
+    }])),
     totalSeconds: round((Date.now() - started) / 1000, 1),
   };
   console.log(JSON.stringify(summary, null, 2));
@@ -143,6 +155,9 @@ function main(): void {
   console.log(`growth ${smallest} -> ${largest} (x${largest / smallest}): time x${summary.growth.libraryTime}, memory x${summary.growth.libraryMemory}`);
   console.log(`phases at N=${largest}: ${Object.entries(summary.phasesAtLargestN).map(([k, v]) => `${k} ${Math.round(v.share * 100)}%`).join(', ')}`);
   console.log(`  ms (a) vs (b): ${Object.entries(summary.phasesAtLargestN).map(([k, v]) => `${k} ${v.ms} vs ${v.plainMs}`).join(', ')}`);
+  for (const [mode, e] of Object.entries(summary.extra)) {
+    console.log(`${mode}: ${e.samples.map(s => `n=${s.n} ${s.ms} ms`).join(', ')}${e.growth ? ` (x${e.growth.factor} -> time x${e.growth.time})` : ''}`);
+  }
   console.log(`total ${summary.totalSeconds}s`);
 }
 

@@ -5,7 +5,7 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { EdgeNodeRole, EdgeOfflineNode, KedaScaledObject, KedaTrigger, WasmDeployment, WasmRuntime } from '../lib';
+import { EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, FunctionTenant, KedaScaledObject, KedaTrigger, WasmDeployment, WasmRuntime } from '../lib';
 // The class `cdk8s import` generates from KEDA's CRD (the library keeps its copy internal).
 import { ScaledObject } from '../lib/imports/keda';
 
@@ -181,4 +181,35 @@ export function buildNodes(app: App, n: number): void {
 /** Writes every node's files (node files never go under the manifest output directory). */
 export function writeNodeFiles(app: App, outdir: string): string[] {
   return EdgeOfflineNode.writeAll(app, outdir);
+}
+
+/**
+ * Fleet shapes beyond one big chart (`BENCH_EXTRA=1`), each a regression guard for a fix: n tenant
+ * charts of 20 workloads (cdk8s validates the app once per chart), n/2 nodes in one EdgeNodeGroup
+ * with n workloads placed on it, and n sites (a chart each: a server, 3 agents, a workload).
+ */
+export function buildTenants(app: App, n: number): void {
+  for (let t = 0; t < n; t++) {
+    const chart = new Chart(app, `tenant-${t}`, { namespace: `tenant-${t}` });
+    new FunctionTenant(chart, 'Tenant');
+    for (let i = 0; i < 20; i++) new WasmDeployment(chart, `fn-${i}`, { wasmContainers: [{ image: IMAGE, command: ['/app.wasm'] }] });
+  }
+}
+
+export function buildGroup(app: App, n: number): void {
+  const chart = new Chart(app, 'fleet', { namespace: 'fleet' });
+  const nodes = Array.from({ length: Math.max(1, Math.floor(n / 2)) }, (_, i) => new EdgeOfflineNode(app, `node-${i}`, {
+    role: EdgeNodeRole.AGENT, serverUrl: 'https://hub.edge.internal:6443', runtimes: [WasmRuntime.WASMEDGE], zone: `zone-${i % 4}`,
+  }));
+  const group = new EdgeNodeGroup(chart, 'pool', { nodes });
+  for (let i = 0; i < n; i++) new WasmDeployment(chart, `fn-${i}`, { placement: group, wasmContainers: [{ image: IMAGE, command: ['/app.wasm'] }] });
+}
+
+export function buildSites(app: App, n: number): void {
+  for (let s = 0; s < n; s++) {
+    const chart = new Chart(app, `site-${s}`, { namespace: 'edge' });
+    const server = new EdgeOfflineNode(chart, 'server', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, nodeName: `site-${s}-server` });
+    for (let a = 0; a < 3; a++) new EdgeOfflineNode(chart, `agent-${a}`, { role: EdgeNodeRole.AGENT, nodeName: `site-${s}-agent-${a}`, server });
+    new WasmDeployment(chart, 'fn', { placement: server, wasmContainers: [{ image: IMAGE, command: ['/app.wasm'] }] });
+  }
 }

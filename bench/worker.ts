@@ -8,7 +8,7 @@ import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { Node } from 'constructs';
 import * as jsyaml from 'js-yaml';
-import { buildLibrary, buildNodes, buildPlain, plainDocuments, writeNodeFiles } from './scenarios';
+import { buildGroup, buildLibrary, buildNodes, buildPlain, buildSites, buildTenants, plainDocuments, writeNodeFiles } from './scenarios';
 
 interface Result {
   readonly mode: string;
@@ -28,6 +28,9 @@ function main(): void {
   switch (mode) {
     case 'library': return synth(mode, buildLibrary, n, outdir);
     case 'plain': return synth(mode, buildPlain, n, outdir);
+    case 'tenants': return synth(mode, buildTenants, n, outdir);
+    case 'group': return synth(mode, buildGroup, n, outdir);
+    case 'sites': return synth(mode, buildSites, n, outdir);
     case 'yaml': {
       const docs = plainDocuments(n);
       // Only the dump and the write are the lower bound: building the objects is not writing them.
