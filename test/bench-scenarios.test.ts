@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import * as jsyaml from 'js-yaml';
-import { buildLibrary, buildPlain, plainDocuments } from '../bench/scenarios';
-import { validateObjects } from './util/validate';
+import { buildGroup, buildLibrary, buildPlain, buildSites, buildTenants, plainDocuments } from '../bench/scenarios';
+import { synthAppAndValidate, validateObjects } from './util/validate';
 
 // The benchmark compares the library with hand-written cdk8s-plus and with a js-yaml dump: that is
 // only fair while the three produce the same objects.
@@ -29,5 +29,17 @@ describe('benchmark scenarios', () => {
   test('(c) the js-yaml documents are the same objects too', () => {
     const dumped = jsyaml.loadAll(plainDocuments(N).map(d => jsyaml.dump(d)).join('---\n'));
     expect(withoutHashes(dumped)).toEqual(withoutHashes(library));
+  });
+
+  test.each([
+    // Each workload is a Deployment and its deny-all NetworkPolicy (no WASI networking); a tenant
+    // adds a Namespace, a ResourceQuota and a LimitRange.
+    ['tenants', buildTenants, 2, 2 * (20 * 2 + 3)],
+    ['group', buildGroup, 4, 4 * 2],
+    ['sites', buildSites, 2, 2 * 2],
+  ] as const)('the opt-in %s shape synthesizes valid objects', (_, build, n, objects) => {
+    const app = new App();
+    build(app, n);
+    expect(synthAppAndValidate(app).length).toBe(objects);
   });
 });
