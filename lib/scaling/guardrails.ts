@@ -97,7 +97,7 @@ function workloadKey(target: kplus.IScalable): string {
   return key;
 }
 
-type AutoscalerIndex = Map<string, Array<{ readonly path: string; readonly kind: string; readonly scope: IConstruct }>>;
+type AutoscalerIndex = Map<string, Array<{ readonly kind: string; readonly scope: IConstruct }>>;
 
 /**
  * Autoscalers of the app (ours, and cdk8s-plus HorizontalPodAutoscalers) grouped by workload: one
@@ -110,9 +110,9 @@ function autoscalerIndex(scope: IConstruct): AutoscalerIndex {
       const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
       if (!record) continue;
       const key = workloadKey(record.target);
-      const list = byWorkload.get(key) ?? [];
-      list.push({ path: c.node.path, kind: record.kind, scope: c });
-      byWorkload.set(key, list);
+      const list = byWorkload.get(key);
+      if (list) list.push({ kind: record.kind, scope: c });
+      else byWorkload.set(key, [{ kind: record.kind, scope: c }]);
     }
     return byWorkload;
   });
@@ -121,10 +121,9 @@ function autoscalerIndex(scope: IConstruct): AutoscalerIndex {
 /** Other autoscalers (ours, or cdk8s-plus HorizontalPodAutoscalers) in the app with the same target. */
 function conflictsOf(scope: IConstruct): string[] {
   const me = AUTOSCALERS.get(scope)!;
-  const others = (autoscalerIndex(scope).get(workloadKey(me.target)) ?? [])
-    .filter(r => r.scope !== scope)
-    .map(r => `${r.kind} ${r.path}`);
-  if (others.length === 0) return [];
+  const shared = autoscalerIndex(scope).get(workloadKey(me.target)) ?? [];
+  if (shared.length < 2) return [];
+  const others = shared.filter(r => r.scope !== scope).map(r => `${r.kind} ${r.scope.node.path}`);
   return [propMessage(scope, 'target', targetLabel(me.target),
     `the workload is also scaled by ${others.join(', ')}; two autoscalers on one workload fight over its replica count (KEDA's webhook rejects the second)`,
     'keep one autoscaler per workload: put every trigger into one KedaScaledObject (KEDA scales on the largest), or use one HPA with several metrics')];
