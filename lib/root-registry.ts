@@ -37,8 +37,11 @@ const PASSES = new WeakMap<IConstruct, ValidationPass>();
  *
  * @internal
  */
-export function trackValidationPasses(scope: IConstruct): ValidationPass {
-  const root = scope.node.root;
+export function trackValidationPasses(scope: IConstruct): void {
+  passOf(scope.node.root);
+}
+
+function passOf(root: IConstruct): ValidationPass {
   let pass = PASSES.get(root);
   if (!pass) {
     const created: ValidationPass = { id: 0, live: false, values: new Map() };
@@ -68,11 +71,21 @@ export function trackValidationPasses(scope: IConstruct): ValidationPass {
  * @internal
  */
 export function perValidationPass<T>(scope: IConstruct, key: string, compute: () => T): T {
-  const pass = trackValidationPasses(scope);
+  const pass = passOf(scope.node.root);
   if (!pass.live) return compute();
   const cached = pass.values.get(key);
   if (cached && cached.pass === pass.id) return cached.value as T;
   const value = compute();
   pass.values.set(key, { pass: pass.id, value });
   return value;
+}
+
+/**
+ * Every construct of the app that holds `scope`, from one walk of the tree per validation pass
+ * shared by all the checks that need the whole app.
+ *
+ * @internal
+ */
+export function appConstructs(scope: IConstruct): IConstruct[] {
+  return perValidationPass(scope, 'app-constructs', () => scope.node.root.node.findAll());
 }

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkInt, propError, propMessage } from './errors';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
-import { perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
+import { appConstructs, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
 import { autoscalerFloors } from './scaling/guardrails';
 import { WasmDeployment } from './wasm-deployment';
@@ -532,7 +532,7 @@ export class FunctionTenant extends Construct {
 
 function workloadsByNamespace(scope: IConstruct): Map<string | undefined, kplus.AbstractPod[]> {
   const out = new Map<string | undefined, kplus.AbstractPod[]>();
-  for (const c of scope.node.root.node.findAll()) {
+  for (const c of appConstructs(scope)) {
     if (!(c instanceof kplus.AbstractPod)) continue;
     const ns = c.metadata.namespace;
     const list = out.get(ns) ?? [];

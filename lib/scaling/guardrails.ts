@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../errors';
-import { perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
+import { appConstructs, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
 import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
@@ -58,7 +58,7 @@ export function registerAutoscaler(scope: IAutoscaler, kind: string, target: kpl
 export function autoscalerFloors(scope: IConstruct): Map<kplus.IScalable, number> {
   const floors = new Map<kplus.IScalable, number>();
   for (const a of rootMembers<IAutoscaler>(scope, 'autoscalers')) floors.set(AUTOSCALERS.get(a)!.target, a.minReplicas);
-  for (const c of scope.node.root.node.findAll()) {
+  for (const c of appConstructs(scope)) {
     if (c instanceof kplus.HorizontalPodAutoscaler) floors.set(c.target, c.minReplicas);
   }
   return floors;
@@ -106,7 +106,7 @@ type AutoscalerIndex = Map<string, Array<{ readonly kind: string; readonly scope
 function autoscalerIndex(scope: IConstruct): AutoscalerIndex {
   return perValidationPass(scope, 'autoscalers-by-workload', () => {
     const byWorkload: AutoscalerIndex = new Map();
-    for (const c of scope.node.root.node.findAll()) {
+    for (const c of appConstructs(scope)) {
       const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
       if (!record) continue;
       const key = workloadKey(record.target);
