@@ -9,7 +9,7 @@ import { K3sVersion } from './node/k3s-version';
 import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, renderCloudInit, writeNodeFiles } from './node/node-file';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
-import { placementTolerations, IWasmPlacement, NodeTaint } from './placement';
+import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
 import { perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
@@ -261,6 +261,7 @@ export const SITE_NODE_LABEL = `${WASM_EDGE_LABEL_PREFIX}site`;
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
 
 // Node labels only grow (a label's value never changes), so this count of additions anywhere tells
 // the caches of nodes and node groups when to recompute.
@@ -274,7 +275,6 @@ let labelsAdded = 0;
 export function nodeLabelsVersion(): number {
   return labelsAdded;
 }
-const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
 
 /** Options for `EdgeOfflineNode.writeAll`. */
 export interface NodeFilesWriteOptions {

@@ -161,7 +161,7 @@ export class WasmDeployment extends kplus.Deployment {
     const uid = props.securityContext?.user ?? DEFAULT_WASM_UID;
     const gid = props.securityContext?.group ?? DEFAULT_WASM_UID;
     // Object.assign, not object spread: in V8 (Node 20) a spread followed by more properties is
-    // several times slower (bench/README), and this runs for every workload of a fleet.
+    // several times slower (README, Development), and this runs for every workload of a fleet.
     super(scope, id, Object.assign({}, props, {
       // Only an explicit count reaches cdk8s-plus, so its HPA and our autoscalers can tell a fixed
       // replica count from the warm default (applied in _toKube).
