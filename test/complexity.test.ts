@@ -60,3 +60,24 @@ test.each(shapes)('%s: 1 or 30 of them, the same number of walks of the tree per
   expect(one).toBeGreaterThan(0);
   expect(walks(30)).toBe(one);
 });
+
+test('workloads placed on a node group read its nodes once, not once per workload', () => {
+  const reads = (workloads: number) => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    const nodes = Array.from({ length: 10 }, (_, i) => new EdgeOfflineNode(c, `n${i}`, {
+      role: EdgeNodeRole.AGENT, serverUrl: 'https://hub:6443', runtimes: [WasmRuntime.WASMEDGE],
+    }));
+    const group = new EdgeNodeGroup(c, 'g', { nodes });
+    const spy = jest.spyOn(EdgeOfflineNode.prototype, 'nodeLabels', 'get');
+    try {
+      for (let i = 0; i < workloads; i++) new WasmDeployment(c, `w${i}`, { placement: group, wasmContainers: [{ image: IMAGE }] });
+      app.synth();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+  expect(reads(1)).toBeGreaterThan(0);
+  expect(reads(30)).toBe(reads(1));
+});
