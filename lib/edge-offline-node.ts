@@ -10,7 +10,7 @@ import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, rend
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
-import { perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
+import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
@@ -695,11 +695,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     // Indexed once per validation pass: a fleet app validates thousands of nodes once per chart.
     const index = perValidationPass(this, 'edge-servers-by-address', () => {
       const all = rootMembers<EdgeOfflineNode>(this, 'edge-servers');
-      const byAddress = new Map<string, EdgeOfflineNode[]>();
-      for (const s of all) {
-        for (const a of new Set([s.nodeName, ...s.addresses()])) byAddress.set(a, [...(byAddress.get(a) ?? []), s]);
-      }
-      return { all, byAddress };
+      return { all, byAddress: groupBy(all, s => [s.nodeName, ...s.addresses()]) };
     });
     const host = this.serverHost;
     const named = (host !== undefined ? index.byAddress.get(host) ?? [] : []).filter(s => s !== this);

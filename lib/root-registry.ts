@@ -89,3 +89,20 @@ export function perValidationPass<T>(scope: IConstruct, key: string, compute: ()
 export function appConstructs(scope: IConstruct): IConstruct[] {
   return perValidationPass(scope, 'app-constructs', () => scope.node.root.node.findAll());
 }
+
+/**
+ * Items by key (an item may have several keys, e.g. a server's names and addresses), in order.
+ *
+ * @internal
+ */
+export function groupBy<T>(items: readonly T[], keysOf: (item: T) => readonly string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    for (const key of new Set(keysOf(item))) {
+      const list = out.get(key);
+      if (list) list.push(item);
+      else out.set(key, [item]);
+    }
+  }
+  return out;
+}

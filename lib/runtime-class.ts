@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './errors';
 import { NodeTaint } from './placement';
-import { rootMembers } from './root-registry';
+import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** A RuntimeClass that pods can name in `runtimeClassName`. */
@@ -205,10 +205,12 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
 
     // Two classes with one name would overwrite each other in the cluster.
     rootMembers<RuntimeClass>(this, 'runtime-classes').push(this);
+    trackValidationPasses(this);
     this.node.addValidation({
       validate: () => {
-        const clashes = rootMembers<RuntimeClass>(this, 'runtime-classes')
-          .filter(c => c !== this && c.runtimeClassName === this.runtimeClassName);
+        const byName = perValidationPass(this, 'runtime-classes-by-name',
+          () => groupBy(rootMembers<RuntimeClass>(this, 'runtime-classes'), c => [c.runtimeClassName]));
+        const clashes = (byName.get(this.runtimeClassName) ?? []).filter(c => c !== this);
         return clashes.length === 0 ? [] : [propMessage(this, 'name', this.runtimeClassName,
           `is also the name of ${clashes.map(c => c.node.path).join(', ')}`, 'give each RuntimeClass a unique name')];
       },

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkInt, propError, propMessage } from './errors';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
-import { appConstructs, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
+import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
 import { autoscalerFloors } from './scaling/guardrails';
 import { WasmDeployment } from './wasm-deployment';
@@ -462,7 +462,9 @@ export class FunctionTenant extends Construct {
 
   private validateTenant(): string[] {
     const errors: string[] = [];
-    const others = rootMembers<FunctionTenant>(this, 'function-tenants').filter(t => t !== this && t.namespaceName === this.namespaceName);
+    const byNamespace = perValidationPass(this, 'tenants-by-namespace',
+      () => groupBy(rootMembers<FunctionTenant>(this, 'function-tenants'), t => [t.namespaceName]));
+    const others = (byNamespace.get(this.namespaceName) ?? []).filter(t => t !== this);
     if (others.length > 0) {
       errors.push(propMessage(this, 'namespaceName', this.namespaceName, `is also the namespace of ${others.map(t => t.node.path).join(', ')}`,
         'give each tenant its own namespace (two quotas and LimitRanges in one namespace would both apply)'));
@@ -530,16 +532,9 @@ export class FunctionTenant extends Construct {
   }
 }
 
-function workloadsByNamespace(scope: IConstruct): Map<string | undefined, kplus.AbstractPod[]> {
-  const out = new Map<string | undefined, kplus.AbstractPod[]>();
-  for (const c of appConstructs(scope)) {
-    if (!(c instanceof kplus.AbstractPod)) continue;
-    const ns = c.metadata.namespace;
-    const list = out.get(ns) ?? [];
-    list.push(c);
-    out.set(ns, list);
-  }
-  return out;
+function workloadsByNamespace(scope: IConstruct): Map<string, kplus.AbstractPod[]> {
+  const pods = appConstructs(scope).filter((c): c is kplus.AbstractPod => c instanceof kplus.AbstractPod);
+  return groupBy(pods, p => p.metadata.namespace === undefined ? [] : [p.metadata.namespace]);
 }
 
 function checkCpu(scope: IConstruct, prop: string, cpu: kplus.Cpu, min: number): void {
