@@ -7,7 +7,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../errors';
-import { appConstructs, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
+import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
 import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
@@ -97,7 +97,7 @@ function workloadKey(target: kplus.IScalable): string {
   return key;
 }
 
-type AutoscalerIndex = Map<string, Array<{ readonly kind: string; readonly scope: IConstruct }>>;
+type AutoscalerIndex = Map<string, Array<{ readonly kind: string; readonly target: kplus.IScalable; readonly scope: IConstruct }>>;
 
 /**
  * Autoscalers of the app (ours, and cdk8s-plus HorizontalPodAutoscalers) grouped by workload: one
@@ -105,16 +105,11 @@ type AutoscalerIndex = Map<string, Array<{ readonly kind: string; readonly scope
  */
 function autoscalerIndex(scope: IConstruct): AutoscalerIndex {
   return perValidationPass(scope, 'autoscalers-by-workload', () => {
-    const byWorkload: AutoscalerIndex = new Map();
-    for (const c of appConstructs(scope)) {
-      const record = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
-      if (!record) continue;
-      const key = workloadKey(record.target);
-      const list = byWorkload.get(key);
-      if (list) list.push({ kind: record.kind, scope: c });
-      else byWorkload.set(key, [{ kind: record.kind, scope: c }]);
-    }
-    return byWorkload;
+    const records = appConstructs(scope).flatMap(c => {
+      const r = AUTOSCALERS.get(c) ?? (c instanceof kplus.HorizontalPodAutoscaler ? { kind: 'HorizontalPodAutoscaler', target: c.target } : undefined);
+      return r ? [{ kind: r.kind, target: r.target, scope: c }] : [];
+    });
+    return groupBy(records, r => [workloadKey(r.target)]);
   });
 }
 
