@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { propError } from './errors';
+import { isLabelValue, isQualifiedName } from './private/validate';
 import { WasmRuntime } from './runtime';
 
 /** A node taint (`key=value:effect`). */
@@ -57,16 +59,42 @@ export const OFFLINE_TAINT_KEYS = ['node.kubernetes.io/not-ready', 'node.kuberne
 export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Toleration[] {
   const out: kplus.k8s.Toleration[] = [];
   if (!placement) return out;
-  for (const t of placement.taints) {
+  const where = placement.placementName;
+  for (const [i, t] of placement.taints.entries()) {
+    if (typeof t?.key !== 'string' || !isQualifiedName(t.key) || (t.value !== undefined && !isLabelValue(t.value)) || !TAINT_EFFECTS.includes(t.effect)) {
+      throw propError(where, `taints[${i}]`, t, 'is not a taint (a label key, an optional label value, and NoSchedule, PreferNoSchedule or NoExecute)',
+        'use { key: "example.com/edge", effect: TaintEffect.NO_SCHEDULE }');
+    }
     out.push(t.value === undefined
       ? { key: t.key, operator: 'Exists', effect: t.effect }
       : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
   }
   if (placement.offlineAutonomy) {
-    const seconds = placement.offlineAutonomy.toSeconds();
+    const seconds = autonomySeconds(where, placement.offlineAutonomy);
     for (const key of OFFLINE_TAINT_KEYS) {
       out.push({ key, operator: 'Exists', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: seconds });
     }
   }
   return out.sort((a, b) => `${a.key}|${a.effect}|${a.value ?? ''}`.localeCompare(`${b.key}|${b.effect}|${b.value ?? ''}`));
+}
+
+const TAINT_EFFECTS: string[] = Object.values(kplus.TaintEffect);
+
+/**
+ * The offline window in whole seconds, as `tolerationSeconds` (an int64 count of seconds, core/v1
+ * Toleration) needs it: `Duration.millis(1500)` is the library's error, not a `toSeconds()` crash.
+ *
+ * @internal
+ */
+export function autonomySeconds(where: string, d: Duration): number {
+  let seconds: number;
+  try {
+    seconds = d.toSeconds({ integral: false });
+  } catch {
+    seconds = NaN;
+  }
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > Number.MAX_SAFE_INTEGER) {
+    throw propError(where, 'offlineAutonomy', `${seconds}s`, 'must be whole seconds (tolerationSeconds counts seconds)', 'use e.g. Duration.hours(24) or Duration.seconds(90)');
+  }
+  return seconds;
 }

@@ -87,6 +87,14 @@ export interface TopologySpreadOptions {
   readonly matchLabelKeys?: string[];
 }
 
+const INT32_MAX = 2147483647;
+
+function checkEnum(path: string, prop: string, value: string | undefined, values: string[]): void {
+  if (value !== undefined && !values.includes(value)) {
+    throw propError(path, prop, value, 'is not one of the allowed values', `use one of ${values.join(', ')}`);
+  }
+}
+
 /**
  * Checks topology spread options and fills in the defaults.
  *
@@ -94,19 +102,28 @@ export interface TopologySpreadOptions {
  */
 export function resolveTopologySpread(path: string, prop: string, options: TopologySpreadOptions): TopologySpreadOptions {
   const maxSkew = options.maxSkew ?? 1;
-  checkInt(path, `${prop}.maxSkew`, maxSkew, 1);
+  // int32 fields of core/v1 TopologySpreadConstraint.
+  checkInt(path, `${prop}.maxSkew`, maxSkew, 1, INT32_MAX);
   const topologyKey = options.topologyKey ?? TOPOLOGY_ZONE_KEY;
+  if (typeof topologyKey !== 'string') throw propError(path, `${prop}.topologyKey`, topologyKey, 'is not a string', 'use a node label key such as "topology.kubernetes.io/zone"');
   checkLabelKey(path, `${prop}.topologyKey`, topologyKey, false);
   const whenUnsatisfiable = options.whenUnsatisfiable ?? WhenUnsatisfiable.DO_NOT_SCHEDULE;
+  checkEnum(path, `${prop}.whenUnsatisfiable`, whenUnsatisfiable, Object.values(WhenUnsatisfiable));
+  checkEnum(path, `${prop}.nodeTaintsPolicy`, options.nodeTaintsPolicy, Object.values(NodeInclusionPolicy));
+  checkEnum(path, `${prop}.nodeAffinityPolicy`, options.nodeAffinityPolicy, Object.values(NodeInclusionPolicy));
   if (options.minDomains !== undefined) {
-    checkInt(path, `${prop}.minDomains`, options.minDomains, 1);
+    checkInt(path, `${prop}.minDomains`, options.minDomains, 1, INT32_MAX);
     if (whenUnsatisfiable !== WhenUnsatisfiable.DO_NOT_SCHEDULE) {
       throw propError(path, `${prop}.minDomains`, options.minDomains, 'only applies to hard constraints (the API server refuses it with ScheduleAnyway)',
         'remove minDomains, or set whenUnsatisfiable: WhenUnsatisfiable.DO_NOT_SCHEDULE');
     }
   }
   for (const key of options.matchLabelKeys ?? []) {
+    if (typeof key !== 'string') throw propError(path, `${prop}.matchLabelKeys`, key, 'is not a string', 'use pod label keys such as "pod-template-hash"');
     checkLabelKey(path, `${prop}.matchLabelKeys`, key, false);
+  }
+  if (new Set(options.matchLabelKeys ?? []).size !== (options.matchLabelKeys ?? []).length) {
+    throw propError(path, `${prop}.matchLabelKeys`, options.matchLabelKeys, 'has a key twice (the API server refuses duplicates)', 'list each key once');
   }
   return Object.assign({}, options, {
     maxSkew,

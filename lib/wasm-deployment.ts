@@ -1,9 +1,11 @@
 import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { propError, propMessage } from './errors';
+import { checkDns1123Label, propError, propMessage } from './errors';
 import { IWasmPlacement, placementTolerations } from './placement';
-import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
+import { checkNoCredential } from './private/credentials';
+import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
+import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { IntegrationRoute, WasmRuntime } from './runtime';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './topology';
@@ -15,17 +17,28 @@ export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
 /** Numeric uid/gid Wasm pods run as: `FROM scratch` images have no /etc/passwd to resolve a name. */
 export const DEFAULT_WASM_UID = 65532;
 
+/**
+ * The most replicas (or warm replicas) a workload may ask for: 150,000, the total pods Kubernetes
+ * supports in one cluster (kubernetes.io/docs/setup/best-practices/cluster-large). More could never
+ * run, and is a typo.
+ */
+export const MAX_REPLICAS = 150000;
+
+/** The most GPUs per container: no node has more than a few dozen (8 in a DGX/HGX system). */
+export const MAX_GPUS_PER_CONTAINER = 64;
+
 /** GPU access for WasmEdge WASI-NN inference (GGML / LlamaEdge style plugins). */
 export interface WasmGpuOptions {
   /**
-   * GPUs per Wasm container.
+   * GPUs per Wasm container: a whole number from 1 to `MAX_GPUS_PER_CONTAINER` (64).
    *
    * @default 1
    */
   readonly count?: number;
 
   /**
-   * The extended resource the device plugin advertises.
+   * The extended resource the device plugin advertises: a qualified name with a domain prefix
+   * outside `kubernetes.io`, e.g. `nvidia.com/gpu` or `amd.com/gpu`.
    *
    * @default 'nvidia.com/gpu'
    */
@@ -61,7 +74,8 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
 
   /**
    * Replicas kept running and warm so requests never wait for a cold start. It is the replica count
-   * when no autoscaler is attached and `replicas` is not set, and the floor autoscalers keep.
+   * when no autoscaler is attached and `replicas` is not set, and the floor autoscalers keep. A whole
+   * number from 0 to `MAX_REPLICAS`.
    *
    * @default 1
    */
@@ -156,6 +170,14 @@ export class WasmDeployment extends kplus.Deployment {
   private readonly spreads: TopologySpreadOptions[] = [];
 
   constructor(scope: Construct, id: string, props: WasmDeploymentProps = {}) {
+    const where = `${scope.node.path ? scope.node.path + '/' : ''}${id}`;
+    // Before cdk8s-plus sees them: names, labels and annotations (no credential inline).
+    checkMetadata(where, 'metadata', props.metadata);
+    checkMetadata(where, 'podMetadata', props.podMetadata);
+    for (const [prop, v] of [['securityContext.user', props.securityContext?.user], ['securityContext.group', props.securityContext?.group],
+      ['securityContext.fsGroup', props.securityContext?.fsGroup]] as const) {
+      checkNumber(where, prop, v, { integer: true, min: 0, max: 2147483647 });
+    }
     const warmReplicas = props.warmReplicas ?? 1;
     const wasiNetworking = props.wasiNetworking ?? false;
     const uid = props.securityContext?.user ?? DEFAULT_WASM_UID;
@@ -179,12 +201,12 @@ export class WasmDeployment extends kplus.Deployment {
         fsGroup: props.securityContext?.fsGroup ?? gid,
       }),
     }));
-    const path = `${scope.node.path ? scope.node.path + '/' : ''}${id}`;
-    checkCount(path, 'warmReplicas', warmReplicas);
-    checkCount(path, 'replicas', props.replicas);
+    checkCount(where, 'warmReplicas', warmReplicas);
+    checkCount(where, 'replicas', props.replicas);
 
     this.warmReplicas = warmReplicas;
     this.wasiNetworking = wasiNetworking;
+    if (props.placement) checkPlacement(where, props.placement);
     this.placement = props.placement;
     this.fastProbes = props.fastProbes ?? true;
 
@@ -196,7 +218,8 @@ export class WasmDeployment extends kplus.Deployment {
 
     if (props.gpu) {
       const count = props.gpu.count ?? 1;
-      checkCount(this.node.path, 'gpu.count', count, 1);
+      checkCount(this.node.path, 'gpu.count', count, 1, MAX_GPUS_PER_CONTAINER);
+      checkExtendedResource(this.node.path, 'gpu.resourceName', props.gpu.resourceName);
       if (!runtimeClass.runtime.gpu) {
         throw propError(this, 'gpu', props.gpu, `the RuntimeClass "${runtimeClass.runtimeClassName}" (handler "${runtimeClass.runtime.handler}") gives no GPU access`,
           'use a GPU-capable class, e.g. new RuntimeClass(this, "Nvidia", { runtime: WasmRuntime.NVIDIA }) with route WASMEDGE_IN_IMAGE (a Linux image with WasmEdge and the WASI-NN plugin)');
@@ -220,6 +243,8 @@ export class WasmDeployment extends kplus.Deployment {
   public addWasmContainer(props: kplus.ContainerProps): kplus.Container {
     const where = `${this.node.path}/wasmContainers[${this.wasmContainerSet.size}]`;
     checkImage(where, props.image);
+    warnUnpinned(this, where, props.image, props.imagePullPolicy);
+    checkContainerProps(where, props);
     if (this.route === IntegrationRoute.RUNWASI && props.command && props.command.length > 0 && !props.command[0].startsWith('/')) {
       throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
         `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
@@ -239,6 +264,7 @@ export class WasmDeployment extends kplus.Deployment {
       securityContext: Object.assign({}, WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT,
         { user: this.securityContext.user, group: this.securityContext.group }, props.securityContext),
     }));
+    checkRendered(where, container);
     this.wasmContainerSet.add(container);
     return container;
   }
@@ -252,7 +278,12 @@ export class WasmDeployment extends kplus.Deployment {
    */
   public addContainer(cont: kplus.ContainerProps): kplus.Container {
     // Called by the base constructor for props.containers too: touch no field of this class here.
-    return super.addContainer(hardened(cont));
+    const where = `${this.node.path}/containers[${this.containers.length}]`;
+    checkContainerProps(where, cont);
+    checkResources(where, cont.resources ?? {});
+    const container = super.addContainer(hardened(cont));
+    checkRendered(where, container);
+    return container;
   }
 
   /**
@@ -275,7 +306,12 @@ export class WasmDeployment extends kplus.Deployment {
    */
   public addInitContainer(cont: kplus.ContainerProps): kplus.Container {
     // Called by the base constructor for props.initContainers too: touch no field of this class here.
-    return super.addInitContainer(hardened(cont));
+    const where = `${this.node.path}/initContainers[${this.initContainers.length}]`;
+    checkContainerProps(where, cont);
+    checkResources(where, cont.resources ?? {});
+    const container = super.addInitContainer(hardened(cont));
+    checkRendered(where, container);
+    return container;
   }
 
   /** The Wasm containers (a subset of `containers`). */
@@ -402,10 +438,113 @@ function podAnnotation(metadata: ApiObjectMetadataDefinition, key: string): stri
   return metadata.toJson().annotations?.[key];
 }
 
-function checkCount(path: string, prop: string, value: number | undefined, min = 0): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw propError(path, prop, value, `must be a whole number >= ${min}`, `set ${prop} to ${min} or more`);
+function checkCount(path: string, prop: string, value: number | undefined, min = 0, max = MAX_REPLICAS): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+    throw propError(path, prop, typeof value === 'number' && !Number.isFinite(value) ? String(value) : value, `must be a whole number from ${min} to ${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
   }
+}
+
+/**
+ * An extended resource name (k8s.io/kubernetes pkg/apis/core/helper IsExtendedResourceName): a
+ * qualified name with a domain prefix that is not kubernetes.io (those are native resources),
+ * which also stays a qualified name behind "requests." (the quota key).
+ */
+function checkExtendedResource(path: string, prop: string, name: string | undefined): void {
+  if (name === undefined) return;
+  const ok = typeof name === 'string' && name.includes('/') && !name.includes('kubernetes.io/')
+    && isQualifiedName(name) && isQualifiedName(`requests.${name}`);
+  if (!ok) {
+    throw propError(path, prop, name, 'is not an extended resource name (a domain prefix outside kubernetes.io, "/", then a name of at most 63 letters, digits, "-", "_" or ".")',
+      'use the name the device plugin advertises, e.g. "nvidia.com/gpu" or "amd.com/gpu"');
+  }
+}
+
+/**
+ * A placement's labels and taints go into the pod spec: check them (a placement may be a user's
+ * own IWasmPlacement). An empty EdgeNodeGroup has none yet; it reports that itself at synth.
+ */
+function checkPlacement(where: string, placement: IWasmPlacement): void {
+  let labels: { [key: string]: string } | undefined;
+  try {
+    labels = placement.nodeLabels;
+  } catch {
+    return;
+  }
+  checkLabels(where, 'placement.nodeLabels', labels);
+  placementTolerations(placement);
+}
+
+/** Env names the API server accepts everywhere (validation.IsEnvVarName before relaxed env names). */
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Container props the library passes on: name, ports, env (no credential inline). */
+function checkContainerProps(where: string, props: kplus.ContainerProps): void {
+  if (props.name !== undefined) {
+    if (typeof props.name !== 'string') throw propError(where, 'name', props.name, 'is not a string', 'use a DNS-1123 label such as "main"');
+    checkDns1123Label(where, 'name', props.name);
+  }
+  checkPort(where, 'port', props.port);
+  checkPort(where, 'portNumber', props.portNumber);
+  for (const [i, p] of (props.ports ?? []).entries()) {
+    checkPort(where, `ports[${i}].number`, p?.number);
+    checkPort(where, `ports[${i}].hostPort`, p?.hostPort);
+  }
+  for (const [name, value] of Object.entries(props.envVariables ?? {})) {
+    if (name.length > 4096 || !ENV_NAME.test(name)) {
+      throw propError(where, 'envVariables', name, 'is not an environment variable name (letters, digits, "_", "-" and ".", not starting with a digit)',
+        `use a name such as "${name.replace(/[^-._a-zA-Z0-9]+/g, '_').replace(/^[0-9]/, '_$&') || 'MY_VAR'}"`);
+    }
+    checkNoCredential(where, `envVariables.${name}`, name, value?.value,
+      `put the value in a Secret and use EnvValue.fromSecretValue({ secret: Secret.fromSecretName(this, "Db", "db"), key: "${name.toLowerCase()}" })`);
+  }
+}
+
+/**
+ * Renders the container once as cdk8s-plus will at synth, so whatever it would refuse then (a
+ * probe timing that is not whole seconds, a size it cannot express) fails now with the library's
+ * error; checks the probe timings the kubelet needs (core/v1 Probe: periodSeconds, timeoutSeconds
+ * and failureThreshold at least 1, successThreshold 1 for liveness and startup).
+ */
+function checkRendered(where: string, container: kplus.Container): void {
+  let k: kplus.k8s.Container;
+  try {
+    k = container._toKube();
+  } catch (e) {
+    throw propError(where, 'container', container.name, `cdk8s-plus cannot render it (${(e as Error).message})`,
+      'use whole seconds for probe timings (Duration.seconds(n)) and whole MiB for memory (Size.mebibytes(n))');
+  }
+  for (const [kind, probe] of [['startup', k.startupProbe], ['readiness', k.readinessProbe], ['liveness', k.livenessProbe]] as const) {
+    if (!probe) continue;
+    const int32 = 2147483647;
+    checkNumber(where, `${kind}.initialDelaySeconds`, probe.initialDelaySeconds, { integer: true, min: 0, max: int32 });
+    checkNumber(where, `${kind}.periodSeconds`, probe.periodSeconds, { integer: true, min: 1, max: int32 });
+    checkNumber(where, `${kind}.timeoutSeconds`, probe.timeoutSeconds, { integer: true, min: 1, max: int32 });
+    checkNumber(where, `${kind}.failureThreshold`, probe.failureThreshold, { integer: true, min: 1, max: int32 });
+    checkNumber(where, `${kind}.successThreshold`, probe.successThreshold, { integer: true, min: 1, max: kind === 'readiness' ? int32 : 1 });
+    checkNumber(where, `${kind}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, { integer: true, min: 1, max: int32 });
+    const port = probe.tcpSocket?.port?.value ?? probe.httpGet?.port?.value ?? probe.grpc?.port;
+    if (typeof port === 'number') checkPort(where, `${kind}.port`, port);
+  }
+}
+
+/**
+ * Warns about a Wasm image that names no version: without a tag it means `:latest`, which
+ * `IfNotPresent` (the Wasm default) never refreshes on a node that has it, and which K3s's
+ * embedded registry mirror never shares between nodes (docs.k3s.io installation/registry-mirror).
+ * A digest pins the image whatever the tag; `host:port/` is a registry, not a tag.
+ */
+function warnUnpinned(scope: WasmDeployment, where: string, image: string, pullPolicy?: kplus.ImagePullPolicy): void {
+  if (image.includes('@sha256:')) return;
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const colon = last.indexOf(':');
+  const tag = colon >= 0 ? last.slice(colon + 1) : undefined;
+  if (tag !== undefined && tag !== 'latest') return;
+  const what = tag === undefined ? 'has no tag (so it is :latest)' : 'uses the :latest tag';
+  const refresh = (pullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT) === kplus.ImagePullPolicy.IF_NOT_PRESENT
+    ? 'with imagePullPolicy IfNotPresent a node that has some "latest" never pulls a newer one, so nodes run different code, and '
+    : '';
+  Warnings.of(scope).add(`${where.slice(scope.node.path.length + 1)}: image "${image}" ${what}: ${refresh}K3s's embedded registry mirror never shares latest tags between nodes `
+    + '(docs.k3s.io registry-mirror), so offline nodes cannot get it. Pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
 }
 
 // An OCI reference: [registry[:port]/]path[:tag][@digest], lower-case path components.
@@ -429,6 +568,12 @@ function mergeResources(resources?: kplus.ContainerResources): kplus.ContainerRe
 }
 
 function checkResources(path: string, r: kplus.ContainerResources): void {
+  checkCpu(path, 'resources.cpu.request', r.cpu?.request);
+  checkCpu(path, 'resources.cpu.limit', r.cpu?.limit, { min: 1 });
+  checkMemory(path, 'resources.memory.request', r.memory?.request, { unit: 'Mi' });
+  checkMemory(path, 'resources.memory.limit', r.memory?.limit, { unit: 'Mi', min: 1024 * 1024 });
+  checkMemory(path, 'resources.ephemeralStorage.request', r.ephemeralStorage?.request, { unit: 'Mi' });
+  checkMemory(path, 'resources.ephemeralStorage.limit', r.ephemeralStorage?.limit, { unit: 'Mi', min: 1024 * 1024 });
   if (r.cpu?.request && r.cpu?.limit && cpuToMillis(r.cpu.request) > cpuToMillis(r.cpu.limit)) {
     throw propError(path, 'resources.cpu', { request: r.cpu.request.amount, limit: r.cpu.limit.amount }, 'the CPU limit is below the request',
       'raise resources.cpu.limit to at least the request, or lower the request');

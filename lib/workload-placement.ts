@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { propError } from './errors';
-import { IWasmPlacement, OFFLINE_TAINT_KEYS } from './placement';
+import { autonomySeconds, IWasmPlacement, OFFLINE_TAINT_KEYS, placementTolerations } from './placement';
+import { checkLabels } from './private/validate';
 import { WASM_ONLY_TAINT_KEY } from './runtime';
 
 /**
@@ -24,7 +25,11 @@ export class WorkloadPlacement {
       throw propError(workload, 'placement', placement.placementName, `its nodes are reserved for Wasm (taint ${WASM_ONLY_TAINT_KEY})`,
         'place Linux workloads on nodes without wasmOnly, or use a WasmDeployment');
     }
+    // The same checks WasmDeployment makes: label syntax, taints, whole seconds of autonomy.
+    placementTolerations(placement);
+    if (placement.offlineAutonomy) autonomySeconds(placement.placementName, placement.offlineAutonomy);
     const labels = placement.nodeLabels;
+    checkLabels(workload.node.path, 'placement.nodeLabels', labels);
     const queries = Object.keys(labels).sort().map(k => kplus.NodeLabelQuery.is(k, labels[k]));
     if (queries.length > 0) {
       // One node selector term: its expressions are ANDed (separate attract() calls would be ORed).

@@ -100,10 +100,10 @@ describe('WasmDeployment topologySpread', () => {
   });
 
   test.each<[string, any, RegExp]>([
-    ['maxSkew 0', { maxSkew: 0 }, /topologySpread\.maxSkew=0: must be a whole number >= 1/],
+    ['maxSkew 0', { maxSkew: 0 }, /topologySpread\.maxSkew=0: must be a whole number from 1 to 2147483647/],
     ['fractional maxSkew', { maxSkew: 1.5 }, /topologySpread\.maxSkew=1\.5/],
     ['topologyKey', { topologyKey: 'not a key' }, /topologySpread\.topologyKey="not a key": is not a valid label key/],
-    ['minDomains 0', { minDomains: 0 }, /topologySpread\.minDomains=0: must be a whole number >= 1/],
+    ['minDomains 0', { minDomains: 0 }, /topologySpread\.minDomains=0: must be a whole number from 1 to 2147483647/],
     ['minDomains with ScheduleAnyway', { minDomains: 2, whenUnsatisfiable: WhenUnsatisfiable.SCHEDULE_ANYWAY }, /topologySpread\.minDomains=2: only applies to hard constraints/],
     ['matchLabelKeys', { matchLabelKeys: ['bad key'] }, /topologySpread\.matchLabelKeys="bad key"/],
   ])('refuses %s', (_what, spread, message) => {

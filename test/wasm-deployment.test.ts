@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
-  CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, IntegrationRoute, IWasmPlacement, RuntimeClass, WasmDeployment, WasmRuntime,
+  CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, IntegrationRoute, IWasmPlacement, RuntimeClass, Warnings, WasmDeployment, WasmRuntime,
 } from '../lib';
 import { synthAndValidate } from './util/validate';
 
@@ -134,7 +134,7 @@ describe('WasmDeployment integration routes', () => {
     const dep = deploymentOf(objs);
     expect(wd.route).toBe(IntegrationRoute.CRUN);
     expect(dep.spec.template.metadata.annotations).toEqual({ [CRUN_VARIANT_ANNOTATION]: 'compat' });
-    expect(dep.spec.template.spec.runtimeClassName).toBe('crun-wasm-edge');
+    expect(dep.spec.template.spec.runtimeClassName).toBe('crun-wasm');
   });
 
   test('crun route: compat-smart when the pod also has a Linux container, added after construction', () => {
@@ -176,7 +176,7 @@ describe('WasmDeployment integration routes', () => {
     const c = chart();
     const crun = new RuntimeClass(c, 'Crun', { runtime: WasmRuntime.CRUN });
     expect(() => new WasmDeployment(c, 'mod', { runtimeClass: crun, route: IntegrationRoute.RUNWASI, wasmContainers: [{ image: IMAGE }] }))
-      .toThrow(/route="runwasi": "crun-wasm-edge" \(handler "crun"\) is not a runwasi shim/);
+      .toThrow(/route="runwasi": "crun-wasm" \(handler "crun-wasm"\) is not a runwasi shim/);
   });
 
   test('WasmEdge in a Linux image: no runtimeClassName', () => {
@@ -276,7 +276,7 @@ describe('WasmDeployment bad input', () => {
   });
 
   test('negative replicas and warmReplicas are refused', () => {
-    expect(() => new WasmDeployment(chart(), 'x', { replicas: -1, wasmContainers: [{ image: IMAGE }] })).toThrow(/test\/x: replicas=-1: must be a whole number >= 0/);
+    expect(() => new WasmDeployment(chart(), 'x', { replicas: -1, wasmContainers: [{ image: IMAGE }] })).toThrow(/test\/x: replicas=-1: must be a whole number from 0 to 150000/);
     expect(() => new WasmDeployment(chart(), 'x', { warmReplicas: -2, wasmContainers: [{ image: IMAGE }] })).toThrow(/test\/x: warmReplicas=-2/);
     expect(() => new WasmDeployment(chart(), 'x', { warmReplicas: 1.5, wasmContainers: [{ image: IMAGE }] })).toThrow(/warmReplicas=1.5/);
   });
@@ -339,5 +339,149 @@ describe('WasmDeployment init containers', () => {
     for (const i of init) {
       expect(i.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
     }
+  });
+});
+
+describe('Wasm images are pinned (warning)', () => {
+  // docs.k3s.io installation/registry-mirror: the embedded mirror (Spegel) never shares `latest`
+  // tags between nodes; and with imagePullPolicy IfNotPresent (the Wasm default, kubelet
+  // pkg/kubelet/images/image_manager.go: pull only when absent) a node that has some "latest"
+  // never pulls a newer one.
+  test.each([
+    ['ghcr.io/acme/app', true],
+    ['ghcr.io/acme/app:latest', true],
+    ['localhost:5000/app', true],
+    ['localhost:5000/app:latest', true],
+    ['localhost:5000/app:1.0', false],
+    ['ghcr.io/acme/app:1.0.0', false],
+    [`ghcr.io/acme/app@sha256:${'a'.repeat(64)}`, false],
+    [`ghcr.io/acme/app:latest@sha256:${'a'.repeat(64)}`, false],
+  ])('%s: warning %s', (image, warns) => {
+    const c = chart();
+    const wd = new WasmDeployment(c, 'w', { wasmContainers: [{ image }] });
+    const messages = Warnings.of(wd).messages;
+    if (warns) {
+      expect(messages).toEqual([expect.stringMatching(new RegExp(`wasmContainers\\[0\\]: image "${image.replace(/[.]/g, '\\.')}" (has no tag|uses the :latest tag).*embedded registry mirror never shares latest tags.*Pin a version tag`))]);
+    } else {
+      expect(messages).toEqual([]);
+    }
+    synthAndValidate(c);
+  });
+
+  test('with imagePullPolicy Always the warning is about the mirror only', () => {
+    const wd = new WasmDeployment(chart(), 'w', { wasmContainers: [{ image: 'ghcr.io/acme/app', imagePullPolicy: kplus.ImagePullPolicy.ALWAYS }] });
+    expect(Warnings.of(wd).messages[0]).not.toMatch(/IfNotPresent/);
+    expect(Warnings.of(wd).messages[0]).toMatch(/never shares latest tags/);
+  });
+});
+
+describe('WasmDeployment: no credential inline in env, labels or annotations', () => {
+  test.each<[string, Record<string, string>]>([
+    ['DBPASSWORD', { DBPASSWORD: 'hunter2' }],
+    ['DB_URL with a password URL', { DB_URL: 'postgres://app:s3cret@db:5432/app' }],
+    ['a password= DSN', { DSN: 'host=db user=app password=s3cret' }],
+  ])('%s is refused, and the message does not echo it', (_, env) => {
+    const envVariables = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]));
+    let message = '';
+    try {
+      new WasmDeployment(chart(), 'w', { wasmContainers: [{ image: IMAGE, envVariables }] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/test\/w\/wasmContainers\[0\]: envVariables\..*="<redacted>": .*Fix: put the value in a Secret/);
+    expect(message).not.toMatch(/hunter2|s3cret/);
+  });
+
+  test('Linux sidecars and init containers are checked too', () => {
+    const wd = new WasmDeployment(chart(), 'w', { wasmContainers: [{ image: IMAGE }] });
+    expect(() => wd.addContainer({ image: 'busybox:1.36', envVariables: { API_TOKEN: kplus.EnvValue.fromValue('abc') } })).toThrow(/containers\[1\]: envVariables.API_TOKEN="<redacted>"/);
+    expect(() => wd.addInitContainer({ image: 'busybox:1.36', envVariables: { REDIS_URL: kplus.EnvValue.fromValue('redis://:pw@redis:6379') } })).toThrow(/initContainers\[0\]: envVariables.REDIS_URL/);
+  });
+
+  test('modes, switches and Secret references are not credentials', () => {
+    const c = chart();
+    const secret = kplus.Secret.fromSecretName(c, 'Db', 'db');
+    new WasmDeployment(c, 'w', {
+      wasmContainers: [{
+        image: IMAGE,
+        envVariables: {
+          TLS_MODE: kplus.EnvValue.fromValue('enable'),
+          PASSWORD_REQUIRED: kplus.EnvValue.fromValue('true'),
+          DB_PASSWORD: kplus.EnvValue.fromSecretValue({ secret, key: 'password' }),
+          DB_URL: kplus.EnvValue.fromValue('postgres://db:5432/app'),
+        },
+      }],
+    });
+    synthAndValidate(c);
+  });
+
+  test('metadata and podMetadata: label syntax, annotation keys, credentials', () => {
+    expect(() => new WasmDeployment(chart(), 'w', { metadata: { labels: { tier: 'a b' } }, wasmContainers: [{ image: IMAGE }] })).toThrow(/test\/w: metadata.labels.tier="a b": is not a label value/);
+    expect(() => new WasmDeployment(chart(), 'w', { podMetadata: { annotations: { 'bad key': 'x' } }, wasmContainers: [{ image: IMAGE }] })).toThrow(/podMetadata.annotations key="bad key"/);
+    expect(() => new WasmDeployment(chart(), 'w', { metadata: { annotations: { 'example.com/db': 'mysql://u:p@db/x' } }, wasmContainers: [{ image: IMAGE }] })).toThrow(/metadata.annotations.example.com\/db="<redacted>"/);
+    expect(() => new WasmDeployment(chart(), 'w', { metadata: { name: 'Hello_World' }, wasmContainers: [{ image: IMAGE }] })).toThrow(/metadata.name="Hello_World": is not a DNS-1123 subdomain/);
+    expect(() => new WasmDeployment(chart(), 'w', { metadata: { labels: { ['x'.repeat(64)]: 'y' } }, wasmContainers: [{ image: IMAGE }] })).toThrow(/metadata.labels key=/);
+  });
+});
+
+describe('WasmDeployment props are validated before output', () => {
+  const wasm = (extra: Partial<kplus.ContainerProps>): kplus.ContainerProps => Object.assign({ image: IMAGE }, extra);
+  test.each<[string, () => void, RegExp]>([
+    ['port 0', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 0 })] }), /portNumber=0: is not a port/],
+    ['port 65536', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 65536 })] }), /portNumber=65536: is not a port/],
+    ['port 80.5', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ ports: [{ number: 80.5 }] })] }), /ports\[0\].number=80.5: is not a port/],
+    ['container name', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ name: 'Main' })] }), /wasmContainers\[0\]: name="Main": is not a DNS-1123 label/],
+    ['env name', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ envVariables: { 'A=B': kplus.EnvValue.fromValue('x') } })] }), /envVariables="A=B": is not an environment variable name/],
+    ['negative CPU', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { cpu: { request: kplus.Cpu.millis(-5) } } })] }), /resources.cpu.request="-5m": must be a whole number of millicores/],
+    ['NaN CPU', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { cpu: { limit: kplus.Cpu.millis(NaN) } } })] }), /resources.cpu.limit="NaNm"/],
+    ['absurd CPU', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { cpu: { limit: kplus.Cpu.units(100000) } } })] }), /resources.cpu.limit="100000": .*from 1m to 4096 cores/],
+    // cdk8s-plus renders container memory with Size.toMebibytes() (rounding FAIL): 1536Ki used to
+    // pass the library's request <= limit check and then crash at synth.
+    ['1536Ki memory', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { memory: { request: Size.kibibytes(1536) } } })] }), /resources.memory.request="1536Ki": must be a whole number of MiB \(cdk8s-plus renders container memory in Mi\)/],
+    ['absurd memory', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { memory: { limit: Size.tebibytes(100) } } })] }), /resources.memory.limit=.*no node has more memory/],
+    ['zero memory limit', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { memory: { request: Size.mebibytes(0), limit: Size.mebibytes(0) } } })] }), /resources.memory.limit="0Ki": .*from 1Mi/],
+    ['sidecar memory limit below request', () => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({})], containers: [{ image: 'busybox:1.36', resources: { memory: { request: Size.mebibytes(64), limit: Size.mebibytes(32) } } }] }), /containers\[0\]: resources.memory=.*the memory limit is below the request/],
+    ['gpu.resourceName without a domain', () => new WasmDeployment(chart(), 'w', { runtimeClass: new RuntimeClass(chart(), 'N', { runtime: WasmRuntime.NVIDIA }), gpu: { resourceName: 'gpu' }, wasmContainers: [wasm({})] }), /gpu.resourceName="gpu": is not an extended resource name/],
+    ['gpu.resourceName in kubernetes.io', () => new WasmDeployment(chart(), 'w', { runtimeClass: new RuntimeClass(chart(), 'N', { runtime: WasmRuntime.NVIDIA }), gpu: { resourceName: 'kubernetes.io/gpu' }, wasmContainers: [wasm({})] }), /gpu.resourceName="kubernetes.io\/gpu"/],
+    ['gpu.count 65', () => new WasmDeployment(chart(), 'w', { runtimeClass: new RuntimeClass(chart(), 'N', { runtime: WasmRuntime.NVIDIA }), gpu: { count: 65 }, wasmContainers: [wasm({})] }), /gpu.count=65: must be a whole number from 1 to 64/],
+    ['warmReplicas beyond any cluster', () => new WasmDeployment(chart(), 'w', { warmReplicas: 150001, wasmContainers: [wasm({})] }), /warmReplicas=150001: must be a whole number from 0 to 150000/],
+    ['NaN replicas', () => new WasmDeployment(chart(), 'w', { replicas: NaN, wasmContainers: [wasm({})] }), /replicas="NaN"/],
+    ['securityContext.user -1', () => new WasmDeployment(chart(), 'w', { securityContext: { user: -1 }, wasmContainers: [wasm({})] }), /securityContext.user=-1/],
+    // kplus renders probe timings with Duration.toSeconds() (integral): 1.5 s used to crash at synth.
+    ['probe period of 1.5 s', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 8080, readiness: kplus.Probe.fromTcpSocket({ periodSeconds: Duration.millis(1500) }) })] }), /wasmContainers\[0\]: container=.*cdk8s-plus cannot render it/],
+    // core/v1 Probe: periodSeconds >= 1 (the API server refuses 0); liveness successThreshold must be 1.
+    ['probe period 0', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 8080, readiness: kplus.Probe.fromTcpSocket({ periodSeconds: Duration.seconds(0) }) })] }), /readiness.periodSeconds=0/],
+    ['liveness successThreshold 2', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 8080, liveness: kplus.Probe.fromTcpSocket({ successThreshold: 2 }) })] }), /liveness.successThreshold=2/],
+  ])('%s', (_, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  // core/v1 Toleration.tolerationSeconds is an int64 number of seconds: the placement's offline
+  // window must be whole seconds.
+  test('a placement with a window that is not whole seconds, or bad labels, is the library error', () => {
+    const placement = (over: Partial<IWasmPlacement>): IWasmPlacement => Object.assign({
+      placementName: 'site-a', nodeLabels: { 'example.com/site': 'a' }, taints: [], runtimes: [WasmRuntime.WASMEDGE],
+    }, over);
+    expect(() => new WasmDeployment(chart(), 'w', { placement: placement({ offlineAutonomy: Duration.millis(1500) }), wasmContainers: [{ image: IMAGE }] }))
+      .toThrow(/site-a: offlineAutonomy="1.5s": must be whole seconds/);
+    expect(() => new WasmDeployment(chart(), 'w', { placement: placement({ nodeLabels: { 'a b': 'x' } }), wasmContainers: [{ image: IMAGE }] }))
+      .toThrow(/placement.nodeLabels key="a b"/);
+    expect(() => new WasmDeployment(chart(), 'w', { placement: placement({ taints: [{ key: 'x', effect: 'Never' as kplus.TaintEffect }] }), wasmContainers: [{ image: IMAGE }] }))
+      .toThrow(/site-a: taints\[0\]=.*is not a taint/);
+  });
+
+  test('valid edge values pass: port 1 and 65535, 1Mi, 1m, gpu amd.com/gpu, 150000 replicas', () => {
+    const c = chart();
+    const rc = new RuntimeClass(c, 'N', { runtime: WasmRuntime.NVIDIA });
+    new WasmDeployment(c, 'w', {
+      wasiNetworking: true,
+      runtimeClass: rc,
+      route: IntegrationRoute.WASMEDGE_IN_IMAGE,
+      gpu: { resourceName: 'amd.com/gpu', count: 64 },
+      replicas: 150000,
+      wasmContainers: [{ image: IMAGE, ports: [{ number: 1 }, { number: 65535, name: 'b' }], resources: { cpu: { request: kplus.Cpu.millis(1), limit: kplus.Cpu.millis(1) }, memory: { request: Size.mebibytes(1), limit: Size.mebibytes(1) } } }],
+    });
+    const dep = deploymentOf(synthAndValidate(c));
+    expect(dep.spec.template.spec.containers[0].resources.limits['amd.com/gpu']).toBe(64);
   });
 });
