@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { propError } from './errors';
+import { checkDns1123Label, propError, propMessage } from './errors';
+import { checkDns1035Label, checkMetadata, checkPort } from './private/validate';
 
 /** Which endpoints receive a Service's traffic (`externalTrafficPolicy` / `internalTrafficPolicy`). */
 export enum TrafficPolicy {
@@ -69,6 +70,20 @@ export class EdgeService extends kplus.Service {
   public readonly trafficDistribution?: TrafficDistribution;
 
   constructor(scope: Construct, id: string, props: EdgeServiceProps = {}) {
+    const where = `${scope.node.path ? scope.node.path + '/' : ''}${id}`;
+    checkMetadata(where, 'metadata', props.metadata);
+    // core/v1 ValidateService: a Service name is a DNS-1035 label (it becomes a DNS name).
+    if (props.metadata?.name !== undefined) checkDns1035Label(where, 'metadata.name', props.metadata.name);
+    for (const [i, p] of (props.ports ?? []).entries()) checkServicePort(where, `ports[${i}]`, p);
+    for (const [prop, value, values] of [
+      ['externalTrafficPolicy', props.externalTrafficPolicy, Object.values(TrafficPolicy)],
+      ['internalTrafficPolicy', props.internalTrafficPolicy, Object.values(TrafficPolicy)],
+      ['trafficDistribution', props.trafficDistribution, Object.values(TrafficDistribution)],
+    ] as const) {
+      if (value !== undefined && !(values as readonly string[]).includes(value)) {
+        throw propError(where, prop, value, 'is not one of the allowed values', `use one of ${values.join(', ')}`);
+      }
+    }
     super(scope, id, props);
     if (props.externalTrafficPolicy !== undefined && this.type !== kplus.ServiceType.NODE_PORT && this.type !== kplus.ServiceType.LOAD_BALANCER) {
       throw propError(this, 'externalTrafficPolicy', props.externalTrafficPolicy, `only applies to NodePort and LoadBalancer Services, and this one is ${this.type} (the API server refuses it)`,
@@ -84,6 +99,38 @@ export class EdgeService extends kplus.Service {
     this.externalTrafficPolicy = props.externalTrafficPolicy;
     this.internalTrafficPolicy = props.internalTrafficPolicy;
     this.trafficDistribution = props.trafficDistribution;
+    // Ports bound later (bind(), a workload's exposeViaService) are checked at synth.
+    this.node.addValidation({ validate: () => this.validatePorts() });
+  }
+
+  /** core/v1 ValidateService: several ports need distinct names; no port/protocol pair twice. */
+  private validatePorts(): string[] {
+    const ports = this.ports;
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    const names = new Set<string>();
+    for (const [i, p] of ports.entries()) {
+      try {
+        checkServicePort(this, `ports[${i}]`, p);
+      } catch (e) {
+        errors.push((e as Error).message);
+        continue;
+      }
+      const key = `${p.port}/${p.protocol ?? 'TCP'}`;
+      if (seen.has(key)) {
+        errors.push(propMessage(this, `ports[${i}].port`, p.port, `is listed twice for ${p.protocol ?? 'TCP'} (the API server refuses duplicate ports)`, 'list each port once'));
+      }
+      seen.add(key);
+      if (ports.length > 1) {
+        if (p.name === undefined) {
+          errors.push(propMessage(this, `ports[${i}].name`, undefined, 'is required when a Service has several ports', 'name every port, e.g. "http" and "metrics"'));
+        } else if (names.has(p.name)) {
+          errors.push(propMessage(this, `ports[${i}].name`, p.name, 'is the name of another port', 'give each port its own name'));
+        }
+        if (p.name !== undefined) names.add(p.name);
+      }
+    }
+    return errors;
   }
 
   /**
@@ -95,5 +142,20 @@ export class EdgeService extends kplus.Service {
       internalTrafficPolicy: this.internalTrafficPolicy,
       trafficDistribution: this.trafficDistribution,
     });
+  }
+}
+
+/** A Service port: port, targetPort and nodePort in 1-65535, a DNS-1123 label name. */
+function checkServicePort(scope: Construct | string, prop: string, p: kplus.ServicePort): void {
+  if (!p || typeof p !== 'object') throw propError(scope, prop, p, 'is not a Service port', 'use { port: 80, targetPort: 8080 }');
+  checkPort(scope, `${prop}.port`, p.port ?? NaN);
+  checkPort(scope, `${prop}.targetPort`, p.targetPort);
+  checkPort(scope, `${prop}.nodePort`, p.nodePort);
+  if (p.name !== undefined) {
+    if (typeof p.name !== 'string') throw propError(scope, `${prop}.name`, p.name, 'is not a string', 'use a name such as "http"');
+    checkDns1123Label(scope, `${prop}.name`, p.name);
+  }
+  if (p.protocol !== undefined && !(Object.values(kplus.Protocol) as string[]).includes(p.protocol)) {
+    throw propError(scope, `${prop}.protocol`, p.protocol, 'is not a protocol', `use one of ${Object.values(kplus.Protocol).join(', ')}`);
   }
 }

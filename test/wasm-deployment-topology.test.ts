@@ -1,7 +1,7 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import {
-  EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, NodeInclusionPolicy, STRICT_CONTEXT_KEY, TOPOLOGY_HOSTNAME_KEY,
+  EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, EdgeServiceProps, NodeInclusionPolicy, STRICT_CONTEXT_KEY, TOPOLOGY_HOSTNAME_KEY,
   TOPOLOGY_ZONE_KEY, TrafficDistribution, TrafficPolicy, WasmDeployment, WasmRuntime, WhenUnsatisfiable, Warnings,
   WorkloadPlacement,
 } from '../lib';
@@ -106,6 +106,15 @@ describe('WasmDeployment topologySpread', () => {
     ['minDomains 0', { minDomains: 0 }, /topologySpread\.minDomains=0: must be a whole number from 1 to 2147483647/],
     ['minDomains with ScheduleAnyway', { minDomains: 2, whenUnsatisfiable: WhenUnsatisfiable.SCHEDULE_ANYWAY }, /topologySpread\.minDomains=2: only applies to hard constraints/],
     ['matchLabelKeys', { matchLabelKeys: ['bad key'] }, /topologySpread\.matchLabelKeys="bad key"/],
+    // core/v1 TopologySpreadConstraint: maxSkew and minDomains are int32; the enums are closed;
+    // matchLabelKeys may not repeat a key.
+    ['maxSkew beyond int32', { maxSkew: 2 ** 31 }, /topologySpread\.maxSkew=2147483648/],
+    ['NaN minDomains', { minDomains: NaN }, /topologySpread\.minDomains=null/],
+    ['whenUnsatisfiable', { whenUnsatisfiable: 'Sometimes' }, /whenUnsatisfiable="Sometimes": is not one of the allowed values. Fix: use one of DoNotSchedule, ScheduleAnyway/],
+    ['nodeTaintsPolicy', { nodeTaintsPolicy: 'honor' }, /nodeTaintsPolicy="honor"/],
+    ['nodeAffinityPolicy', { nodeAffinityPolicy: 'x' }, /nodeAffinityPolicy="x"/],
+    ['duplicate matchLabelKeys', { matchLabelKeys: ['pod-template-hash', 'pod-template-hash'] }, /matchLabelKeys=.*has a key twice/],
+    ['topologyKey type', { topologyKey: 5 }, /topologyKey=5: is not a string/],
   ])('refuses %s', (_what, spread, message) => {
     expect(() => new WasmDeployment(chart(), 'app', { wasmContainers: [{ image: IMAGE }], topologySpread: spread })).toThrow(message);
   });
@@ -206,6 +215,37 @@ describe('EdgeService', () => {
   ])('refuses %s on an ExternalName Service', (prop, extra) => {
     expect(() => new EdgeService(chart(), 'svc', { type: kplus.ServiceType.EXTERNAL_NAME, externalName: 'db.example.com', ...extra }))
       .toThrow(new RegExp(`test/svc: ${prop}=.*does not apply to an ExternalName Service`));
+  });
+});
+
+describe('EdgeService props are validated', () => {
+  // core/v1 ServicePort: port, targetPort and nodePort are 1-65535; names are DNS-1123 labels; a
+  // Service name is a DNS-1035 label (k8s.io/kubernetes pkg/apis/core/validation ValidateService).
+  test.each<[string, kplus.ServiceProps & Record<string, unknown>, RegExp]>([
+    ['port 0', { ports: [{ port: 0 }] }, /test\/svc: ports\[0\].port=0: is not a port/],
+    ['port 65536', { ports: [{ port: 65536 }] }, /ports\[0\].port=65536/],
+    ['port NaN', { ports: [{ port: NaN }] }, /ports\[0\].port=null: is not a port/],
+    ['targetPort 1.5', { ports: [{ port: 80, targetPort: 1.5 }] }, /ports\[0\].targetPort=1.5/],
+    ['nodePort -1', { type: kplus.ServiceType.NODE_PORT, ports: [{ port: 80, nodePort: -1 }] }, /ports\[0\].nodePort=-1/],
+    ['port name', { ports: [{ port: 80, name: 'HTTP' }] }, /ports\[0\].name="HTTP": is not a DNS-1123 label/],
+    ['Service name starting with a digit', { metadata: { name: '1abc' }, ports: [{ port: 80 }] }, /metadata.name="1abc": is not a DNS-1035 label/],
+    ['label value', { metadata: { labels: { a: 'b c' } }, ports: [{ port: 80 }] }, /metadata.labels.a="b c"/],
+    ['annotation with a credential', { metadata: { annotations: { 'example.com/x': 'Bearer abcdefghijklmnop' } }, ports: [{ port: 80 }] }, /metadata.annotations.example.com\/x="<redacted>"/],
+    ['traffic policy', { ports: [{ port: 80 }], internalTrafficPolicy: 'Nearby' }, /internalTrafficPolicy="Nearby": is not one of the allowed values. Fix: use one of Cluster, Local/],
+  ])('%s', (_, props, message) => {
+    expect(() => new EdgeService(chart(), 'svc', props as EdgeServiceProps)).toThrow(message);
+  });
+
+  test('ports bound later are checked at synth: names with several ports, no duplicates', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'test');
+    const svc = new EdgeService(c, 'svc', { ports: [{ port: 80 }] });
+    svc.bind(80);
+    expect(() => app.synth()).toThrow(/ports\[0\].name=undefined: is required when a Service has several ports.*ports\[1\].port=80: is listed twice for TCP/s);
+    const app2 = Testing.app();
+    const svc2 = new EdgeService(new Chart(app2, 'test'), 'svc', { ports: [{ port: 80, name: 'http' }] });
+    svc2.bind(9090, { name: 'metrics' });
+    app2.synth();
   });
 });
 
