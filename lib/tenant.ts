@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkInt, propError, propMessage } from './errors';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
-import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
+import { checkLabels } from './private/validate';
+import { cpuToMillis, exactBytes, exactCpuMillis, MAX_CPU_MILLIS, MAX_MEMORY_BYTES, sizeToBytes, sizeToQuantity } from './quantity';
 import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX } from './runtime';
 import { autoscalerFloors } from './scaling/guardrails';
@@ -266,7 +267,19 @@ export class FunctionTenant extends Construct {
     super(scope, id);
     const chart = Chart.of(this);
     this.namespaceName = props.namespaceName ?? chart.namespace ?? id;
+    if (typeof this.namespaceName !== 'string') throw propError(this, 'namespaceName', this.namespaceName, 'is not a string', 'use a DNS-1123 label such as "team-a"');
     checkDns1123Label(this, 'namespaceName', this.namespaceName);
+    // kube-system, kube-public, kube-node-lease: Kubernetes' own namespaces; a tenant quota and a
+    // restricted Pod Security level there would break the cluster's own pods.
+    if (this.namespaceName.startsWith('kube-')) {
+      throw propError(this, 'namespaceName', this.namespaceName, 'is a namespace Kubernetes reserves for itself ("kube-" prefix)', 'use a namespace of the tenant, e.g. "team-a"');
+    }
+    if (props.podSecurity !== undefined && !Object.values(PodSecurityLevel).includes(props.podSecurity)) {
+      throw propError(this, 'podSecurity', props.podSecurity, 'is not a Pod Security level', `use one of ${Object.values(PodSecurityLevel).join(', ')}`);
+    }
+    if (props.createNamespace !== undefined && typeof props.createNamespace !== 'boolean') {
+      throw propError(this, 'createNamespace', props.createNamespace, 'is not a boolean', 'set createNamespace to true or false');
+    }
 
     const q = props.quota ?? {};
     const l = props.containerLimits ?? {};
@@ -292,22 +305,26 @@ export class FunctionTenant extends Construct {
     };
 
     // Every amount must be a positive quantity (min may be zero).
-    for (const [prop, cpu] of [['quota.requestsCpu', quota.requestsCpu], ['quota.limitsCpu', quota.limitsCpu],
-      ['containerLimits.defaultCpuRequest', limits.defaultCpuRequest], ['containerLimits.defaultCpuLimit', limits.defaultCpuLimit],
-      ['containerLimits.maxCpu', limits.maxCpu]] as const) {
-      checkCpu(this, prop, cpu, 1);
+    // Per container: no more than a node has; per namespace: no more than the largest cluster
+    // (5,000 nodes, kubernetes.io/docs/setup/best-practices/cluster-large).
+    for (const [prop, cpu, max] of [['quota.requestsCpu', quota.requestsCpu, MAX_QUOTA_CPU], ['quota.limitsCpu', quota.limitsCpu, MAX_QUOTA_CPU],
+      ['containerLimits.defaultCpuRequest', limits.defaultCpuRequest, MAX_CPU_MILLIS], ['containerLimits.defaultCpuLimit', limits.defaultCpuLimit, MAX_CPU_MILLIS],
+      ['containerLimits.maxCpu', limits.maxCpu, MAX_CPU_MILLIS]] as const) {
+      checkCpu(this, prop, cpu, 1, max);
     }
-    if (limits.minCpu) checkCpu(this, 'containerLimits.minCpu', limits.minCpu, 0);
-    for (const [prop, size] of [['quota.requestsMemory', quota.requestsMemory], ['quota.limitsMemory', quota.limitsMemory],
-      ['containerLimits.defaultMemoryRequest', limits.defaultMemoryRequest], ['containerLimits.defaultMemoryLimit', limits.defaultMemoryLimit],
-      ['containerLimits.maxMemory', limits.maxMemory]] as const) {
-      checkMemory(this, prop, size, 1);
+    if (limits.minCpu) checkCpu(this, 'containerLimits.minCpu', limits.minCpu, 0, MAX_CPU_MILLIS);
+    for (const [prop, size, max] of [['quota.requestsMemory', quota.requestsMemory, MAX_QUOTA_MEMORY], ['quota.limitsMemory', quota.limitsMemory, MAX_QUOTA_MEMORY],
+      ['containerLimits.defaultMemoryRequest', limits.defaultMemoryRequest, MAX_MEMORY_BYTES], ['containerLimits.defaultMemoryLimit', limits.defaultMemoryLimit, MAX_MEMORY_BYTES],
+      ['containerLimits.maxMemory', limits.maxMemory, MAX_MEMORY_BYTES]] as const) {
+      checkMemory(this, prop, size, 1, max);
     }
-    if (limits.minMemory) checkMemory(this, 'containerLimits.minMemory', limits.minMemory, 0);
-    checkInt(this, 'quota.pods', quota.pods, 1);
-    checkInt(this, 'quota.services', quota.services, 0);
-    checkInt(this, 'quota.loadBalancers', quota.loadBalancers, 0);
-    checkInt(this, 'quota.nodePorts', quota.nodePorts, 0);
+    if (limits.minMemory) checkMemory(this, 'containerLimits.minMemory', limits.minMemory, 0, MAX_MEMORY_BYTES);
+    // 150,000 pods is the most one cluster supports; 1,048,576 Services is a /12 service CIDR, the
+    // largest kube-apiserver accepts for IPv4 (--service-cluster-ip-range).
+    checkInt(this, 'quota.pods', quota.pods, 1, 150000);
+    checkInt(this, 'quota.services', quota.services, 0, MAX_SERVICES);
+    checkInt(this, 'quota.loadBalancers', quota.loadBalancers, 0, MAX_SERVICES);
+    checkInt(this, 'quota.nodePorts', quota.nodePorts, 0, MAX_SERVICES);
     if (quota.loadBalancers > quota.services || quota.nodePorts > quota.services) {
       const prop = quota.loadBalancers > quota.services ? 'quota.loadBalancers' : 'quota.nodePorts';
       throw propError(this, prop, Math.max(quota.loadBalancers, quota.nodePorts), `is above quota.services (${quota.services}), which counts them too`,
@@ -364,6 +381,8 @@ export class FunctionTenant extends Construct {
       for (const [key, value] of Object.entries(props.labels ?? {})) {
         checkLabelKey(this.node.path, 'labels', key, false);
         checkLabelValue(this.node.path, `labels[${key}]`, value);
+        // The shared kit too, which also refuses a credential inline.
+        checkLabels(this, 'labels', { [key]: value });
         if (key === FUNCTION_TENANT_LABEL || key.startsWith('pod-security.kubernetes.io/')) {
           throw propError(this, 'labels', key, 'is set by the tenant', 'use podSecurity for the Pod Security labels, and drop the key');
         }
@@ -537,17 +556,23 @@ function workloadsByNamespace(scope: IConstruct): Map<string, kplus.AbstractPod[
   return groupBy(pods, p => p.metadata.namespace === undefined ? [] : [p.metadata.namespace]);
 }
 
-function checkCpu(scope: IConstruct, prop: string, cpu: kplus.Cpu, min: number): void {
-  const m = cpuToMillis(cpu);
-  if (!Number.isFinite(m) || m < min || !Number.isInteger(m)) {
-    throw propError(scope, prop, cpu.amount, `must be a whole number of millicores${min > 0 ? ' above 0' : ''}`, 'use e.g. Cpu.millis(500) or Cpu.units(2)');
+/** Namespace totals: the per-node bounds times the 5,000 nodes of the largest supported cluster. */
+const MAX_QUOTA_CPU = MAX_CPU_MILLIS * 5000;
+const MAX_QUOTA_MEMORY = MAX_MEMORY_BYTES * 5000;
+const MAX_SERVICES = 1048576;
+
+function checkCpu(scope: IConstruct, prop: string, cpu: kplus.Cpu, min: number, max: number): void {
+  const m = exactCpuMillis(cpu);
+  if (!Number.isFinite(m) || m < min || !Number.isInteger(m) || m > max) {
+    throw propError(scope, prop, cpu?.amount, `must be a whole number of millicores${min > 0 ? ' above 0' : ''}, at most ${max / 1000} cores`, 'use e.g. Cpu.millis(500) or Cpu.units(2)');
   }
 }
 
-function checkMemory(scope: IConstruct, prop: string, size: Size, min: number): void {
-  const b = sizeToBytes(size);
-  if (!Number.isFinite(b) || b < min) {
-    throw propError(scope, prop, sizeToQuantity(size), `must be at least ${min > 0 ? '1Ki' : '0'}`, 'use e.g. Size.mebibytes(64) or Size.gibibytes(2)');
+function checkMemory(scope: IConstruct, prop: string, size: Size, min: number, max: number): void {
+  const b = exactBytes(size);
+  if (!Number.isFinite(b) || b < min || b % 1024 !== 0 || b > max) {
+    throw propError(scope, prop, Number.isFinite(b) ? sizeToQuantity(size) : String(b), `must be whole KiB, at least ${min > 0 ? '1Ki' : '0'} and at most ${max / 1024 ** 4}Ti`,
+      'use e.g. Size.mebibytes(64) or Size.gibibytes(2)');
   }
 }
 

@@ -245,7 +245,7 @@ describe('FunctionTenant errors', () => {
     expect(E({ quota: { requestsMemory: Size.mebibytes(8) } })).toThrow(/quota.requestsMemory="8Mi": is below one pod/);
     expect(E({ quota: { limitsCpu: kplus.Cpu.millis(90), requestsCpu: kplus.Cpu.millis(50) } })).toThrow(/quota.limitsCpu="90m": is below one pod/);
     expect(E({ quota: { limitsMemory: Size.mebibytes(16), requestsMemory: Size.mebibytes(16) } })).toThrow(/quota.limitsMemory="16Mi": is below one pod/);
-    expect(E({ quota: { pods: 0 } })).toThrow(/quota.pods=0: must be a whole number >= 1/);
+    expect(E({ quota: { pods: 0 } })).toThrow(/quota.pods=0: must be a whole number from 1 to 150000/);
   });
 
   test('a limits quota below the requests quota', () => {
@@ -255,8 +255,8 @@ describe('FunctionTenant errors', () => {
   });
 
   test('counts must be whole numbers', () => {
-    expect(E({ quota: { pods: 2.5 } })).toThrow(/quota.pods=2.5: must be a whole number >= 1/);
-    expect(E({ quota: { services: -1 } })).toThrow(/quota.services=-1: must be a whole number >= 0/);
+    expect(E({ quota: { pods: 2.5 } })).toThrow(/quota.pods=2.5: must be a whole number from 1 to 150000/);
+    expect(E({ quota: { services: -1 } })).toThrow(/quota.services=-1: must be a whole number from 0 to 1048576/);
     expect(E({ quota: { loadBalancers: -1 } })).toThrow(/quota.loadBalancers=-1/);
     expect(E({ quota: { nodePorts: 0.5 } })).toThrow(/quota.nodePorts=0.5/);
   });
@@ -269,7 +269,7 @@ describe('FunctionTenant errors', () => {
   test('amounts must be positive whole millicores and at least 1Ki', () => {
     expect(E({ containerLimits: { maxCpu: kplus.Cpu.millis(0) } })).toThrow(/containerLimits.maxCpu="0m": must be a whole number of millicores above 0/);
     expect(E({ containerLimits: { minCpu: kplus.Cpu.millis(0.5) } })).toThrow(/containerLimits.minCpu="0.5m": must be a whole number of millicores/);
-    expect(E({ quota: { requestsMemory: Size.kibibytes(0) } })).toThrow(/quota.requestsMemory="0Gi": must be at least 1Ki/);
+    expect(E({ quota: { requestsMemory: Size.kibibytes(0) } })).toThrow(/quota.requestsMemory="0Gi": must be whole KiB, at least 1Ki/);
   });
 
   test('Namespace labels must be valid, and not the managed ones', () => {
@@ -278,6 +278,27 @@ describe('FunctionTenant errors', () => {
     expect(E({ labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } }))
       .toThrow(/labels="pod-security.kubernetes.io\/enforce": is set by the tenant. Fix: use podSecurity/);
     expect(E({ labels: { [FUNCTION_TENANT_LABEL]: 'false' } })).toThrow(/is set by the tenant/);
+  });
+
+  // NaN, Infinity and absurd amounts used to crash (cdk8s Size conversions) or reach the
+  // ResourceQuota as "NaN"/"1e+21"; the bounds: a container no larger than a node, a namespace no
+  // larger than the largest cluster Kubernetes supports (5,000 nodes, 150,000 pods:
+  // kubernetes.io/docs/setup/best-practices/cluster-large).
+  test.each<[string, FunctionTenantProps, RegExp]>([
+    ['NaN CPU', { quota: { requestsCpu: kplus.Cpu.millis(NaN) } }, /quota.requestsCpu="NaNm": must be a whole number of millicores/],
+    ['negative CPU', { containerLimits: { minCpu: kplus.Cpu.millis(-1) } }, /containerLimits.minCpu="-1m"/],
+    ['Infinity CPU', { quota: { limitsCpu: kplus.Cpu.units(Infinity) } }, /quota.limitsCpu="Infinity"/],
+    ['a container CPU beyond any node', { containerLimits: { maxCpu: kplus.Cpu.units(5000) } }, /containerLimits.maxCpu="5000": .*at most 4096 cores/],
+    ['NaN memory', { quota: { requestsMemory: Size.mebibytes(NaN) } }, /quota.requestsMemory="NaN": must be whole KiB/],
+    ['fractional KiB', { containerLimits: { minMemory: Size.kibibytes(0.5) } }, /containerLimits.minMemory=.*must be whole KiB/],
+    ['a container memory beyond any node', { containerLimits: { maxMemory: Size.tebibytes(65) } }, /containerLimits.maxMemory="66560Gi": .*at most 64Ti/],
+    ['pods beyond any cluster', { quota: { pods: 1e21 } }, /quota.pods=1e\+21: must be a whole number from 1 to 150000/],
+    ['Services beyond a /12', { quota: { services: 2 ** 21 } }, /quota.services=2097152/],
+    ['a kube- namespace', { namespaceName: 'kube-system' }, /namespaceName="kube-system": is a namespace Kubernetes reserves/],
+    ['podSecurity', { podSecurity: 'open' as PodSecurityLevel }, /podSecurity="open": is not a Pod Security level/],
+    ['a credential in a label', { labels: { token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } }, /labels.token="<redacted>"/],
+  ])('%s', (_, props, message) => {
+    expect(E(props)).toThrow(message);
   });
 
   test('Namespace settings without the Namespace', () => {
