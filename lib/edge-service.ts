@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './errors';
+import { definedMetadata } from './private/core-nodes';
 import { checkDns1035Label, checkMetadata, checkPort } from './private/validate';
 
 /** Which endpoints receive a Service's traffic (`externalTrafficPolicy` / `internalTrafficPolicy`). */
@@ -84,7 +85,7 @@ export class EdgeService extends kplus.Service {
         throw propError(where, prop, value, 'is not one of the allowed values', `use one of ${values.join(', ')}`);
       }
     }
-    super(scope, id, props);
+    super(scope, id, Object.assign({}, props, { metadata: definedMetadata(props.metadata) }));
     if (props.externalTrafficPolicy !== undefined && this.type !== kplus.ServiceType.NODE_PORT && this.type !== kplus.ServiceType.LOAD_BALANCER) {
       throw propError(this, 'externalTrafficPolicy', props.externalTrafficPolicy, `only applies to NodePort and LoadBalancer Services, and this one is ${this.type} (the API server refuses it)`,
         'set type: ServiceType.LOAD_BALANCER (or NODE_PORT), or remove externalTrafficPolicy and use internalTrafficPolicy for in-cluster traffic');

@@ -49,13 +49,17 @@ export const MAX_CPU_MILLIS = 4096 * 1000;
 export const MAX_MEMORY_BYTES = 64 * 1024 ** 4;
 
 /**
- * Millicores of a Cpu, exactly, or NaN when the amount is not a number of cores or millicores.
+ * Millicores of a Cpu, exactly, or NaN unless its amount is written as Kubernetes reads it and
+ * holds whole millicores: `<digits>m`, or cores with at most three decimals (no sign, no exponent:
+ * `Cpu.millis(1e-78)` renders "1e-78m", `Cpu.units(1e21)` "1e+21").
  * @internal
  */
 export function exactCpuMillis(cpu: kplus.Cpu): number {
   const amount = typeof cpu?.amount === 'string' ? cpu.amount : '';
-  if (!/^[-+0-9.eE]+m?$/.test(amount)) return NaN;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+  if (/^[0-9]+m$/.test(amount)) return Number(amount.slice(0, -1));
+  const m = /^([0-9]+)(?:\.([0-9]{1,3}))?$/.exec(amount);
+  if (!m) return NaN;
+  return Number(m[1]) * 1000 + Number((m[2] ?? '').padEnd(3, '0'));
 }
 
 /**
@@ -69,8 +73,7 @@ export function checkCpu(scope: IConstruct | string, prop: string, cpu: kplus.Cp
   const min = options.min ?? 0;
   const max = options.max ?? MAX_CPU_MILLIS;
   const m = exactCpuMillis(cpu);
-  const whole = Number.isFinite(m) && Math.abs(m - Math.round(m)) < 1e-6;
-  if (!whole || m < min || m > max) {
+  if (!Number.isSafeInteger(m) || m < min || m > max) {
     throw propError(scope, prop, cpu?.amount, `must be a whole number of millicores from ${min}m to ${max / 1000} cores (Kubernetes allows no precision finer than 1m${max === MAX_CPU_MILLIS ? '; no node has more than a few thousand cores' : ''})`,
       'use e.g. Cpu.millis(250) or Cpu.units(2)');
   }

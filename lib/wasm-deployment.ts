@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './errors';
 import { IWasmPlacement, placementTolerations } from './placement';
+import { definedMetadata } from './private/core-nodes';
 import { checkNoCredential } from './private/credentials';
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
 import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
@@ -185,6 +186,8 @@ export class WasmDeployment extends kplus.Deployment {
     // Object.assign, not object spread: in V8 (Node 20) a spread followed by more properties is
     // several times slower (README, Development), and this runs for every workload of a fleet.
     super(scope, id, Object.assign({}, props, {
+      metadata: definedMetadata(props.metadata),
+      podMetadata: definedMetadata(props.podMetadata),
       // Only an explicit count reaches cdk8s-plus, so its HPA and our autoscalers can tell a fixed
       // replica count from the warm default (applied in _toKube).
       replicas: props.replicas,

@@ -63,3 +63,17 @@ export function someNodeCarries(index: AppNodeIndex, selector: { [key: string]: 
   }
   return smallest!.some(n => entries.every(([k, v]) => index.labelsOf.get(n)![k] === v));
 }
+
+/**
+ * Metadata without keys set to `undefined`: cdk8s spreads `metadata` over the generated name, so
+ * `{ name: undefined }` (e.g. `name: config.name` with no name configured) would drop the object's
+ * name and leave it without metadata.
+ *
+ * @internal
+ */
+export function definedMetadata<T extends object>(metadata: T | undefined): T | undefined {
+  if (!metadata) return metadata;
+  const out: any = {};
+  for (const [k, v] of Object.entries(metadata)) if (v !== undefined) out[k] = v;
+  return out;
+}
