@@ -1,5 +1,6 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { Node } from 'constructs';
 import {
   EdgeNodeRole, EdgeOfflineNode, IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, RuntimeClass, STRICT_CONTEXT_KEY, Warnings, WasmRuntime,
 } from '../lib';
@@ -385,5 +386,31 @@ describe('RuntimeClass props are validated', () => {
 
   test('fromRuntimeClassName checks its node selector', () => {
     expect(() => RuntimeClass.fromRuntimeClassName(chart(), 'X', 'x', WasmRuntime.WASMEDGE, { 'a/b/c': 'x' })).toThrow(/nodeSelector key="a\/b\/c"/);
+  });
+});
+
+describe('the unselectable-class check stays linear', () => {
+  // The same measure as test/complexity.test.ts: walks of the whole tree per synth must not grow
+  // with the number of classes and nodes (one node index per validation pass, root-registry.ts).
+  test('1 or 30 classes and nodes: the same number of walks', () => {
+    const walks = (k: number) => {
+      const app = Testing.app();
+      const c = new Chart(app, 'c');
+      for (let i = 0; i < k; i++) {
+        new EdgeOfflineNode(c, `n${i}`, { role: EdgeNodeRole.AGENT, serverUrl: 'https://hub:6443', runtimes: [WasmRuntime.WASMEDGE] });
+        new RuntimeClass(c, `rc${i}`, { name: `rc-${i}`, runtime: i % 2 ? WasmRuntime.CRUN : WasmRuntime.WASMEDGE });
+        RuntimeClass.wasmtimeSpinV2(c, `spin${i}`, { name: `spin-${i}` });
+      }
+      const spy = jest.spyOn(Node.prototype, 'findAll');
+      try {
+        app.synth();
+        return spy.mock.contexts.filter(ctx => ctx === app.node).length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const one = walks(1);
+    expect(one).toBeGreaterThan(0);
+    expect(walks(30)).toBe(one);
   });
 });
