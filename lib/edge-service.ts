@@ -108,6 +108,10 @@ export class EdgeService extends kplus.Service {
   private validatePorts(): string[] {
     const ports = this.ports;
     const errors: string[] = [];
+    if (ports.length === 0 && this.type !== kplus.ServiceType.EXTERNAL_NAME) {
+      // cdk8s-plus cannot render it ("A service must be configured with a port").
+      return [propMessage(this, 'ports', [], `a ${this.type} Service needs at least one port`, 'pass ports, or call bind(port) or a workload\'s exposeViaService()')];
+    }
     const seen = new Set<string>();
     const names = new Set<string>();
     for (const [i, p] of ports.entries()) {

@@ -247,6 +247,15 @@ describe('EdgeService props are validated', () => {
     svc2.bind(9090, { name: 'metrics' });
     app2.synth();
   });
+
+  test('a Service without ports is the library error, not a cdk8s-plus crash at synth', () => {
+    const app = Testing.app();
+    new EdgeService(new Chart(app, 'test'), 'svc');
+    expect(() => app.synth()).toThrow(/test\/svc: ports=\[\]: a ClusterIP Service needs at least one port/);
+    const ok = Testing.app();
+    new EdgeService(new Chart(ok, 'test'), 'svc', { type: kplus.ServiceType.EXTERNAL_NAME, externalName: 'db.example.com' });
+    ok.synth();
+  });
 });
 
 describe('WorkloadPlacement', () => {

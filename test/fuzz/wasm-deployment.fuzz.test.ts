@@ -138,7 +138,7 @@ const servicePort = fc.record({
 
 const edgeServiceProps = fc.record({
   type: fc.constantFrom(...Object.values(kplus.ServiceType)),
-  ports: fc.array(servicePort, { minLength: 1, maxLength: 3 }),
+  ports: fc.array(servicePort, { minLength: 0, maxLength: 3 }),
   bind: maybe(servicePort),
   name: maybe(nastyString(['svc', '1abc', 'my-svc'])),
   labels: map(labelKeys, labelValues),
