@@ -492,6 +492,12 @@ function checkContainerProps(where: string, props: kplus.ContainerProps): void {
     checkPort(where, `ports[${i}].number`, p?.number);
     checkPort(where, `ports[${i}].hostPort`, p?.hostPort);
   }
+  for (const [prop, list] of [['command', props.command], ['args', props.args]] as const) {
+    for (const [i, arg] of (list ?? []).entries()) {
+      if (typeof arg !== 'string') throw propError(where, `${prop}[${i}]`, arg, 'is not a string', `pass ${prop} as strings`);
+      checkNoCredential(where, `${prop}[${i}]`, undefined, arg, 'pass the credential through an env variable from a Secret (EnvValue.fromSecretValue) and read it in the module');
+    }
+  }
   for (const [name, value] of Object.entries(props.envVariables ?? {})) {
     if (name.length > 4096 || !ENV_NAME.test(name)) {
       throw propError(where, 'envVariables', name, 'is not an environment variable name (letters, digits, "_", "-" and ".", not starting with a digit)',

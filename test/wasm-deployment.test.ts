@@ -392,6 +392,14 @@ describe('WasmDeployment: no credential inline in env, labels or annotations', (
     expect(message).not.toMatch(/hunter2|s3cret/);
   });
 
+  test('command and args are checked too (they are in the pod spec for anyone to read)', () => {
+    expect(() => new WasmDeployment(chart(), 'w', { wasmContainers: [{ image: IMAGE, command: ['/app.wasm'], args: ['--dsn', 'postgres://app:s3cret@db/app'] }] }))
+      .toThrow(/wasmContainers\[0\]: args\[1\]="<redacted>": the URL carries a user name and password/);
+    const c = chart();
+    new WasmDeployment(c, 'w', { wasmContainers: [{ image: IMAGE, command: ['/app.wasm'], args: ['--db', 'postgres://db:5432/app', '--tls', 'enable'] }] });
+    synthAndValidate(c);
+  });
+
   test('Linux sidecars and init containers are checked too', () => {
     const wd = new WasmDeployment(chart(), 'w', { wasmContainers: [{ image: IMAGE }] });
     expect(() => wd.addContainer({ image: 'busybox:1.36', envVariables: { API_TOKEN: kplus.EnvValue.fromValue('abc') } })).toThrow(/containers\[1\]: envVariables.API_TOKEN="<redacted>"/);

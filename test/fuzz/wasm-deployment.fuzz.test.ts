@@ -41,6 +41,7 @@ const labelValues = nastyString(['edge', 'a-b', '']);
 const wasmDeploymentProps = fc.record({
   image: nastyString(IMAGES),
   command: maybe(mostly(fc.constant(['/app.wasm']), fc.array(fc.constantFrom('/app.wasm', 'app.wasm', './x.wasm', '/bin/wasmedge'), { minLength: 1, maxLength: 2 }))),
+  args: maybe(fc.array(nastyString(['--port', '8080', '--db', 'postgres://db/app', 'postgres://app:pw@db/app']), { maxLength: 3 })),
   route: rarely(fc.constantFrom(...Object.values(IntegrationRoute))),
   runtime: mostly(fc.constantFrom(WasmRuntime.WASMEDGE, WasmRuntime.SPIN, WasmRuntime.CRUN), fc.constantFrom(...WasmRuntime.all())),
   className: maybe(nastyString(['ok-class'])),
@@ -111,6 +112,7 @@ describe('fuzz: WasmDeployment', () => {
           name: p.containerName,
           image: p.image,
           command: p.command,
+          args: p.args,
           portNumber: p.port,
           readiness: probe,
           envVariables: p.env ? Object.fromEntries(Object.entries(p.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])) : undefined,
