@@ -41,7 +41,7 @@ const labelValues = nastyString(['edge', 'a-b', '']);
 const wasmDeploymentProps = fc.record({
   image: nastyString(IMAGES),
   command: maybe(mostly(fc.constant(['/app.wasm']), fc.array(fc.constantFrom('/app.wasm', 'app.wasm', './x.wasm', '/bin/wasmedge'), { minLength: 1, maxLength: 2 }))),
-  args: maybe(fc.array(nastyString(['--port', '8080', '--db', 'postgres://db/app', 'postgres://app:pw@db/app']), { maxLength: 3 })),
+  args: rarely(fc.array(mostly(nastyString(['--port', '8080', '--db', 'postgres://db/app']), fc.constant('postgres://app:pw@db/app')), { maxLength: 3 })),
   route: rarely(fc.constantFrom(...Object.values(IntegrationRoute))),
   runtime: mostly(fc.constantFrom(WasmRuntime.WASMEDGE, WasmRuntime.SPIN, WasmRuntime.CRUN), fc.constantFrom(...WasmRuntime.all())),
   className: maybe(nastyString(['ok-class'])),
@@ -56,7 +56,8 @@ const wasmDeploymentProps = fc.record({
   port: maybe(nastyNumber([8080, 80])),
   wasiNetworking: mostly(fc.constant(true), maybe(fc.boolean())),
   gpu: rarely(fc.record({ count: maybe(nastyNumber([1, 2])), resourceName: maybe(nastyString(['nvidia.com/gpu', 'amd.com/gpu', 'kubernetes.io/gpu'])) })),
-  env: map(nastyString(['DB_HOST', 'DBPASSWORD', 'DB_URL', 'LOG_LEVEL']), nastyString(['info', 'postgres://app:pw@db/app', 'postgres://db/app'])),
+  env: map(mostly(nastyString(['DB_HOST', 'DB_URL', 'LOG_LEVEL']), fc.constantFrom('DBPASSWORD', 'API_TOKEN')),
+    mostly(nastyString(['info', 'postgres://db/app']), fc.constantFrom('postgres://app:pw@db/app', 'host=db password=x'))),
   labels: map(labelKeys, labelValues),
   annotations: map(labelKeys, nastyString(['x', 'Bearer abcdefghijklmnop'])),
   name: maybe(nastyString(['hello', 'hello.v1'])),
