@@ -58,7 +58,9 @@ export interface RuntimeClassOptions {
   readonly name?: string;
 
   /**
-   * Labels a node must carry to run pods of this class (`scheduling.nodeSelector`).
+   * Labels a node must carry to run pods of this class (`scheduling.nodeSelector`). When no node of
+   * the app carries them (or, in an app without nodes, when they are this library's labels), synth
+   * warns: the pods would stay Pending unless the cluster's nodes are labelled.
    *
    * @default - `{ "<runtime.nodeLabel>": "true" }`, the label EdgeOfflineNode puts on nodes that offer
    * the runtime
@@ -76,7 +78,8 @@ export interface RuntimeClassOptions {
    * Whether to emit `scheduling` at all. Without it, pods of this class may be scheduled on nodes that
    * lack the shim and fail with `no runtime for "<handler>" is configured`.
    *
-   * @default true
+   * @default true; for `RuntimeClass.wasmtimeSpinV2()` without nodeSelector and tolerations, true
+   * only when nodes of the app (EdgeOfflineNode) offer the runtime
    */
   readonly scheduling?: boolean;
 
