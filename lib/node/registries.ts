@@ -1,5 +1,7 @@
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
+import { checkNoCredential } from '../private/credentials';
+import { checkSafeAbsolutePath } from '../private/validate';
 
 /** Where K3s reads its registry configuration. @see https://docs.k3s.io/installation/private-registry */
 export const K3S_REGISTRIES_PATH = '/etc/rancher/k3s/registries.yaml';
@@ -143,11 +145,18 @@ export class Registries {
         'add the endpoint of a local registry (e.g. "http://registry.local:5000"), or turn on the embedded registry mirror');
     }
     for (const e of endpoints) checkEndpoint(this.owner, `mirrors[${reg}].endpoints`, e);
-    for (const pattern of Object.keys(mirror.rewrites ?? {})) {
+    for (const [pattern, replacement] of Object.entries(mirror.rewrites ?? {})) {
       try {
         new RegExp(pattern);
       } catch {
         throw propError(this.owner, `mirrors[${reg}].rewrites`, pattern, 'is not a regular expression', 'use a Go (RE2) regular expression such as "^library/(.*)"');
+      }
+      for (const v of [pattern, replacement]) {
+        // eslint-disable-next-line no-control-regex
+        if (typeof v !== 'string' || v === '' || /[\u0000-\u001f\u007f]/.test(v)) {
+          throw propError(this.owner, `mirrors[${reg}].rewrites`, v, 'is not a non-empty single-line string', 'use a pattern such as "^library/(.*)" and a replacement such as "mirror/library/$1"');
+        }
+        checkNoCredential(this.owner, `mirrors[${reg}].rewrites`, undefined, v, 'registries.yaml is a node file, not a Secret: keep credentials out of image names');
       }
     }
     this.mirrors.set(reg, mirror);
@@ -163,9 +172,10 @@ export class Registries {
     }
     const tls = config.tls ?? {};
     for (const [prop, v] of [['caFile', tls.caFile], ['certFile', tls.certFile], ['keyFile', tls.keyFile]] as const) {
-      if (v !== undefined && !v.startsWith('/')) {
-        throw propError(this.owner, `configs[${config.host}].tls.${prop}`, v, 'is not an absolute path on the node', 'use an absolute path such as "/etc/rancher/k3s/registry-ca.pem"');
-      }
+      checkSafeAbsolutePath(this.owner, `configs[${config.host}].tls.${prop}`, v, '/etc/rancher/k3s/registry-ca.pem');
+    }
+    if (tls.insecureSkipVerify !== undefined && typeof tls.insecureSkipVerify !== 'boolean') {
+      throw propError(this.owner, `configs[${config.host}].tls.insecureSkipVerify`, tls.insecureSkipVerify, 'is not true or false', 'pass true or false');
     }
     if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
       throw propError(this.owner, `configs[${config.host}].tls`, tls, 'has a client certificate without its key (or a key without a certificate)', 'set both certFile and keyFile, or neither');
@@ -223,6 +233,11 @@ export class Registries {
 
 function checkEndpoint(owner: string, prop: string, endpoint: string): void {
   let url: URL;
+  // eslint-disable-next-line no-control-regex
+  if (typeof endpoint !== 'string' || /[\u0000-\u0020\u007f"'\\{}]/.test(endpoint)) {
+    throw propError(owner, prop, endpoint, 'is not a URL (no spaces, quotes or control characters)', 'use a URL such as "http://registry.local:5000"');
+  }
+  checkNoCredential(owner, prop, undefined, endpoint, 'remove them from the URL; use a registry that allows anonymous pulls on the local network, or a kubelet image credential provider');
   try {
     url = new URL(endpoint);
   } catch {

@@ -39,8 +39,20 @@ describe('Registries', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/holds credentials inline/);
+    expect(message).toMatch(/endpoints="<redacted>": the URL carries a user name and password/);
     expect(message).not.toContain('s3cret');
+  });
+
+  test('credentials in endpoint queries and rewrites are refused too (one detector)', () => {
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['https://mirror.local/?token=s3cret'] }] })).toThrow(/="<redacted>": it carries a password/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://mirror.local'], rewrites: { '^(.*)': 'x?access_token=s3cret' } }] }))
+      .toThrow(/rewrites="<redacted>"/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://mirror.local'], rewrites: { '^(.*)': 'a\nb' } }] })).toThrow(/single-line/);
+  });
+
+  test('TLS file paths must be safe absolute paths (they are written into YAML read by K3s)', () => {
+    expect(() => new Registries({ configs: [{ host: 'a.io', tls: { caFile: '/etc/ca.pem\nauth: x' } }] })).toThrow(/is not an absolute path of letters/);
+    expect(() => new Registries({ configs: [{ host: 'a.io', tls: { caFile: '/etc/../ca.pem' } }] })).toThrow(/without "." or ".." segments/);
   });
 
   test('invalid input is refused', () => {
