@@ -62,3 +62,74 @@ export function renderAsK3s(content: string, options: { systemdCgroup?: boolean;
   }
   return [...base, ...out].join('\n');
 }
+
+/** A token of a POSIX shell line: a word (quotes removed) or an operator. */
+export interface ShellToken {
+  readonly kind: 'word' | 'op';
+  /** The word after quote removal, or the operator. */
+  readonly value: string;
+  /** Whether the word has an unquoted (or double-quoted) expansion: $, backticks, globs, a leading ~. */
+  readonly expands: boolean;
+}
+
+/**
+ * A small POSIX shell tokenizer (no execution): words with single quotes, double quotes and
+ * backslashes removed, operators (; | || & && > >> >& < ( )) apart. Enough to check that a value
+ * put into a runcmd line stays one word and expands nothing; throws on an unterminated quote.
+ */
+export function shellTokens(line: string): ShellToken[] {
+  const out: ShellToken[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t') {
+      i++;
+      continue;
+    }
+    if (c === '\n') {
+      out.push({ kind: 'op', value: '\n', expands: false });
+      i++;
+      continue;
+    }
+    const op = /^(\|\||&&|>>|>&|[;|&<>()])/.exec(line.slice(i));
+    if (op) {
+      out.push({ kind: 'op', value: op[1], expands: false });
+      i += op[1].length;
+      continue;
+    }
+    let value = '';
+    let expands = false;
+    const start = i;
+    while (i < line.length && !/[ \t\n;|&<>()]/.test(line[i])) {
+      const ch = line[i];
+      if (ch === '\'') {
+        const end = line.indexOf('\'', i + 1);
+        if (end < 0) throw new Error(`unterminated single quote in: ${line}`);
+        value += line.slice(i + 1, end);
+        i = end + 1;
+      } else if (ch === '"') {
+        i++;
+        while (i < line.length && line[i] !== '"') {
+          if (line[i] === '\\' && i + 1 < line.length && '$`"\\\n'.includes(line[i + 1])) {
+            value += line[i + 1];
+            i += 2;
+          } else {
+            if (line[i] === '$' || line[i] === '`') expands = true;
+            value += line[i++];
+          }
+        }
+        if (i >= line.length) throw new Error(`unterminated double quote in: ${line}`);
+        i++;
+      } else if (ch === '\\') {
+        value += line[i + 1] ?? '';
+        i += 2;
+      } else {
+        if (/[$`*?[]/.test(ch) || (ch === '~' && i === start)) expands = true;
+        value += ch;
+        i++;
+      }
+    }
+    out.push({ kind: 'word', value, expands });
+  }
+  return out;
+}
