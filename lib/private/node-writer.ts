@@ -132,6 +132,38 @@ function writeRecord(file: string, record: NodeRecord): void {
   fs.renameSync(tmp, file);
 }
 
+/** Files (not links) under `<root>/<dir>`, relative to root. */
+function filesUnder(root: string, dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    const st = lstat(path.join(root, rel));
+    if (!st) return;
+    if (st.isFile()) out.push(rel);
+    else if (st.isDirectory()) for (const e of fs.readdirSync(path.join(root, rel))) walk(`${rel}/${e}`);
+  };
+  walk(dir);
+  return out;
+}
+
+/** Whether a file starts with the library's generated header (in its first three lines). */
+function hasGeneratedHeader(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).toString('utf-8').split('\n').slice(0, 3).some(l => l.includes(GENERATED_MARKER));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every file recorded by any app. */
+function otherFiles(record: NodeRecord): Set<string> {
+  const out = new Set<string>();
+  for (const r of record.values()) for (const f of r.files.keys()) out.add(f);
+  return out;
+}
+
 /** Relative directories from the top down: `a/b/c.yaml` -> `a`, `a/b`. */
 function parentDirs(rel: string): string[] {
   const parts = rel.split('/');
@@ -212,6 +244,19 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
     }
   }
 
+  // Migration: the first recorded write of an app takes over, in the node directories it writes,
+  // the files an earlier version of the library wrote there (no record then): their first lines
+  // carry the generated header. Those it does not write any more are removed (a stale drop-in
+  // would still be read by K3s). Nothing else is touched, and nodes it does not write stay.
+  const legacy: string[] = [];
+  if (!record.has(appId)) {
+    for (const node of plannedNodes) {
+      for (const rel of filesUnder(root, node)) {
+        if (!planned.has(rel) && !otherFiles(record).has(rel) && hasGeneratedHeader(path.join(root, rel))) legacy.push(rel);
+      }
+    }
+  }
+
   // Write.
   const written: string[] = [];
   const io = <T>(p: string, op: () => T): T => {
@@ -252,6 +297,16 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
   }
   for (const [rel, f] of planned) files.set(rel, f.node);
   mine.files = files;
+
+  for (const rel of legacy) {
+    io(path.join(root, rel), () => fs.unlinkSync(path.join(root, rel)));
+    const node = rel.split('/')[0];
+    for (const d of parentDirs(rel).reverse()) {
+      const abs = path.join(root, d);
+      if (d === node || dirsNeeded.has(d) || fs.readdirSync(abs).length > 0) break;
+      io(abs, () => fs.rmdirSync(abs));
+    }
+  }
 
   // Empty directories the library created, deepest first.
   const byDepth = [...mine.dirs].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
