@@ -266,7 +266,11 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
       return fail(scope, 'outdir', outdir, `could not write ${p}: ${(e as Error).message}`, 'check the permissions and that no file stands where a directory must go');
     }
   };
-  if (!rootStat) io(root, () => fs.mkdirSync(root, { recursive: true }));
+  if (!rootStat) {
+    // Nothing to write and nothing recorded: leave no empty directory behind.
+    if (planned.size === 0) return [];
+    io(root, () => fs.mkdirSync(root, { recursive: true }));
+  }
   for (const d of [...dirsNeeded].sort()) {
     const abs = path.join(root, d);
     if (!lstat(abs)) {

@@ -253,3 +253,8 @@ describe('writeTo', () => {
     expect(new Set(record(nodes).apps['../dist'].files.map((f: any) => f.node))).toEqual(new Set(['edge-a', 'edge-b']));
   });
 });
+
+test('an app without nodes creates nothing', () => {
+  expect(EdgeOfflineNode.writeAll(app({}), path.join(tmp, 'nodes'))).toEqual([]);
+  expect(fs.existsSync(path.join(tmp, 'nodes'))).toBe(false);
+});
