@@ -11,9 +11,9 @@ import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudI
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
-import { isK3sDetectedRuntimeName, normalizeDataDir } from './private/node-toml';
+import { checkNodePath, isK3sDetectedRuntimeName, normalizeDataDir } from './private/node-toml';
 import { NodeTree, writeNodeTrees } from './private/node-writer';
-import { checkLabels, checkSafeAbsolutePath, checkSingleLine } from './private/validate';
+import { checkLabels, checkSingleLine } from './private/validate';
 import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { IntegrationRoute, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 import { Warnings } from './warnings';
@@ -438,7 +438,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     }
     this.serverHost = this.serverUrl !== undefined ? serverUrlHost(this, this.serverUrl) : undefined;
     for (const [prop, p] of [['tokenFile', props.tokenFile], ['agentTokenFile', props.agentTokenFile]] as const) {
-      checkSafeAbsolutePath(this, prop, p, DEFAULT_TOKEN_FILE);
+      checkNodePath(owner, prop, p, DEFAULT_TOKEN_FILE);
     }
     if (props.agentTokenFile !== undefined && this.role === EdgeNodeRole.AGENT) {
       throw propError(this, 'agentTokenFile', props.agentTokenFile, 'is a server setting', 'set tokenFile on agents');
@@ -472,8 +472,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     this.runtimes = this.containerd.runtimes;
     for (const r of this.runtimes) {
       if (r.route === IntegrationRoute.CRUN && isK3sDetectedRuntimeName(r.handler)) {
-        Warnings.of(this).add(`runtime handler "${r.handler}" (route crun) is also the name of a runtime K3s defines itself when it finds that binary on its PATH `
-          + '(k3s-io/k3s pkg/agent/containerd/runtimes.go): containerd would then see the table twice and not start. Give the crun runtime a handler of its own.');
+        Warnings.of(this).add(`runtime handler "${r.handler}" (route crun) is also the name of the runtime K3s defines itself when it finds that binary on its PATH `
+          + '(k3s-io/k3s pkg/agent/containerd/runtimes.go), without the pod annotation whitelist: on such a host K3s\'s table replaces this one and Wasm pods start as Linux processes. '
+          + 'Give the crun runtime a handler of its own.');
       }
     }
     const hasGpuRuntime = this.runtimes.some(r => r.gpu);

@@ -46,7 +46,9 @@ export class EdgeNodeGroup extends Construct implements IWasmPlacement {
       throw propError(this, 'groupName', this.groupName, 'makes the group label name longer than 63 characters', 'use a name of at most 57 characters');
     }
     for (const n of props.nodes ?? []) this.addNode(n);
-    this.node.addValidation({ validate: () => this.members.length === 0 ? [`${this.node.path}: the group has no nodes; add some with addNode()`] : [] });
+    this.node.addValidation({
+      validate: () => this.members.length === 0 ? [propError(this, 'nodes', [], 'is empty: the group has no nodes', 'add some with addNode()').message] : [],
+    });
   }
 
   /** Adds a node; it gets the group label. */

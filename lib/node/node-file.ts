@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
-import { checkSafeAbsolutePath, shellQuote } from '../private/validate';
+import { checkNodePath } from '../private/node-toml';
+import { shellQuote } from '../private/validate';
 
 /** A file that belongs on a node's disk (not a Kubernetes object). */
 export interface NodeFile {
@@ -61,12 +62,12 @@ export function checkAirgap(owner: string, airgap: AirgapOptions | undefined): v
   if (airgap.imagesTarball === undefined) {
     throw propError(owner, 'airgap.imagesTarball', undefined, 'is required with airgap', `stage the K3s airgap image tarball on the node and give its path, e.g. "${example}"`);
   }
-  checkSafeAbsolutePath(owner, 'airgap.imagesTarball', airgap.imagesTarball, example);
-  checkSafeAbsolutePath(owner, 'airgap.installScript', airgap.installScript, DEFAULT_INSTALL_SCRIPT);
+  checkNodePath(owner, 'airgap.imagesTarball', airgap.imagesTarball, example);
+  checkNodePath(owner, 'airgap.installScript', airgap.installScript, DEFAULT_INSTALL_SCRIPT);
   if (airgap.extraImageTarballs !== undefined && !Array.isArray(airgap.extraImageTarballs)) {
     throw propError(owner, 'airgap.extraImageTarballs', airgap.extraImageTarballs, 'is not a list of paths', 'pass a list such as ["/opt/k3s/wasm-apps.tar"]');
   }
-  (airgap.extraImageTarballs ?? []).forEach((t, i) => checkSafeAbsolutePath(owner, `airgap.extraImageTarballs[${i}]`, t, '/opt/k3s/wasm-apps.tar'));
+  (airgap.extraImageTarballs ?? []).forEach((t, i) => checkNodePath(owner, `airgap.extraImageTarballs[${i}]`, t, '/opt/k3s/wasm-apps.tar'));
 }
 
 /** @internal */
@@ -98,7 +99,7 @@ export function renderCloudInit(input: CloudInitInput): string {
   const runcmd: string[] = [];
   const a = input.airgap;
   const imagesDir = input.imagesDir ?? K3S_AIRGAP_IMAGES_DIR;
-  checkSafeAbsolutePath(input.owner, 'data-dir', imagesDir, K3S_AIRGAP_IMAGES_DIR);
+  checkNodePath(input.owner, 'data-dir', imagesDir, K3S_AIRGAP_IMAGES_DIR);
   if (a) {
     checkAirgap(input.owner, a);
     const script = a.installScript ?? DEFAULT_INSTALL_SCRIPT;

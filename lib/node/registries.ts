@@ -1,7 +1,7 @@
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
 import { checkNoCredential } from '../private/credentials';
-import { checkSafeAbsolutePath } from '../private/validate';
+import { checkNodePath } from '../private/node-toml';
 
 /** Where K3s reads its registry configuration. @see https://docs.k3s.io/installation/private-registry */
 export const K3S_REGISTRIES_PATH = '/etc/rancher/k3s/registries.yaml';
@@ -172,7 +172,7 @@ export class Registries {
     }
     const tls = config.tls ?? {};
     for (const [prop, v] of [['caFile', tls.caFile], ['certFile', tls.certFile], ['keyFile', tls.keyFile]] as const) {
-      checkSafeAbsolutePath(this.owner, `configs[${config.host}].tls.${prop}`, v, '/etc/rancher/k3s/registry-ca.pem');
+      checkNodePath(this.owner, `configs[${config.host}].tls.${prop}`, v, '/etc/rancher/k3s/registry-ca.pem');
     }
     if (tls.insecureSkipVerify !== undefined && typeof tls.insecureSkipVerify !== 'boolean') {
       throw propError(this.owner, `configs[${config.host}].tls.insecureSkipVerify`, tls.insecureSkipVerify, 'is not true or false', 'pass true or false');

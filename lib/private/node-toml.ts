@@ -1,4 +1,5 @@
 import { propError } from '../errors';
+import { checkNoCredential } from './credentials';
 import { checkSafeAbsolutePath } from './validate';
 
 /** K3s's default `data-dir` for a root install (docs.k3s.io cli/server: --data-dir). */
@@ -46,13 +47,25 @@ export function tomlString(value: string): string {
 }
 
 /**
+ * A path on a node that goes into a node file or a runcmd line: a safe absolute path
+ * (checkSafeAbsolutePath) that carries no credential either (`/opt/http://user:pass@host` is a
+ * safe path, and still a password in a file that lands in Git).
+ *
+ * @internal
+ */
+export function checkNodePath(owner: string, prop: string, value: string | undefined, example: string): void {
+  checkSafeAbsolutePath(owner, prop, value, example);
+  checkNoCredential(owner, prop, undefined, value, 'node files are not Secrets: keep credentials out of paths');
+}
+
+/**
  * K3s's `data-dir` as a clean absolute path (no trailing slash).
  *
  * @internal
  */
 export function normalizeDataDir(owner: string, prop: string, dataDir: string | undefined): string {
   if (dataDir === undefined) return DEFAULT_DATA_DIR;
-  checkSafeAbsolutePath(owner, prop, dataDir, DEFAULT_DATA_DIR);
+  checkNodePath(owner, prop, dataDir, DEFAULT_DATA_DIR);
   const clean = dataDir.replace(/\/+/g, '/').replace(/\/$/, '');
   if (clean === '') {
     throw propError(owner, prop, dataDir, 'is the root directory', `use a directory such as "${DEFAULT_DATA_DIR}"`);

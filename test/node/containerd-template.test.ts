@@ -2,7 +2,7 @@ import * as toml from 'smol-toml';
 import { renderAsK3s, templateToml } from './helpers';
 import { ContainerdTemplate, CRUN_POD_ANNOTATIONS, DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
 import { K3sVersion } from '../../lib/node/k3s-version';
-import { tomlString } from '../../lib/private/node-toml';
+import { isK3sDetectedRuntimeName, tomlString } from '../../lib/private/node-toml';
 import { IntegrationRoute, WasmRuntime } from '../../lib/runtime';
 
 /** crun under a handler of its own (what WasmRuntime.CRUN becomes with the crun-wasm rename). */
@@ -88,17 +88,20 @@ describe('ContainerdTemplate', () => {
     expect(t.render()).toMatchSnapshot();
   });
 
-  test('blocks of K3s-detected names are guarded so they are not defined twice; the crun route never is', () => {
+  test('blocks are guarded so K3s-detected runtimes are not defined twice; the crun route under its own name never is', () => {
     const runtimes = [...WasmRuntime.all(), CRUN_WASM];
     const content = new ContainerdTemplate({ runtimes }).render();
+    // A crun-route runtime under a name K3s uses itself stays guarded (TOML refuses two tables of one name).
+    const isGuarded = (r: WasmRuntime) => r.route !== IntegrationRoute.CRUN || isK3sDetectedRuntimeName(r.handler);
+    expect(isGuarded(CRUN_WASM)).toBe(false);
     for (const r of runtimes) {
       const guard = `# {{ if not (index .ExtraRuntimes "${r.handler}").RuntimeType }}`;
-      if (r.route === IntegrationRoute.CRUN) expect(content).not.toContain(guard);
-      else expect(content).toContain(guard);
+      if (isGuarded(r)) expect(content).toContain(guard);
+      else expect(content).not.toContain(guard);
     }
     expect(() => toml.parse(templateToml(content))).not.toThrow();
     // Rendered on a host where K3s found every binary on its PATH: still one table per name.
-    const guardedHandlers = new Set(runtimes.filter(r => r.route !== IntegrationRoute.CRUN).map(r => r.handler));
+    const guardedHandlers = new Set(runtimes.filter(isGuarded).map(r => r.handler));
     expect(content.match(/# \{\{ end \}\}/g)!.length).toBe(guardedHandlers.size);
     const rendered: any = toml.parse(renderAsK3s(content, { detected: K3S_DETECTED.filter(h => guardedHandlers.has(h)) }));
     expect(Object.keys(rendered.plugins['io.containerd.cri.v1.runtime'].containerd.runtimes).sort()).toEqual([...new Set(runtimes.map(r => r.handler))].sort());

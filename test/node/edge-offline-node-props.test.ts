@@ -43,6 +43,12 @@ describe('no secret inline in any node file (one credential detector)', () => {
     expect(errorOf({ labels: { 'example.com/ci': 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' } })).toMatch(/labels.example.com\/ci="<redacted>": it holds a GitHub token/);
   });
 
+  // Found by the fuzz suite: "/opt/k3s/http://user:pass@host" is made of safe path characters.
+  test('a credential in a path is refused (paths reach node files and runcmd)', () => {
+    expect(errorOf({ airgap: { imagesTarball: '/opt/k3s/i.tar', installScript: '/opt/k3s/http://user:hunter2@host' } })).toMatch(/airgap.installScript="<redacted>"/);
+    expect(errorOf(Object.assign({}, agent, { tokenFile: '/run/x?password=hunter2' }))).toMatch(/tokenFile=/);
+  });
+
   test('a password in a local registry URL is refused', () => {
     expect(errorOf({ localRegistry: 'http://bob:hunter2@10.0.0.2:5000' })).not.toContain('hunter2');
   });
