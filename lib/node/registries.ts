@@ -243,6 +243,9 @@ function checkEndpoint(owner: string, prop: string, endpoint: string): void {
   } catch {
     throw propError(owner, prop, endpoint, 'is not a URL', 'use a URL such as "http://registry.local:5000"');
   }
+  if (url.port === '0') {
+    throw propError(owner, prop, endpoint, 'has port 0', 'use the port the registry listens on, e.g. "http://registry.local:5000"');
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw propError(owner, prop, endpoint, 'is not an http(s) URL', 'use a URL such as "https://registry.local:5000"');
   }
