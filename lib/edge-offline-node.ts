@@ -717,8 +717,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     if (this.embeddedRegistry && cmd === K3sCommand.SERVER) main.set('embedded-registry', true);
 
     const plan = this.densityPlan;
-    // K3s passes each entry to the component as "--<entry>" after trimming leading dashes.
-    const argName = (a: string) => a.replace(/^-+/, '').split('=')[0];
+    // The arg name as K3s reads it (k3s-io/k3s pkg/util/args.go GetArgs): "--" trimmed, and the
+    // "+" (append) or "-" (prepend) suffix of the name trimmed: max-pods+=N is max-pods.
+    const argName = (a: string) => a.replace(/^-+/, '').split('=')[0].replace(/[-+]+$/, '');
     const managedArgs = new Set([
       ...(plan?.kubeletArgs ?? []), ...this.thresholdArgs, ...(cmd === K3sCommand.SERVER ? plan?.controllerManagerArgs ?? [] : []),
     ].map(argName));

@@ -108,12 +108,16 @@ describe('every prop is validated before it reaches output', () => {
 });
 
 // The density planner sizes max-pods, node-cidr-mask-size and cluster-cidr together
-// (k3s-io/k3s: kubelet-arg and kube-controller-manager-arg are passed to the components as
-// "--<entry>"; kubernetes kube-controller-manager: --node-cidr-mask-size defaults to 24 for IPv4).
+// (k3s-io/k3s pkg/util/args.go GetArgs: kubelet-arg and kube-controller-manager-arg entries become
+// "--<name>=<value>", "--" and a "+"/"-" suffix of the name trimmed; kubernetes
+// kube-controller-manager: --node-cidr-mask-size defaults to 24 for IPv4).
 describe('density cannot be bypassed through extraConfig', () => {
   test.each([
     ['kubelet-arg max-pods without density', { 'kubelet-arg': ['max-pods=5000'] }],
     ['kubelet-arg --max-pods with dashes', { 'kubelet-arg': ['--max-pods=5000'] }],
+    // k3s-io/k3s pkg/util/args.go GetArgs: TrimRight(arg, "-+") makes max-pods+= and max-pods-= the same flag.
+    ['kubelet-arg max-pods+ (append form of the arg)', { 'kubelet-arg': ['max-pods+=5000'] }],
+    ['kubelet-arg max-pods- (prepend form of the arg)', { 'kubelet-arg': ['max-pods-=5000'] }],
     ['kube-controller-manager-arg node-cidr-mask-size', { 'kube-controller-manager-arg': ['node-cidr-mask-size=16'] }],
     ['kube-controller-manager-arg node-cidr-mask-size-ipv4', { 'kube-controller-manager-arg': ['node-cidr-mask-size-ipv4=20'] }],
     ['kube-controller-manager-arg cluster-cidr', { 'kube-controller-manager-arg': ['cluster-cidr=10.0.0.0/8'] }],
