@@ -407,6 +407,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   constructor(scope: Construct, id: string, props: EdgeOfflineNodeProps = {}) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') {
+      throw propError(this, 'props', props, 'is not an object of EdgeOfflineNode props', 'pass an object such as { role: EdgeNodeRole.AGENT, serverUrl: "https://10.0.0.1:6443" }');
+    }
     this.props = props;
     this.role = props.role ?? EdgeNodeRole.SINGLE_NODE_SERVER;
     this.nodeName = props.nodeName ?? id;
@@ -493,6 +496,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
         checkLabels(owner, prop, { [key]: value });
         this.labels.set(key, value);
       }
+    }
+    if (props.labels !== undefined && (typeof props.labels !== 'object' || props.labels === null || Array.isArray(props.labels))) {
+      throw propError(this, 'labels', props.labels, 'is not a map of label keys to values', 'pass an object such as { "example.com/line": "a" }');
     }
     for (const [key, value] of Object.entries(props.labels ?? {})) {
       this.addLabel(key, value);

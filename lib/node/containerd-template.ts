@@ -105,7 +105,16 @@ export class ContainerdTemplate {
   private readonly binaryPaths: { [handler: string]: string };
 
   constructor(options: ContainerdTemplateOptions) {
-    const owner = options.owner ?? 'ContainerdTemplate';
+    const owner = typeof options?.owner === 'string' ? options.owner : 'ContainerdTemplate';
+    if (!options || !Array.isArray(options.runtimes) || options.runtimes.some(r => !(r instanceof WasmRuntime))) {
+      throw propError(owner, 'runtimes', options?.runtimes, 'is not a list of WasmRuntime', 'pass presets such as [WasmRuntime.WASMEDGE] or WasmRuntime.custom() runtimes');
+    }
+    if (options.crunPodAnnotations !== undefined && (!Array.isArray(options.crunPodAnnotations) || options.crunPodAnnotations.some(a => typeof a !== 'string'))) {
+      throw propError(owner, 'crunPodAnnotations', options.crunPodAnnotations, 'is not a list of annotation keys', `pass a list such as ${JSON.stringify(CRUN_POD_ANNOTATIONS)}`);
+    }
+    if (options.binaryPaths !== undefined && (typeof options.binaryPaths !== 'object' || options.binaryPaths === null || Array.isArray(options.binaryPaths))) {
+      throw propError(owner, 'binaryPaths', options.binaryPaths, 'is not a map of handler to path', 'pass an object such as { nvidia: "/usr/local/nvidia/toolkit/nvidia-container-runtime" }');
+    }
     this.k3sVersion = options.k3sVersion ?? K3sVersion.DEFAULT;
     if (!hasBaseTemplate(this.k3sVersion)) {
       throw propError(owner, 'k3sVersion', this.k3sVersion.toString(),

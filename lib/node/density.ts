@@ -153,6 +153,9 @@ export class DensityPlanner {
    */
   public static plan(options: DensityOptions, owner?: string): DensityPlan {
     const who = owner ?? 'DensityPlanner';
+    if (!options || typeof options !== 'object') {
+      throw propError(who, 'density', options, 'is not a density target', 'pass an object such as { podsPerNode: 3000 }');
+    }
     const podsPerNode = options.podsPerNode;
     const nodeCount = options.nodeCount ?? 1;
     const systemPods = options.systemPodsPerNode ?? 10;

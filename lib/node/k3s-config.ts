@@ -88,10 +88,13 @@ export class K3sConfig {
   private readonly values = new Map<string, unknown>();
 
   constructor(options: K3sConfigOptions) {
+    this.owner = typeof options?.owner === 'string' ? options.owner : 'K3sConfig';
+    if (!options || (options.command !== K3sCommand.SERVER && options.command !== K3sCommand.AGENT)) {
+      throw propError(this.owner, 'command', options?.command, 'is not a K3s command', 'use K3sCommand.SERVER or K3sCommand.AGENT');
+    }
     this.command = options.command;
     this.path = options.path ?? K3S_CONFIG_PATH;
-    this.owner = options.owner ?? 'K3sConfig';
-    if (this.path !== K3S_CONFIG_PATH && !(this.path.startsWith(`${K3S_CONFIG_DROPIN_DIR}/`) && /^[A-Za-z0-9._-]+\.yaml$/.test(this.path.slice(K3S_CONFIG_DROPIN_DIR.length + 1)))) {
+    if (typeof this.path !== 'string' || this.path !== K3S_CONFIG_PATH && !(this.path.startsWith(`${K3S_CONFIG_DROPIN_DIR}/`) && /^[A-Za-z0-9._-]+\.yaml$/.test(this.path.slice(K3S_CONFIG_DROPIN_DIR.length + 1)))) {
       throw propError(this.owner, 'path', this.path, 'is neither the K3s config file nor a drop-in (K3s reads only config.yaml and config.yaml.d/*.yaml)',
         `use "${K3S_CONFIG_PATH}" or "${K3S_CONFIG_DROPIN_DIR}/<name>.yaml"`);
     }
@@ -182,6 +185,9 @@ export class K3sConfig {
 
   private checkKey(key: string): K3sFlag {
     const cmd = this.command;
+    if (typeof key !== 'string') {
+      throw propError(this.owner, 'key', key, 'is not a string', 'use a K3s flag name without "--", e.g. "node-name"');
+    }
     if (key.endsWith('+')) {
       throw propError(this.owner, 'key', key, 'ends with "+"', `call append("${key.slice(0, -1)}", [...]) to write the append form`);
     }

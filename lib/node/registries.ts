@@ -132,14 +132,17 @@ export class Registries {
 
   /** Adds a mirror; a registry may be mirrored once. */
   public addMirror(mirror: RegistryMirror): void {
-    const reg = mirror.registry;
-    if (reg !== '*' && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(reg)) {
+    const reg = mirror?.registry;
+    if (typeof reg !== 'string' || (reg !== '*' && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(reg))) {
       throw propError(this.owner, 'mirrors.registry', reg, 'is not a registry host', 'use a host such as "docker.io", "registry.local:5000", or "*" for every registry');
     }
     if (this.mirrors.has(reg)) {
       throw propError(this.owner, 'mirrors.registry', reg, 'is mirrored twice', 'list every endpoint of a registry in one mirror');
     }
     const endpoints = mirror.endpoints ?? [];
+    if (!Array.isArray(endpoints)) {
+      throw propError(this.owner, `mirrors[${reg}].endpoints`, endpoints, 'is not a list of URLs', 'pass a list such as ["http://registry.local:5000"]');
+    }
     if (endpoints.length === 0 && !this.embeddedMirror) {
       throw propError(this.owner, `mirrors[${reg}].endpoints`, endpoints, 'is empty, which only makes sense with the embedded registry mirror',
         'add the endpoint of a local registry (e.g. "http://registry.local:5000"), or turn on the embedded registry mirror');
@@ -164,7 +167,7 @@ export class Registries {
 
   /** Adds TLS settings for a host; a host may be configured once. */
   public addConfig(config: RegistryHostConfig): void {
-    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(config.host)) {
+    if (typeof config?.host !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(config.host)) {
       throw propError(this.owner, 'configs.host', config.host, 'is not a host[:port]', 'use the registry host without scheme, e.g. "registry.local:5000"');
     }
     if (this.configs.has(config.host)) {

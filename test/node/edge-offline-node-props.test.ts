@@ -153,3 +153,32 @@ describe('density cannot be bypassed through extraConfig', () => {
     expect(config(node({ extraConfig: { 'kubelet-arg': ['serialize-image-pulls=false', 'pods-per-core=0'] } }))['kubelet-arg']).toEqual(['serialize-image-pulls=false', 'pods-per-core=0']);
   });
 });
+
+describe('the public node-file classes refuse input of the wrong type with the library error', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../../lib');
+  test.each([
+    ['EdgeOfflineNode props null', () => new EdgeOfflineNode(Testing.chart(), 'n', null as any)],
+    ['EdgeOfflineNode labels as a string', () => node({ labels: 'a=b' as any })],
+    ['ContainerdTemplate without runtimes', () => new lib.ContainerdTemplate({})],
+    ['ContainerdTemplate with a runtime that is not one', () => new lib.ContainerdTemplate({ runtimes: ['wasmedge'] })],
+    ['ContainerdTemplate with crunPodAnnotations as a string', () => new lib.ContainerdTemplate({ runtimes: [lib.WasmRuntime.WASMEDGE], crunPodAnnotations: 'x' })],
+    ['ContainerdTemplate with binaryPaths as a list', () => new lib.ContainerdTemplate({ runtimes: [lib.WasmRuntime.WASMEDGE], binaryPaths: ['/x'] })],
+    ['K3sConfig with no command', () => new lib.K3sConfig({})],
+    ['K3sConfig with a path that is not a string', () => new lib.K3sConfig({ command: 'server', path: 5 })],
+    ['K3sConfig.set with a key that is not a string', () => new lib.K3sConfig({ command: 'server' }).set(5, 'x')],
+    ['Registries mirror without a registry', () => new lib.Registries({ mirrors: [{}] })],
+    ['Registries mirror with endpoints as a string', () => new lib.Registries({ mirrors: [{ registry: 'docker.io', endpoints: 'http://x' }] })],
+    ['Registries config without a host', () => new lib.Registries({ configs: [{}] })],
+    ['DensityPlanner.plan without options', () => lib.DensityPlanner.plan(undefined)],
+    ['K3sVersion.parse of a number', () => lib.K3sVersion.parse(133)],
+  ])('%s', (_name, build) => {
+    let error: unknown;
+    try {
+      build();
+    } catch (e) {
+      error = e;
+    }
+    expect(isDocumentedError(error)).toBe(true);
+  });
+});
