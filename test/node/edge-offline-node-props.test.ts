@@ -172,6 +172,9 @@ describe('the public node-file classes refuse input of the wrong type with the l
     ['Registries config without a host', () => new lib.Registries({ configs: [{}] })],
     ['DensityPlanner.plan without options', () => lib.DensityPlanner.plan(undefined)],
     ['K3sVersion.parse of a number', () => lib.K3sVersion.parse(133)],
+    ['EdgeNodeGroup with a node that is not one', () => new EdgeNodeGroup(Testing.chart(), 'g', { nodes: [{} as any] })],
+    ['EdgeNodeGroup with nodes that are not a list', () => new EdgeNodeGroup(Testing.chart(), 'g', { nodes: {} as any })],
+    ['EdgeNodeGroup with a groupName that is not a string', () => new EdgeNodeGroup(Testing.chart(), 'g', { groupName: 5 as any })],
   ])('%s', (_name, build) => {
     let error: unknown;
     try {
