@@ -1,17 +1,22 @@
+import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Subdomain, propError } from './errors';
 import { ContainerdTemplate } from './node/containerd-template';
-import { DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
+import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
 import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './node/k3s-config';
 import { K3sVersion } from './node/k3s-version';
-import { AirgapOptions, checkNotManifestDir, NodeFile, removeStaleNodeDirs, renderCloudInit, writeNodeFiles } from './node/node-file';
+import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudInit } from './node/node-file';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
+import { checkNodePath, isK3sDetectedRuntimeName, normalizeDataDir } from './private/node-toml';
+import { NodeTree, writeNodeTrees } from './private/node-writer';
+import { checkLabels, checkSingleLine } from './private/validate';
 import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { IntegrationRoute, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { Warnings } from './warnings';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {
@@ -31,9 +36,12 @@ export enum EdgeNodeRole {
 /** containerd settings of the node. */
 export interface EdgeNodeContainerdOptions {
   /**
-   * `SystemdCgroup` for the runtimes the node adds (must match the kubelet's cgroup driver).
+   * `SystemdCgroup` for the runtimes the node adds (must match the kubelet's cgroup driver). By
+   * default the containerd template follows what K3s detected on the host
+   * (`SystemdCgroup = {{ .SystemdCgroup }}`: systemd on systemd hosts, cgroupfs on others such as
+   * Alpine/OpenRC); force true or false only when you know the host.
    *
-   * @default true
+   * @default - K3s's detected cgroup driver
    */
   readonly systemdCgroup?: boolean;
   /**
@@ -43,7 +51,8 @@ export interface EdgeNodeContainerdOptions {
    */
   readonly crunPodAnnotations?: string[];
   /**
-   * Absolute binary path per runc-compatible handler.
+   * Absolute binary path per runc-compatible handler (letters, digits and "._+@%=,:/-" only: it is
+   * written into the containerd TOML).
    *
    * @default - crun at DEFAULT_CRUN_PATH, others by name on containerd's PATH
    */
@@ -245,7 +254,11 @@ export interface EdgeOfflineNodeProps {
 
   /**
    * More K3s config keys (flag names without `--`), checked against the K3s flag list of the node's
-   * command. Keys the construct sets itself are refused (use the props).
+   * command. Keys the construct sets itself are refused (use the props), and so are the settings
+   * the density planner owns (kubelet `max-pods`, kube-controller-manager `node-cidr-mask-size*`,
+   * `cluster-cidr` and `allocate-node-cidrs`: use `density`). A `cluster-cidr` without `density` must
+   * hold a /24 node subnet and miss the service CIDR; a `service-cidr` is planned around. `data-dir`
+   * moves the containerd template and the airgap images under it, as K3s reads them there.
    *
    * @default - none
    */
@@ -262,6 +275,14 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
 const REGION_LABEL = 'topology.kubernetes.io/region';
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 const DEFAULT_TOKEN_FILE = '/etc/rancher/k3s/cluster-token';
+const TAINT_EFFECTS = new Set<string>([kplus.TaintEffect.NO_SCHEDULE, kplus.TaintEffect.PREFER_NO_SCHEDULE, kplus.TaintEffect.NO_EXECUTE]);
+/** The longest offline window: 100 years (tolerationSeconds is an int64, but nobody means more). */
+const MAX_OFFLINE_SECONDS = 100 * 365 * 24 * 3600;
+/** Settings the density planner owns, by K3s key: refused in extraConfig (use `density`). */
+const DENSITY_OWNED_ARGS: { [key: string]: Set<string> } = {
+  'kubelet-arg': new Set(['max-pods']),
+  'kube-controller-manager-arg': new Set(['node-cidr-mask-size', 'node-cidr-mask-size-ipv4', 'node-cidr-mask-size-ipv6', 'cluster-cidr', 'allocate-node-cidrs']),
+};
 
 // Node labels only grow (a label's value never changes), so this count of additions anywhere tells
 // the caches of nodes and node groups when to recompute.
@@ -276,15 +297,28 @@ export function nodeLabelsVersion(): number {
   return labelsAdded;
 }
 
-/** Options for `EdgeOfflineNode.writeAll`. */
+/** Options for `EdgeOfflineNode.writeAll` and `writeTo`. */
 export interface NodeFilesWriteOptions {
   /**
-   * Remove the directories of nodes that are no longer in the app (only directories this library
-   * wrote: they hold a cloud-init.yaml).
+   * Remove the files of nodes that are no longer in the app: only files this app wrote there, as
+   * listed in the record `<outdir>/.cdk8s-wasm-edge-nodes.json`, then the directories the library
+   * created that are left empty. Files of a node still in the app that it no longer has (a dropped
+   * drop-in) are removed either way: K3s would still read them. Files the library did not write are
+   * never removed.
    *
    * @default true
    */
   readonly removeStale?: boolean;
+
+  /**
+   * The identity of the app in the record, so several apps can write nodes to one directory
+   * without removing each other's: each removes only what it recorded. A node directory another
+   * app recorded is refused. Keep it stable across runs.
+   *
+   * @default - the app's manifest output directory as a path relative to `outdir` (e.g. `../dist`),
+   *   or "default" when the scope is not in an App
+   */
+  readonly appId?: string;
 }
 
 /**
@@ -300,14 +334,19 @@ export interface NodeFilesWriteOptions {
  */
 export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   /**
-   * Writes the files of every EdgeOfflineNode under `scope` to `<outdir>/<nodeName>/`.
+   * Writes the files of every EdgeOfflineNode under `scope` to `<outdir>/<nodeName>/`, and records
+   * what it wrote in `<outdir>/.cdk8s-wasm-edge-nodes.json` (per app, see `appId`).
    *
-   * Node directories under `outdir` of nodes no longer in the app are removed (only directories this
-   * library wrote, recognised by their cloud-init.yaml), so the files in Git follow the app.
+   * What it may delete: only files listed in that record for this app, and only when stale (a node
+   * no longer in the app, with `removeStale`; a file a node no longer has), then directories it
+   * created that are left empty. It never deletes or overwrites a file it did not write: a node file
+   * path held by a file that is neither in the record nor carries the library's generated header is
+   * refused, and so is a node another app recorded. `outdir` must not be the root, the current
+   * directory or above it, nor be, hold or sit inside the cdk8s output directory.
    *
    * @param scope the app (or any construct) holding the nodes
-   * @param outdir a directory outside the cdk8s output directory
-   * @param options what to do with node directories of nodes no longer in the app
+   * @param outdir a directory of its own, beside the cdk8s output directory
+   * @param options stale files and the app identity
    * @returns the paths written
    */
   public static writeAll(scope: IConstruct, outdir: string, options: NodeFilesWriteOptions = {}): string[] {
@@ -320,9 +359,15 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       }
       seen.set(n.nodeName, n.node.path);
     }
-    const written = nodes.flatMap(n => n.writeTo(outdir));
-    if (options.removeStale ?? true) removeStaleNodeDirs(outdir, nodes.map(n => n.nodeName));
-    return written;
+    const appId = checkOutdir(scope, outdir, options);
+    return writeNodeTrees({
+      scope,
+      outdir,
+      appId,
+      trees: nodes.map(n => n.tree()),
+      wholeApp: true,
+      removeStale: options.removeStale ?? true,
+    });
   }
 
   /** Whether a construct is an EdgeOfflineNode. */
@@ -348,6 +393,8 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   public readonly densityPlan?: DensityPlan;
   /** Whether the node uses the embedded registry mirror. */
   public readonly embeddedRegistry: boolean;
+  /** K3s's data dir (`data-dir` in extraConfig, else /var/lib/rancher/k3s): the template and airgap images go under it. */
+  public readonly dataDir: string;
 
   private readonly props: EdgeOfflineNodeProps;
   private readonly serverHost?: string;
@@ -360,10 +407,17 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   constructor(scope: Construct, id: string, props: EdgeOfflineNodeProps = {}) {
     super(scope, id);
+    if (props === null || typeof props !== 'object') {
+      throw propError(this, 'props', props, 'is not an object of EdgeOfflineNode props', 'pass an object such as { role: EdgeNodeRole.AGENT, serverUrl: "https://10.0.0.1:6443" }');
+    }
     this.props = props;
     this.role = props.role ?? EdgeNodeRole.SINGLE_NODE_SERVER;
     this.nodeName = props.nodeName ?? id;
     checkDns1123Subdomain(this, 'nodeName', this.nodeName);
+    if (this.nodeName.length > 63) {
+      throw propError(this, 'nodeName', this.nodeName, `is ${this.nodeName.length} characters long: the kubelet sets it as the value of the ${HOSTNAME_LABEL} label (at most 63 characters), which workloads placed here select`,
+        'use a node name of at most 63 characters');
+    }
     this.k3sVersion = props.k3sVersion === undefined ? K3sVersion.DEFAULT : K3sVersion.parse(props.k3sVersion, this.node.path);
     const owner = this.node.path;
 
@@ -385,14 +439,9 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     } else if (props.serverUrl !== undefined) {
       throw propError(this, 'serverUrl', props.serverUrl, `is set for role ${this.role}, which does not join a cluster`, 'remove it, or use role JOINING_SERVER or AGENT');
     }
-    if (this.serverUrl !== undefined && !/^https:\/\/[^\s/@]+(:\d+)?\/?$/.test(this.serverUrl)) {
-      throw propError(this, 'serverUrl', this.serverUrl, 'is not an https URL of a K3s server (no credentials, no path)', 'use a URL such as "https://10.0.0.1:6443"');
-    }
-    this.serverHost = this.serverUrl !== undefined ? new URL(this.serverUrl).hostname.replace(/^\[|\]$/g, '') : undefined;
+    this.serverHost = this.serverUrl !== undefined ? serverUrlHost(this, this.serverUrl) : undefined;
     for (const [prop, p] of [['tokenFile', props.tokenFile], ['agentTokenFile', props.agentTokenFile]] as const) {
-      if (p !== undefined && (!p.startsWith('/') || /\s/.test(p))) {
-        throw propError(this, prop, p, 'is not an absolute path on the node', `use a path such as "${DEFAULT_TOKEN_FILE}"`);
-      }
+      checkNodePath(owner, prop, p, DEFAULT_TOKEN_FILE);
     }
     if (props.agentTokenFile !== undefined && this.role === EdgeNodeRole.AGENT) {
       throw propError(this, 'agentTokenFile', props.agentTokenFile, 'is a server setting', 'set tokenFile on agents');
@@ -403,15 +452,34 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     if (runtimes.length === 0) {
       throw propError(this, 'runtimes', runtimes, 'is empty: the node would offer no Wasm runtime', 'offer at least one runtime, e.g. [WasmRuntime.WASMEDGE]');
     }
+    if (props.extraConfig !== undefined && (typeof props.extraConfig !== 'object' || props.extraConfig === null || Array.isArray(props.extraConfig))) {
+      throw propError(this, 'extraConfig', props.extraConfig, 'is not a map of K3s flag names to values', 'pass an object such as { "disable": ["traefik"] }');
+    }
+    // K3s reads the containerd template and the airgap images under its data-dir
+    // (k3s-io/k3s pkg/agent/config/config.go, get(): Containerd.Template and Images).
+    this.dataDir = normalizeDataDir(owner, 'extraConfig.data-dir', props.extraConfig?.['data-dir']);
+    for (const r of runtimes) {
+      if (!(r instanceof WasmRuntime)) {
+        throw propError(this, 'runtimes', r, 'is not a WasmRuntime', 'use a preset such as WasmRuntime.WASMEDGE, or WasmRuntime.custom()');
+      }
+    }
     this.containerd = new ContainerdTemplate({
       runtimes,
       k3sVersion: this.k3sVersion,
+      dataDir: this.dataDir,
       systemdCgroup: props.containerd?.systemdCgroup,
       crunPodAnnotations: props.containerd?.crunPodAnnotations,
       binaryPaths: props.containerd?.binaryPaths,
       owner: `${owner}.containerd`,
     });
     this.runtimes = this.containerd.runtimes;
+    for (const r of this.runtimes) {
+      if (r.route === IntegrationRoute.CRUN && isK3sDetectedRuntimeName(r.handler)) {
+        Warnings.of(this).add(`runtime handler "${r.handler}" (route crun) is also the name of the runtime K3s defines itself when it finds that binary on its PATH `
+          + '(k3s-io/k3s pkg/agent/containerd/runtimes.go), without the pod annotation whitelist: on such a host K3s\'s table replaces this one and Wasm pods start as Linux processes. '
+          + 'Give the crun runtime a handler of its own.');
+      }
+    }
     const hasGpuRuntime = this.runtimes.some(r => r.gpu);
     this.gpu = props.gpu ?? hasGpuRuntime;
     if (this.gpu && !hasGpuRuntime) {
@@ -425,8 +493,12 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     for (const [prop, key, value] of [['zone', ZONE_LABEL, props.zone], ['region', REGION_LABEL, props.region], ['site', SITE_NODE_LABEL, props.site]] as const) {
       if (value !== undefined) {
         checkLabelValue(owner, prop, value);
+        checkLabels(owner, prop, { [key]: value });
         this.labels.set(key, value);
       }
+    }
+    if (props.labels !== undefined && (typeof props.labels !== 'object' || props.labels === null || Array.isArray(props.labels))) {
+      throw propError(this, 'labels', props.labels, 'is not a map of label keys to values', 'pass an object such as { "example.com/line": "a" }');
     }
     for (const [key, value] of Object.entries(props.labels ?? {})) {
       this.addLabel(key, value);
@@ -434,9 +506,16 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
     // Taints.
     this.nodeTaints = [];
+    if (props.taints !== undefined && !Array.isArray(props.taints)) {
+      throw propError(this, 'taints', props.taints, 'is not a list of taints', 'pass a list such as [{ key: "example.com/dedicated", effect: TaintEffect.NO_SCHEDULE }]');
+    }
     for (const t of props.taints ?? []) {
       checkLabelKey(owner, 'taints.key', t.key, false);
       if (t.value !== undefined) checkLabelValue(owner, `taints[${t.key}].value`, t.value);
+      checkLabels(owner, `taints[${t.key}]`, { [t.key]: t.value ?? '' });
+      if (!TAINT_EFFECTS.has(t.effect)) {
+        throw propError(this, `taints[${t.key}].effect`, t.effect, 'is not a taint effect', 'use TaintEffect.NO_SCHEDULE, PREFER_NO_SCHEDULE or NO_EXECUTE');
+      }
       if (this.nodeTaints.some(x => x.key === t.key && x.effect === t.effect)) {
         throw propError(this, 'taints', t.key, `is tainted twice with effect ${t.effect}`, 'keep one taint per key and effect');
       }
@@ -452,15 +531,18 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
     // Density and kubelet thresholds.
     if (props.density) {
-      this.densityPlan = DensityPlanner.plan(props.density, owner);
+      // A service-cidr in extraConfig is what the planned pod CIDR must not overlap.
+      const services = ipv4Entries(props.extraConfig?.['service-cidr']);
+      if (props.density.serviceCidr !== undefined && services.length > 0 && !services.includes(props.density.serviceCidr)) {
+        throw propError(this, 'density.serviceCidr', props.density.serviceCidr, `differs from extraConfig.service-cidr (${services.join(', ')})`, 'set the service CIDR once: in density.serviceCidr, or in extraConfig only');
+      }
+      this.densityPlan = DensityPlanner.plan(Object.assign({}, props.density, { serviceCidr: props.density.serviceCidr ?? services[0] }), owner);
     }
     this.thresholdArgs = DensityPlanner.kubeletThresholdArgs(props.kubeletThresholds, owner);
 
     // Offline autonomy and registries.
     this.offlineAutonomy = props.offlineAutonomy ?? Duration.days(30);
-    if (this.offlineAutonomy.toSeconds() < 1) {
-      throw propError(this, 'offlineAutonomy', `${this.offlineAutonomy.toSeconds()}s`, 'must be at least one second', 'use e.g. Duration.days(30)');
-    }
+    checkOfflineAutonomy(this, this.offlineAutonomy);
     this.embeddedRegistry = props.embeddedRegistry ?? (this.role !== EdgeNodeRole.SINGLE_NODE_SERVER && props.localRegistry === undefined);
     if (this.embeddedRegistry && !this.k3sVersion.hasEmbeddedRegistry) {
       throw propError(this, 'embeddedRegistry', true, `needs K3s v1.29.12, v1.30.8, v1.31.4 or later (k3sVersion is ${this.k3sVersion})`,
@@ -485,7 +567,8 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       this.registries.addConfig({ host: new URL(props.localRegistry).host, tls: props.localRegistryTls });
     }
 
-    // Validate the config files now, so errors name the prop at construction.
+    // Validate the config files and the cloud-init input now, so errors name the prop at construction.
+    checkAirgap(owner, props.airgap);
     this.buildConfigs();
 
     if (this.command === K3sCommand.SERVER) rootMembers<EdgeOfflineNode>(this, 'edge-servers').push(this);
@@ -546,6 +629,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   public addLabel(key: string, value: string): void {
     checkLabelKey(this.node.path, 'labels', key, true);
     checkLabelValue(this.node.path, `labels[${key}]`, value);
+    checkLabels(this.node.path, 'labels', { [key]: value });
     if (key === HOSTNAME_LABEL) {
       throw propError(this, 'labels', key, 'is set by the kubelet from the node name', 'set nodeName instead');
     }
@@ -586,25 +670,30 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       command: this.command,
       k3sVersion: this.k3sVersion.toString(),
       airgap: this.props.airgap,
+      imagesDir: `${this.dataDir}/agent/images`,
       owner: this.node.path,
     });
   }
 
   /**
    * Writes the node files to `<outdir>/<nodeName>/<path on the node>` and
-   * `<outdir>/<nodeName>/cloud-init.yaml`. Refuses the cdk8s output directory.
+   * `<outdir>/<nodeName>/cloud-init.yaml`, with the same record and rules as `writeAll` (only this
+   * node's files are written; files this node no longer has are removed; other nodes are left alone).
    *
+   * @param outdir a directory of its own, beside the cdk8s output directory
+   * @param options the app identity (removeStale does not apply: other nodes are never touched)
    * @returns the paths written
    */
-  public writeTo(outdir: string): string[] {
-    let appOutdir: string | undefined;
-    try {
-      appOutdir = App.of(this).outdir;
-    } catch {
-      appOutdir = undefined;
-    }
-    checkNotManifestDir(this.node.path, outdir, appOutdir);
-    return writeNodeFiles(outdir, this.nodeName, this.renderFiles(), this.renderCloudInit());
+  public writeTo(outdir: string, options: NodeFilesWriteOptions = {}): string[] {
+    const appId = checkOutdir(this, outdir, options);
+    return writeNodeTrees({ scope: this, outdir, appId, trees: [this.tree()], wholeApp: false, removeStale: false });
+  }
+
+  /** The files under the node's directory: node files by their path on the node, and cloud-init.yaml. */
+  private tree(): NodeTree {
+    const files = this.renderFiles().map(f => ({ path: f.path.split('/').filter(x => x !== '').join('/'), content: f.content }));
+    files.push({ path: 'cloud-init.yaml', content: this.renderCloudInit() });
+    return { nodeName: this.nodeName, files };
   }
 
   private buildConfigs(): K3sConfig[] {
@@ -634,21 +723,33 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     if (this.embeddedRegistry && cmd === K3sCommand.SERVER) main.set('embedded-registry', true);
 
     const plan = this.densityPlan;
+    // The arg name as K3s reads it (k3s-io/k3s pkg/util/args.go GetArgs): "--" trimmed, and the
+    // "+" (append) or "-" (prepend) suffix of the name trimmed: max-pods+=N is max-pods.
+    const argName = (a: string) => a.replace(/^-+/, '').split('=')[0].replace(/[-+]+$/, '');
     const managedArgs = new Set([
       ...(plan?.kubeletArgs ?? []), ...this.thresholdArgs, ...(cmd === K3sCommand.SERVER ? plan?.controllerManagerArgs ?? [] : []),
-    ].map(a => a.split('=')[0]));
+    ].map(argName));
     for (const key of Object.keys(props.extraConfig ?? {}).sort()) {
       const value = props.extraConfig![key];
       if (main.has(key) || (key === 'cluster-cidr' && plan && cmd === K3sCommand.SERVER)) {
         throw propError(owner, `extraConfig.${key}`, value, 'is set by the construct', 'use the matching prop (nodeName, labels, taints, serverUrl, tokenFile, embeddedRegistry, density)');
       }
-      if ((key === 'kubelet-arg' || key === 'kube-controller-manager-arg') && Array.isArray(value)) {
-        const clash = value.find((a: unknown) => typeof a === 'string' && managedArgs.has(a.split('=')[0]));
-        if (clash) {
-          throw propError(owner, `extraConfig.${key}`, clash, 'is set by the construct (density or kubeletThresholds)', 'use the density or kubeletThresholds props');
+      const owned = DENSITY_OWNED_ARGS[key.replace(/\+$/, '')];
+      if (owned && Array.isArray(value)) {
+        for (const a of value) {
+          if (typeof a !== 'string') continue;
+          if (owned.has(argName(a))) {
+            throw propError(owner, `extraConfig.${key}`, a,
+              'bypasses the density planner: the pod limit and the node subnets must be sized together (a /24 node subnet holds 253 pod IPs), and agents checked against their server',
+              'remove it and set density: { podsPerNode } (it writes max-pods, node-cidr-mask-size and cluster-cidr to fit)');
+          }
+          if (managedArgs.has(argName(a))) {
+            throw propError(owner, `extraConfig.${key}`, a, 'is set by the construct (density or kubeletThresholds)', 'use the density or kubeletThresholds props');
+          }
         }
       }
       main.set(key, value);
+      if (key === 'cluster-cidr' && Array.isArray(value)) checkClusterCidrs(owner, 'extraConfig.cluster-cidr', value, ipv4Entries(props.extraConfig?.['service-cidr']));
     }
 
     const density = new K3sConfig({ command: cmd, owner, path: `${K3S_CONFIG_DROPIN_DIR}/10-density.yaml` });
@@ -730,4 +831,66 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       `server ${s.node.path} does not run the embedded registry mirror (embedded-registry is a server setting the nodes learn from their server), so this node's images are not shared peer to peer and cannot be pulled while offline`,
       `set embeddedRegistry: true on ${s.node.path}, or give this node a localRegistry (or embeddedRegistry: false and airgap image tarballs)`).message);
   }
+}
+
+/** The IPv4 entries of a K3s CIDR list value (entries may be comma-separated dual-stack pairs). */
+function ipv4Entries(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((v): v is string => typeof v === 'string').flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v.includes('.') && !v.includes(':'));
+}
+
+/**
+ * Checks the URL of the server to join and returns its host: https, a DNS name or an IP address, a
+ * port from 1 to 65535, no credentials, path, query or fragment.
+ */
+function serverUrlHost(scope: IConstruct, url: string): string {
+  const bad = (why: string): never => {
+    throw propError(scope, 'serverUrl', url, `${why} (K3s joins https://<host>[:port], without credentials or a path)`, 'use a URL such as "https://10.0.0.1:6443"');
+  };
+  checkSingleLine(scope, 'serverUrl', url, 2048);
+  const m = /^https:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:(\d{1,5}))?\/?$/.exec(url);
+  if (!m) return bad('is not an https URL of a K3s server');
+  if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > 65535)) return bad(`has port ${m[4]}, not a port from 1 to 65535`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return bad('is not a URL');
+  }
+  return parsed.hostname.replace(/^\[|\]$/g, '');
+}
+
+/** The offline window: whole seconds (it becomes tolerationSeconds), from one second to 100 years. */
+function checkOfflineAutonomy(scope: IConstruct, d: Duration): void {
+  let ms: number;
+  try {
+    ms = d.toMilliseconds({ integral: false });
+  } catch {
+    ms = NaN;
+  }
+  if (!Number.isFinite(ms) || ms % 1000 !== 0 || ms < 1000 || ms / 1000 > MAX_OFFLINE_SECONDS) {
+    throw propError(scope, 'offlineAutonomy', `${ms}ms`, 'must be a whole number of seconds from 1 second to 100 years (it becomes the tolerationSeconds of placed pods)',
+      'use e.g. Duration.days(30)');
+  }
+}
+
+/** Checks `outdir` for a write and returns the app identity. */
+function checkOutdir(scope: IConstruct, outdir: string, options: NodeFilesWriteOptions): string {
+  let appOutdir: string | undefined;
+  try {
+    appOutdir = App.of(scope).outdir;
+  } catch {
+    appOutdir = undefined;
+  }
+  const owner = scope.node.path || '<root>';
+  checkNotManifestDir(owner, outdir, appOutdir);
+  if (options.removeStale !== undefined && typeof options.removeStale !== 'boolean') {
+    throw propError(owner, 'removeStale', options.removeStale, 'is not true or false', 'pass true or false');
+  }
+  if (options.appId !== undefined) {
+    checkSingleLine(owner, 'appId', options.appId, 253);
+    return options.appId;
+  }
+  if (appOutdir === undefined) return 'default';
+  return path.relative(path.resolve(outdir), path.resolve(appOutdir)).split(path.sep).join('/') || '.';
 }

@@ -1,9 +1,13 @@
 import { propError } from '../errors';
+import { checkNodePath, DEFAULT_DATA_DIR, isK3sDetectedRuntimeName, normalizeDataDir, tomlString } from '../private/node-toml';
 import { IntegrationRoute, WasmRuntime } from '../runtime';
 import { K3sVersion } from './k3s-version';
 
+/** K3s's default `data-dir` (for a root install). */
+export const K3S_DEFAULT_DATA_DIR = DEFAULT_DATA_DIR;
+
 /** Directory K3s reads containerd config templates from (under the default data dir). */
-export const K3S_CONTAINERD_TEMPLATE_DIR = '/var/lib/rancher/k3s/agent/etc/containerd';
+export const K3S_CONTAINERD_TEMPLATE_DIR = `${K3S_DEFAULT_DATA_DIR}/agent/etc/containerd`;
 
 /**
  * The pod annotations crun needs to see to run Wasm: `module.wasm.image/variant` (compat,
@@ -14,9 +18,11 @@ export const K3S_CONTAINERD_TEMPLATE_DIR = '/var/lib/rancher/k3s/agent/etc/conta
 export const CRUN_POD_ANNOTATIONS = ['module.wasm.image/*', 'run.oci.handler'];
 
 /**
- * Where the containerd template points crun by default: outside K3s's PATH on purpose. When K3s finds
- * `crun` on its PATH it adds a `crun` runtime itself, without the pod annotation whitelist, and the
- * template cannot add a second table of the same name; so crun for Wasm is installed here.
+ * Where the containerd template points crun by default: a crun built with WasmEdge support, kept
+ * apart from a distribution crun (often without Wasm support) that may be on the PATH. Set
+ * `binaryPaths` to use another one. The crun runtime's table has a handler name of its own, so the
+ * `crun` runtime K3s adds when it finds crun on its PATH (without the pod annotation whitelist)
+ * cannot replace it.
  */
 export const DEFAULT_CRUN_PATH = '/usr/local/lib/cdk8s-wasm-edge/crun';
 
@@ -33,11 +39,13 @@ export interface ContainerdTemplateOptions {
   readonly k3sVersion?: K3sVersion;
 
   /**
-   * `SystemdCgroup` for every runtime added here. Shims report CPU usage to the kubelet (and HPA)
-   * only with the systemd cgroup driver; it must match the kubelet's cgroup driver, which K3s sets
-   * to systemd on systemd hosts.
+   * `SystemdCgroup` for every runtime added here; it must match the kubelet's cgroup driver. By
+   * default the template follows what K3s detected (`SystemdCgroup = {{ .SystemdCgroup }}`, the
+   * field K3s fills from the host: systemd on systemd hosts, cgroupfs on others such as
+   * Alpine/OpenRC). Force `true` or `false` only when you know the host.
    *
-   * @default true
+   * @see https://github.com/k3s-io/k3s/blob/master/pkg/agent/templates/templates.go
+   * @default - K3s's detected driver ({{ .SystemdCgroup }})
    */
   readonly systemdCgroup?: boolean;
 
@@ -57,6 +65,14 @@ export interface ContainerdTemplateOptions {
   readonly binaryPaths?: { [handler: string]: string };
 
   /**
+   * K3s's `data-dir`: the template goes to `<dataDir>/agent/etc/containerd/`, where K3s reads it.
+   *
+   * @see https://github.com/k3s-io/k3s/blob/master/pkg/agent/config/config.go
+   * @default K3S_DEFAULT_DATA_DIR (/var/lib/rancher/k3s)
+   */
+  readonly dataDir?: string;
+
+  /**
    * Who owns the file, for error messages (a construct path).
    *
    * @default 'ContainerdTemplate'
@@ -69,8 +85,11 @@ export interface ContainerdTemplateOptions {
  * containerd 2 (config version 3) or `config.toml.tmpl` for containerd 1.x (config version 2). It
  * starts with `{{ template "base" . }}` (K3s's own config, kept up to date by K3s) and adds one
  * runtime table per runtime. Each block sits between two `# {{ ... }}` comment lines, a Go
- * template condition that skips it when K3s already found the binary on its PATH and added that
- * runtime itself (TOML refuses a table defined twice); the comments keep the file valid TOML.
+ * template condition that skips it when K3s already found the binary on its PATH and added a
+ * runtime of that name itself (TOML refuses a table defined twice); the comments keep the file
+ * valid TOML. The crun runtime (route CRUN) under a handler of its own is never skipped: it carries
+ * the pod annotation whitelist that K3s's own `crun` runtime lacks. (Under a name K3s uses itself
+ * it stays guarded, since TOML refuses a second table of one name; EdgeOfflineNode warns.)
  *
  * @see https://docs.k3s.io/advanced#configuring-containerd
  */
@@ -79,19 +98,34 @@ export class ContainerdTemplate {
   public readonly k3sVersion: K3sVersion;
   /** The runtimes, sorted by handler. */
   public readonly runtimes: WasmRuntime[];
-  private readonly systemdCgroup: boolean;
+  /** K3s's data dir the template is written under. */
+  public readonly dataDir: string;
+  private readonly systemdCgroup?: boolean;
   private readonly crunPodAnnotations: string[];
   private readonly binaryPaths: { [handler: string]: string };
 
   constructor(options: ContainerdTemplateOptions) {
-    const owner = options.owner ?? 'ContainerdTemplate';
+    const owner = typeof options?.owner === 'string' ? options.owner : 'ContainerdTemplate';
+    if (!options || !Array.isArray(options.runtimes) || options.runtimes.some(r => !(r instanceof WasmRuntime))) {
+      throw propError(owner, 'runtimes', options?.runtimes, 'is not a list of WasmRuntime', 'pass presets such as [WasmRuntime.WASMEDGE] or WasmRuntime.custom() runtimes');
+    }
+    if (options.crunPodAnnotations !== undefined && (!Array.isArray(options.crunPodAnnotations) || options.crunPodAnnotations.some(a => typeof a !== 'string'))) {
+      throw propError(owner, 'crunPodAnnotations', options.crunPodAnnotations, 'is not a list of annotation keys', `pass a list such as ${JSON.stringify(CRUN_POD_ANNOTATIONS)}`);
+    }
+    if (options.binaryPaths !== undefined && (typeof options.binaryPaths !== 'object' || options.binaryPaths === null || Array.isArray(options.binaryPaths))) {
+      throw propError(owner, 'binaryPaths', options.binaryPaths, 'is not a map of handler to path', 'pass an object such as { nvidia: "/usr/local/nvidia/toolkit/nvidia-container-runtime" }');
+    }
     this.k3sVersion = options.k3sVersion ?? K3sVersion.DEFAULT;
     if (!hasBaseTemplate(this.k3sVersion)) {
       throw propError(owner, 'k3sVersion', this.k3sVersion.toString(),
         'has no containerd "base" template, so K3s could not render a template that starts with {{ template "base" . }} and containerd would not start',
         'use K3s v1.26.8, v1.27.5, v1.28.1 or a later release of its line (any release from v1.29)');
     }
-    this.systemdCgroup = options.systemdCgroup ?? true;
+    if (options.systemdCgroup !== undefined && typeof options.systemdCgroup !== 'boolean') {
+      throw propError(owner, 'systemdCgroup', options.systemdCgroup, 'is not true or false', 'leave it unset to follow K3s, or force true or false');
+    }
+    this.systemdCgroup = options.systemdCgroup;
+    this.dataDir = normalizeDataDir(owner, 'dataDir', options.dataDir);
     this.crunPodAnnotations = [...(options.crunPodAnnotations ?? CRUN_POD_ANNOTATIONS)];
     this.binaryPaths = { ...(options.binaryPaths ?? {}) };
 
@@ -113,8 +147,18 @@ export class ContainerdTemplate {
       if (!r.runcCompatible) {
         throw propError(owner, `binaryPaths.${handler}`, path, 'is set for a shim runtime, which containerd finds by its runtime_type', 'remove it, and install the shim on the K3s PATH');
       }
-      if (!path.startsWith('/') || /["\\\s]/.test(path)) {
-        throw propError(owner, `binaryPaths.${handler}`, path, 'is not an absolute path without quotes, backslashes or spaces', `use a path such as "/usr/local/bin/${r.binaryName}"`);
+      checkNodePath(owner, `binaryPaths.${handler}`, path, `/usr/local/bin/${r.binaryName}`);
+    }
+    // The binary a runc-compatible runtime runs by name (no binaryPaths entry) is written into the
+    // TOML and read by containerd as a file name: a bare name of safe characters, or a safe path.
+    for (const r of this.runtimes) {
+      if (!r.runcCompatible) continue;
+      const bin = this.binaryPathOf(r);
+      if (bin.startsWith('/')) {
+        checkNodePath(owner, `runtimes[${r.handler}].binaryName`, bin, `/usr/local/bin/${r.handler}`);
+      } else if (!/^[A-Za-z0-9._+-]+$/.test(bin) || bin === '.' || bin === '..') {
+        throw propError(owner, `runtimes[${r.handler}].binaryName`, bin, 'is not a binary name of letters, digits and "._+-" (it is written into the containerd TOML and looked up on the PATH)',
+          `use a name such as "${r.handler}", or set binaryPaths.${r.handler} to an absolute path`);
       }
     }
 
@@ -141,9 +185,9 @@ export class ContainerdTemplate {
     return this.configVersion === 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl';
   }
 
-  /** Path of the template on the node. */
+  /** Path of the template on the node: `<data-dir>/agent/etc/containerd/<fileName>`. */
   public get path(): string {
-    return `${K3S_CONTAINERD_TEMPLATE_DIR}/${this.fileName}`;
+    return `${this.dataDir}/agent/etc/containerd/${this.fileName}`;
   }
 
   /** The table prefix of the CRI runtimes. */
@@ -158,30 +202,41 @@ export class ContainerdTemplate {
     return this.binaryPaths[runtime.handler] ?? (runtime.route === IntegrationRoute.CRUN ? DEFAULT_CRUN_PATH : runtime.binaryName);
   }
 
-  /** The template content. Deterministic: runtimes sorted by handler. */
+  /**
+   * The template content. Deterministic: runtimes sorted by handler. K3s renders it with Go's
+   * text/template (its ContainerdConfig data: `.ExtraRuntimes`, `.SystemdCgroup`, ...), then
+   * containerd parses the result as TOML.
+   */
   public render(): string {
-    const q = this.configVersion === 3 ? (s: string) => `'${s}'` : (s: string) => `"${s}"`;
+    const key = this.configVersion === 3 ? (s: string) => `'${s}'` : (s: string) => tomlString(s);
+    const systemdCgroup = this.systemdCgroup === undefined ? '{{ .SystemdCgroup }}' : String(this.systemdCgroup);
     const lines: string[] = [
       '{{ template "base" . }}',
       '',
       `# Generated by cdk8s-wasm-edge for K3s ${this.k3sVersion} (containerd config version ${this.configVersion}). Edit the cdk8s app, not this file.`,
-      '# Each runtime block is skipped when K3s found the binary on its PATH and added the runtime itself.',
+      '# A runtime block between "if/end" comments is skipped when K3s found the binary on its PATH and added a runtime of that name itself;',
+      '# a crun block under a handler name of its own is always kept (it carries the pod annotation whitelist).',
     ];
     for (const r of this.runtimes) {
-      const table = `${this.runtimesTable}.${q(r.handler)}`;
+      const table = `${this.runtimesTable}.${key(r.handler)}`;
+      // The crun runtime must keep its pod annotation whitelist: never let a K3s-detected runtime
+      // take its place (its handler is its own, so there is no table of that name to clash with).
+      // A crun-route runtime under a name K3s uses itself cannot be kept unconditionally (two tables
+      // of one name): it stays guarded, and EdgeOfflineNode warns.
+      const guarded = r.route !== IntegrationRoute.CRUN || isK3sDetectedRuntimeName(r.handler);
       lines.push('');
-      lines.push(`# {{ if not (index .ExtraRuntimes "${r.handler}").RuntimeType }}`);
+      if (guarded) lines.push(`# {{ if not (index .ExtraRuntimes ${tomlString(r.handler)}).RuntimeType }}`);
       lines.push(`[${table}]`);
-      lines.push(`  runtime_type = "${r.runtimeType}"`);
+      lines.push(`  runtime_type = ${tomlString(r.runtimeType)}`);
       if (r.route === IntegrationRoute.CRUN) {
-        lines.push(`  pod_annotations = [${this.crunPodAnnotations.map(a => `"${a}"`).join(', ')}]`);
+        lines.push(`  pod_annotations = [${this.crunPodAnnotations.map(tomlString).join(', ')}]`);
       }
       lines.push(`[${table}.options]`);
       if (r.runcCompatible) {
-        lines.push(`  BinaryName = "${this.binaryPathOf(r)}"`);
+        lines.push(`  BinaryName = ${tomlString(this.binaryPathOf(r))}`);
       }
-      lines.push(`  SystemdCgroup = ${this.systemdCgroup}`);
-      lines.push('# {{ end }}');
+      lines.push(`  SystemdCgroup = ${systemdCgroup}`);
+      if (guarded) lines.push('# {{ end }}');
     }
     return lines.join('\n') + '\n';
   }

@@ -153,6 +153,9 @@ export class DensityPlanner {
    */
   public static plan(options: DensityOptions, owner?: string): DensityPlan {
     const who = owner ?? 'DensityPlanner';
+    if (!options || typeof options !== 'object') {
+      throw propError(who, 'density', options, 'is not a density target', 'pass an object such as { podsPerNode: 3000 }');
+    }
     const podsPerNode = options.podsPerNode;
     const nodeCount = options.nodeCount ?? 1;
     const systemPods = options.systemPodsPerNode ?? 10;
@@ -162,9 +165,11 @@ export class DensityPlanner {
 
     const maxPods = podsPerNode + systemPods;
 
+    const allocatableKib = wholeKib(who, 'density.nodeAllocatableMemory', options.nodeAllocatableMemory);
+    const perPodKib = wholeKib(who, 'density.podMemoryRequest', options.podMemoryRequest);
     if (options.nodeAllocatableMemory && options.podMemoryRequest) {
-      const allocatable = options.nodeAllocatableMemory.toKibibytes();
-      const perPod = options.podMemoryRequest.toKibibytes();
+      const allocatable = allocatableKib!;
+      const perPod = perPodKib!;
       const fit = perPod > 0 ? Math.floor(allocatable / perPod) : Infinity;
       if (fit < podsPerNode) {
         throw propError(who, 'density.podsPerNode', podsPerNode,
@@ -257,8 +262,13 @@ export class DensityPlanner {
     checkWhole(who, 'kubelet.evictionImagefsAvailablePercent', imagefs, 1, 50);
     checkWhole(who, 'kubelet.imageGcHighThresholdPercent', high, 1, 100);
     checkWhole(who, 'kubelet.imageGcLowThresholdPercent', low, 0, 99);
-    const memMi = memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
-    if (!Number.isInteger(memMi) || memMi < 1) {
+    let memMi: number;
+    try {
+      memMi = memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+    } catch {
+      memMi = NaN;
+    }
+    if (!Number.isSafeInteger(memMi) || memMi < 1) {
       throw propError(who, 'kubelet.evictionMemoryAvailable', `${memMi}Mi`, 'must be a whole number of MiB, at least 1', 'use Size.mebibytes(100) or similar');
     }
     if (low >= high) {
@@ -288,6 +298,44 @@ function usableIps(prefix: number): number {
   return 2 ** (32 - prefix) - 3;
 }
 
+/** A size as a whole number of KiB, at least 1 (cdk8s's toKibibytes throws a plain error otherwise). */
+function wholeKib(owner: string, prop: string, size: Size | undefined): number | undefined {
+  if (size === undefined) return undefined;
+  let kib: number;
+  try {
+    kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  } catch {
+    kib = NaN;
+  }
+  if (!Number.isSafeInteger(kib) || kib < 1) {
+    throw propError(owner, prop, `${kib}KiB`, 'must be a whole number of KiB, at least 1', 'use a size such as Size.mebibytes(16)');
+  }
+  return kib;
+}
+
+/**
+ * Checks a `cluster-cidr` given without a density target: each IPv4 block must hold at least one
+ * node subnet of the default size (/24) and not overlap the service CIDR. IPv6 blocks are passed
+ * through (not planned by this library).
+ *
+ * @internal
+ */
+export function checkClusterCidrs(owner: string, prop: string, clusterCidrs: string[], serviceCidrs: string[]): void {
+  const services = serviceCidrs.flatMap(c => c.split(',')).map(c => c.trim()).filter(c => c.includes('.')).map(c => parseCidr(owner, 'service-cidr', c));
+  if (services.length === 0) services.push(parseCidr(owner, 'service-cidr', K3S_DEFAULT_SERVICE_CIDR));
+  for (const entry of clusterCidrs.flatMap(c => c.split(',')).map(c => c.trim())) {
+    if (entry.includes(':')) continue;
+    const c = parseCidr(owner, prop, entry);
+    if (c.prefix > MAX_NODE_PREFIX) {
+      throw propError(owner, prop, entry, `is smaller than one node subnet (/${MAX_NODE_PREFIX}, the kube-controller-manager default node-cidr-mask-size), so no node would get pod IPs`,
+        `use a /${MAX_NODE_PREFIX} or larger (e.g. ${K3S_DEFAULT_CLUSTER_CIDR}), or set density to plan the sizes`);
+    }
+    for (const s of services) {
+      if (overlaps(c, s)) throw propError(owner, prop, entry, `overlaps the service CIDR ${formatCidr(s)}`, 'use a pod CIDR that does not overlap the service CIDR');
+    }
+  }
+}
+
 function checkWhole(owner: string, prop: string, value: number, min: number, max?: number): void {
   if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
     const range = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
@@ -296,7 +344,7 @@ function checkWhole(owner: string, prop: string, value: number, min: number, max
 }
 
 function parseCidr(owner: string, prop: string, value: string): Cidr {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  const m = typeof value !== 'string' ? null : /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
   const octets = m ? m.slice(1, 5).map(Number) : [];
   const prefix = m ? Number(m[5]) : -1;
   if (!m || octets.some(o => o > 255) || prefix > 32) {

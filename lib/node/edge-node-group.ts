@@ -40,17 +40,28 @@ export class EdgeNodeGroup extends Construct implements IWasmPlacement {
   constructor(scope: Construct, id: string, props: EdgeNodeGroupProps = {}) {
     super(scope, id);
     this.groupName = props.groupName ?? id;
+    if (typeof this.groupName !== 'string') {
+      throw propError(this, 'groupName', this.groupName, 'is not a string', 'use a DNS-1123 label such as "mec-pool"');
+    }
     checkDns1123Label(this, 'groupName', this.groupName);
     this.groupLabel = `${WASM_EDGE_LABEL_PREFIX}group.${this.groupName}`;
     if (`group.${this.groupName}`.length > 63) {
       throw propError(this, 'groupName', this.groupName, 'makes the group label name longer than 63 characters', 'use a name of at most 57 characters');
     }
+    if (props.nodes !== undefined && !Array.isArray(props.nodes)) {
+      throw propError(this, 'nodes', props.nodes, 'is not a list of EdgeOfflineNodes', 'pass a list such as [edge1, edge2]');
+    }
     for (const n of props.nodes ?? []) this.addNode(n);
-    this.node.addValidation({ validate: () => this.members.length === 0 ? [`${this.node.path}: the group has no nodes; add some with addNode()`] : [] });
+    this.node.addValidation({
+      validate: () => this.members.length === 0 ? [propError(this, 'nodes', [], 'is empty: the group has no nodes', 'add some with addNode()').message] : [],
+    });
   }
 
   /** Adds a node; it gets the group label. */
   public addNode(node: EdgeOfflineNode): void {
+    if (!(node instanceof EdgeOfflineNode)) {
+      throw propError(this, 'nodes', node, 'is not an EdgeOfflineNode', 'add EdgeOfflineNode constructs');
+    }
     if (this.members.includes(node)) {
       throw propError(this, 'nodes', node.node.path, 'is already in the group', 'add each node once');
     }

@@ -1,6 +1,7 @@
 import { propError } from '../errors';
 import { K3S_FLAG_ALIASES, K3S_FLAGS, K3sFlag, K3sFlagType } from './k3s-flags';
 import { yamlText } from './yaml-text';
+import { checkNoCredential } from '../private/credentials';
 
 /** Which K3s command reads a config file: `k3s server` or `k3s agent`. */
 export enum K3sCommand {
@@ -49,6 +50,15 @@ const SECRET_KEYS: { [key: string]: string } = {
   'etcd-s3-session-token': 'etcd-s3-config-secret: the name of a Secret in kube-system holding the S3 settings',
 };
 
+/**
+ * Flags whose name contains a credential word but whose value is no secret: the name of a Secret
+ * (`etcd-s3-config-secret`), a file path, a switch.
+ */
+const NOT_SECRET_KEYS = new Set(['etcd-s3-config-secret', 'image-credential-provider-config', 'secrets-encryption']);
+
+const CREDENTIAL_FIX = 'keep credentials out of node files (they land in Git, cloud-init user-data and logs): use the *-file flags (token-file, agent-token-file, vpn-auth-file), '
+  + 'client certificates (datastore-certfile/datastore-keyfile) instead of a password in datastore-endpoint, or etcd-s3-config-secret';
+
 /** Keys people expect from blog posts and design documents, with what to do instead. */
 const KNOWN_MISTAKES: { [key: string]: string } = {
   'wasm': 'K3s has no --wasm flag; install the shim binaries on the node and offer WasmRuntime presets (EdgeOfflineNode runtimes), which add the containerd runtimes and node labels',
@@ -78,10 +88,13 @@ export class K3sConfig {
   private readonly values = new Map<string, unknown>();
 
   constructor(options: K3sConfigOptions) {
+    this.owner = typeof options?.owner === 'string' ? options.owner : 'K3sConfig';
+    if (!options || (options.command !== K3sCommand.SERVER && options.command !== K3sCommand.AGENT)) {
+      throw propError(this.owner, 'command', options?.command, 'is not a K3s command', 'use K3sCommand.SERVER or K3sCommand.AGENT');
+    }
     this.command = options.command;
     this.path = options.path ?? K3S_CONFIG_PATH;
-    this.owner = options.owner ?? 'K3sConfig';
-    if (this.path !== K3S_CONFIG_PATH && !(this.path.startsWith(`${K3S_CONFIG_DROPIN_DIR}/`) && /^[A-Za-z0-9._-]+\.yaml$/.test(this.path.slice(K3S_CONFIG_DROPIN_DIR.length + 1)))) {
+    if (typeof this.path !== 'string' || this.path !== K3S_CONFIG_PATH && !(this.path.startsWith(`${K3S_CONFIG_DROPIN_DIR}/`) && /^[A-Za-z0-9._-]+\.yaml$/.test(this.path.slice(K3S_CONFIG_DROPIN_DIR.length + 1)))) {
       throw propError(this.owner, 'path', this.path, 'is neither the K3s config file nor a drop-in (K3s reads only config.yaml and config.yaml.d/*.yaml)',
         `use "${K3S_CONFIG_PATH}" or "${K3S_CONFIG_DROPIN_DIR}/<name>.yaml"`);
     }
@@ -172,6 +185,9 @@ export class K3sConfig {
 
   private checkKey(key: string): K3sFlag {
     const cmd = this.command;
+    if (typeof key !== 'string') {
+      throw propError(this.owner, 'key', key, 'is not a string', 'use a K3s flag name without "--", e.g. "node-name"');
+    }
     if (key.endsWith('+')) {
       throw propError(this.owner, 'key', key, 'ends with "+"', `call append("${key.slice(0, -1)}", [...]) to write the append form`);
     }
@@ -218,26 +234,34 @@ export class K3sConfig {
 
   private checkValue(flag: K3sFlag, key: string, value: unknown): void {
     const bad = (expected: string) => propError(this.owner, key, value, `must be ${expected} (the flag is of type ${flag.type})`, `pass ${expected}`);
+    // Credentials by the key's name (token, vpn-auth, ...) and by the value's shape (a password in a
+    // URL or DSN, a token), in every file: config.yaml and each drop-in.
+    const credentialKey = NOT_SECRET_KEYS.has(flag.name) ? undefined : flag.name;
     switch (flag.type) {
       case K3sFlagType.BOOL:
         if (typeof value !== 'boolean') throw bad('true or false');
         break;
       case K3sFlagType.INT:
-        if (typeof value !== 'number' || !Number.isInteger(value)) throw bad('a whole number');
+        if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw bad('a whole number');
         break;
       case K3sFlagType.STRING_SLICE:
-        if (!Array.isArray(value) || value.some(v => typeof v !== 'string' || v === '')) throw bad('a list of non-empty strings');
+        if (!Array.isArray(value) || value.some(v => typeof v !== 'string' || v === '' || !isSingleLine(v))) throw bad('a list of non-empty single-line strings');
+        for (const v of value as string[]) checkNoCredential(this.owner, key, credentialKey, v, CREDENTIAL_FIX);
         break;
       case K3sFlagType.DURATION:
         if (typeof value !== 'string' || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) throw bad('a Go duration string such as "10m0s"');
         break;
       default:
-        if (typeof value !== 'string' || value === '') throw bad('a non-empty string');
-        if (flag.name === 'datastore-endpoint' && /:\/\/[^/@]*:[^/@]*@/.test(value)) {
-          throw propError(this.owner, key, '<redacted>', 'holds a password inline', 'use a datastore without a password in the URL (sqlite, or client certificates via datastore-certfile/datastore-keyfile)');
-        }
+        if (typeof value !== 'string' || value === '' || !isSingleLine(value)) throw bad('a non-empty single-line string');
+        checkNoCredential(this.owner, key, credentialKey, value, CREDENTIAL_FIX);
     }
   }
+}
+
+/** No control characters: a K3s flag value is one line. */
+function isSingleLine(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u001f\u007f]/.test(value);
 }
 
 /** A "did you mean" hint: the closest K3s flag name, if close enough. */

@@ -22,7 +22,7 @@ export class K3sVersion {
    * @default owner 'K3sVersion'
    */
   public static parse(version: string, owner?: string): K3sVersion {
-    const m = /^v?(\d+)\.(\d+)\.(\d+)(-rc\d+)?(\+k3s(\d+))?$/.exec(version ?? '');
+    const m = typeof version === 'string' ? /^v?(\d{1,4})\.(\d{1,4})\.(\d{1,4})(-rc\d{1,4})?(\+k3s(\d{1,4}))?$/.exec(version) : null;
     if (!m) {
       throw propError(owner ?? 'K3sVersion', 'k3sVersion', version, 'is not a K3s version', 'use a release name such as "v1.33.5+k3s1"');
     }

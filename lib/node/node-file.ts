@@ -1,7 +1,8 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
+import { checkNodePath } from '../private/node-toml';
+import { shellQuote } from '../private/validate';
 
 /** A file that belongs on a node's disk (not a Kubernetes object). */
 export interface NodeFile {
@@ -13,7 +14,10 @@ export interface NodeFile {
   readonly permissions: string;
 }
 
-/** Where the K3s installer expects airgap image tarballs. @see https://docs.k3s.io/installation/airgap */
+/**
+ * Where K3s imports airgap image tarballs from under the default data dir (with `data-dir` set:
+ * `<data-dir>/agent/images`, k3s-io/k3s pkg/agent/config/config.go). @see https://docs.k3s.io/installation/airgap
+ */
 export const K3S_AIRGAP_IMAGES_DIR = '/var/lib/rancher/k3s/agent/images';
 
 /** How K3s is installed on the node. */
@@ -21,8 +25,9 @@ export interface AirgapOptions {
   /**
    * Path on the node of the K3s airgap image tarball (e.g. `k3s-airgap-images-arm64.tar.zst`),
    * staged there with the K3s binary (`/usr/local/bin/k3s`) and the install script before
-   * cloud-init runs (for instance baked into the OS image). Copied into K3S_AIRGAP_IMAGES_DIR unless
-   * it is already there.
+   * cloud-init runs (for instance baked into the OS image). Copied into `<data-dir>/agent/images`
+   * (K3S_AIRGAP_IMAGES_DIR by default) unless it is already there. A safe absolute path (letters,
+   * digits and "._+@%=,:/-"): it is written into a shell command.
    */
   readonly imagesTarball: string;
 
@@ -35,11 +40,34 @@ export interface AirgapOptions {
 
   /**
    * More image tarballs for the node (e.g. the Wasm workloads' images), copied into
-   * K3S_AIRGAP_IMAGES_DIR as well. Imported images are pinned: kubelet image GC keeps them.
+   * `<data-dir>/agent/images` as well (safe absolute paths, as imagesTarball). Imported images are pinned: kubelet image GC keeps them.
    *
    * @default - none
    */
   readonly extraImageTarballs?: string[];
+}
+
+/** Where the airgap install script is staged by default. */
+const DEFAULT_INSTALL_SCRIPT = '/usr/local/bin/k3s-install.sh';
+
+/**
+ * Checks the airgap paths: each reaches a shell line of cloud-init `runcmd`, so each must be a safe
+ * absolute path (and is quoted on top).
+ *
+ * @internal
+ */
+export function checkAirgap(owner: string, airgap: AirgapOptions | undefined): void {
+  if (airgap === undefined) return;
+  const example = '/opt/k3s/k3s-airgap-images-arm64.tar.zst';
+  if (airgap.imagesTarball === undefined) {
+    throw propError(owner, 'airgap.imagesTarball', undefined, 'is required with airgap', `stage the K3s airgap image tarball on the node and give its path, e.g. "${example}"`);
+  }
+  checkNodePath(owner, 'airgap.imagesTarball', airgap.imagesTarball, example);
+  checkNodePath(owner, 'airgap.installScript', airgap.installScript, DEFAULT_INSTALL_SCRIPT);
+  if (airgap.extraImageTarballs !== undefined && !Array.isArray(airgap.extraImageTarballs)) {
+    throw propError(owner, 'airgap.extraImageTarballs', airgap.extraImageTarballs, 'is not a list of paths', 'pass a list such as ["/opt/k3s/wasm-apps.tar"]');
+  }
+  (airgap.extraImageTarballs ?? []).forEach((t, i) => checkNodePath(owner, `airgap.extraImageTarballs[${i}]`, t, '/opt/k3s/wasm-apps.tar'));
 }
 
 /** @internal */
@@ -48,12 +76,15 @@ export interface CloudInitInput {
   readonly command: 'server' | 'agent';
   readonly k3sVersion: string;
   readonly airgap?: AirgapOptions;
+  /** Where K3s imports airgap images from: `<data-dir>/agent/images`. */
+  readonly imagesDir?: string;
   readonly owner: string;
 }
 
 /**
  * Renders cloud-init user-data (`#cloud-config`) that writes the node files and installs K3s: from
- * get.k3s.io, or from staged files with `INSTALL_K3S_SKIP_DOWNLOAD=true` (airgap).
+ * get.k3s.io, or from staged files with `INSTALL_K3S_SKIP_DOWNLOAD=true` (airgap). Every value in a
+ * `runcmd` line is checked (safe absolute paths, a parsed K3s version) and shell-quoted.
  *
  * @internal
  */
@@ -61,109 +92,63 @@ export function renderCloudInit(input: CloudInitInput): string {
   const writeFiles = [...input.files]
     .sort((a, b) => a.path.localeCompare(b.path))
     .map(f => ({ path: f.path, owner: 'root:root', permissions: f.permissions, content: f.content }));
-  const env = `INSTALL_K3S_VERSION='${input.k3sVersion}'`;
+  if (!/^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/.test(input.k3sVersion)) {
+    throw propError(input.owner, 'k3sVersion', input.k3sVersion, 'is not a K3s release name', 'use a release name such as "v1.33.5+k3s1"');
+  }
+  const env = `INSTALL_K3S_VERSION=${shellQuote(input.k3sVersion)}`;
   const runcmd: string[] = [];
   const a = input.airgap;
+  const imagesDir = input.imagesDir ?? K3S_AIRGAP_IMAGES_DIR;
+  checkNodePath(input.owner, 'data-dir', imagesDir, K3S_AIRGAP_IMAGES_DIR);
   if (a) {
-    const script = a.installScript ?? '/usr/local/bin/k3s-install.sh';
-    for (const [prop, p] of [['airgap.imagesTarball', a.imagesTarball], ['airgap.installScript', script],
-      ...(a.extraImageTarballs ?? []).map((t, i) => [`airgap.extraImageTarballs[${i}]`, t])] as Array<[string, string]>) {
-      if (!p || !p.startsWith('/') || /['"\\\s$`]/.test(p)) {
-        throw propError(input.owner, prop, p, 'is not an absolute path without quotes, spaces or shell characters', 'use a path such as "/opt/k3s/k3s-airgap-images-arm64.tar.zst"');
-      }
-    }
+    checkAirgap(input.owner, a);
+    const script = a.installScript ?? DEFAULT_INSTALL_SCRIPT;
     // K3s needs a default route even when offline (it picks the node IP from it).
     runcmd.push('ip route show default | grep -q . || { echo "K3s needs a default route, even offline: add one (a dummy route is enough)" >&2; exit 1; }');
     runcmd.push('test -x /usr/local/bin/k3s || { echo "airgap install: stage the k3s binary at /usr/local/bin/k3s first" >&2; exit 1; }');
-    runcmd.push(`mkdir -p ${K3S_AIRGAP_IMAGES_DIR}`);
+    runcmd.push(`mkdir -p ${shellQuote(imagesDir)}`);
     for (const t of [a.imagesTarball, ...(a.extraImageTarballs ?? [])]) {
-      if (path.posix.dirname(t) !== K3S_AIRGAP_IMAGES_DIR) runcmd.push(`cp ${t} ${K3S_AIRGAP_IMAGES_DIR}/`);
+      if (path.posix.dirname(path.posix.normalize(t)) !== imagesDir) runcmd.push(`cp ${shellQuote(t)} ${shellQuote(`${imagesDir}/`)}`);
     }
-    runcmd.push(`INSTALL_K3S_SKIP_DOWNLOAD=true ${env} sh ${script} ${input.command}`);
+    runcmd.push(`INSTALL_K3S_SKIP_DOWNLOAD=true ${env} sh ${shellQuote(script)} ${shellQuote(input.command)}`);
   } else {
-    runcmd.push(`curl -sfL https://get.k3s.io | ${env} sh -s - ${input.command}`);
+    runcmd.push(`curl -sfL https://get.k3s.io | ${env} sh -s - ${shellQuote(input.command)}`);
   }
-  return '#cloud-config\n' + yamlText({ write_files: writeFiles, runcmd });
+  return '#cloud-config\n# Generated by cdk8s-wasm-edge: edit the cdk8s app, not this file.\n' + yamlText({ write_files: writeFiles, runcmd });
+}
+
+/** Whether `inner` is `outer` or inside it (both resolved). */
+function isWithin(outer: string, inner: string): boolean {
+  const rel = path.relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /**
- * Checks that `outdir` is not the cdk8s output directory (or inside it): `cdk8s synth` deletes that
- * directory and treats every YAML file in it as a Kubernetes manifest.
+ * Checks that `outdir` is a directory node files may be written to and cleaned in: not empty, not
+ * the root, the current directory or one of its ancestors, and neither the cdk8s output directory,
+ * nor inside it, nor containing it (`cdk8s synth` deletes that directory and treats every YAML file
+ * in it as a Kubernetes manifest).
  *
  * @internal
  */
 export function checkNotManifestDir(owner: string, outdir: string, appOutdir: string | undefined): void {
+  if (typeof outdir !== 'string' || outdir.trim() === '') {
+    throw propError(owner, 'outdir', outdir, 'is empty', 'give a directory of its own for the node files, e.g. "nodes"');
+  }
+  const resolved = path.resolve(outdir);
+  const cwd = process.cwd();
+  if (resolved === path.parse(resolved).root || isWithin(resolved, cwd)) {
+    throw propError(owner, 'outdir', outdir, `resolves to "${resolved}", the root, the current directory or a directory above it, where the node files would mix with everything else`,
+      'give a directory of its own for the node files, e.g. "nodes"');
+  }
   if (!appOutdir) return;
-  const rel = path.relative(path.resolve(appOutdir), path.resolve(outdir));
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+  const app = path.resolve(appOutdir);
+  if (isWithin(app, resolved)) {
     throw propError(owner, 'outdir', outdir, `is (or is inside) the cdk8s manifest output directory "${appOutdir}": cdk8s synth deletes it and reads every YAML file there as a Kubernetes manifest`,
       'write node files beside it, e.g. "nodes/" or "dist-nodes/"');
   }
-}
-
-/**
- * Writes files under `<outdir>/<nodeName>/<path on the node>`, plus the cloud-init user-data.
- *
- * @internal
- */
-export function writeNodeFiles(outdir: string, nodeName: string, files: NodeFile[], cloudInit: string): string[] {
-  const root = path.join(outdir, nodeName);
-  // A node's directory is ours when it holds our cloud-init.yaml: start it afresh, so a file the
-  // node no longer has (a dropped drop-in, another containerd template) does not linger in Git.
-  if (isNodeDir(root)) fs.rmSync(root, { recursive: true, force: true });
-  const written: string[] = [];
-  fs.mkdirSync(root, { recursive: true });
-  const made = new Set<string>([root]);
-  // One mkdir per directory, parents first: a recursive mkdir probes every level from the bottom up,
-  // twice the system calls, which a fleet of 10000 nodes (120000 directories) feels.
-  const mkdir = (dir: string): void => {
-    if (made.has(dir)) return;
-    const parent = path.dirname(dir);
-    if (parent !== dir) mkdir(parent);
-    try {
-      fs.mkdirSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-    made.add(dir);
-  };
-  for (const f of files) {
-    const target = path.join(root, ...f.path.split('/').filter(s => s !== ''));
-    mkdir(path.dirname(target));
-    fs.writeFileSync(target, f.content);
-    written.push(target);
+  if (isWithin(resolved, app)) {
+    throw propError(owner, 'outdir', outdir, `contains the cdk8s manifest output directory "${appOutdir}", so the node files would mix with the manifests`,
+      'write node files beside it, e.g. "nodes/" or "dist-nodes/"');
   }
-  const ci = path.join(root, 'cloud-init.yaml');
-  fs.writeFileSync(ci, cloudInit);
-  written.push(ci);
-  return written;
-}
-
-/**
- * Whether a directory holds a node's files written by this library (it has cloud-init.yaml).
- *
- * @internal
- */
-export function isNodeDir(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'cloud-init.yaml'));
-}
-
-/**
- * Removes node directories under `outdir` that belong to none of `nodeNames` (nodes removed from
- * the app), and nothing else.
- *
- * @internal
- */
-export function removeStaleNodeDirs(outdir: string, nodeNames: string[]): string[] {
-  if (!fs.existsSync(outdir)) return [];
-  const keep = new Set(nodeNames);
-  const removed: string[] = [];
-  for (const e of fs.readdirSync(outdir, { withFileTypes: true })) {
-    const dir = path.join(outdir, e.name);
-    if (e.isDirectory() && !keep.has(e.name) && isNodeDir(dir)) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      removed.push(dir);
-    }
-  }
-  return removed.sort();
 }

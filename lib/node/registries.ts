@@ -1,5 +1,7 @@
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
+import { checkNoCredential } from '../private/credentials';
+import { checkNodePath } from '../private/node-toml';
 
 /** Where K3s reads its registry configuration. @see https://docs.k3s.io/installation/private-registry */
 export const K3S_REGISTRIES_PATH = '/etc/rancher/k3s/registries.yaml';
@@ -130,24 +132,34 @@ export class Registries {
 
   /** Adds a mirror; a registry may be mirrored once. */
   public addMirror(mirror: RegistryMirror): void {
-    const reg = mirror.registry;
-    if (reg !== '*' && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(reg)) {
+    const reg = mirror?.registry;
+    if (typeof reg !== 'string' || (reg !== '*' && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(reg))) {
       throw propError(this.owner, 'mirrors.registry', reg, 'is not a registry host', 'use a host such as "docker.io", "registry.local:5000", or "*" for every registry');
     }
     if (this.mirrors.has(reg)) {
       throw propError(this.owner, 'mirrors.registry', reg, 'is mirrored twice', 'list every endpoint of a registry in one mirror');
     }
     const endpoints = mirror.endpoints ?? [];
+    if (!Array.isArray(endpoints)) {
+      throw propError(this.owner, `mirrors[${reg}].endpoints`, endpoints, 'is not a list of URLs', 'pass a list such as ["http://registry.local:5000"]');
+    }
     if (endpoints.length === 0 && !this.embeddedMirror) {
       throw propError(this.owner, `mirrors[${reg}].endpoints`, endpoints, 'is empty, which only makes sense with the embedded registry mirror',
         'add the endpoint of a local registry (e.g. "http://registry.local:5000"), or turn on the embedded registry mirror');
     }
     for (const e of endpoints) checkEndpoint(this.owner, `mirrors[${reg}].endpoints`, e);
-    for (const pattern of Object.keys(mirror.rewrites ?? {})) {
+    for (const [pattern, replacement] of Object.entries(mirror.rewrites ?? {})) {
       try {
         new RegExp(pattern);
       } catch {
         throw propError(this.owner, `mirrors[${reg}].rewrites`, pattern, 'is not a regular expression', 'use a Go (RE2) regular expression such as "^library/(.*)"');
+      }
+      for (const v of [pattern, replacement]) {
+        // eslint-disable-next-line no-control-regex
+        if (typeof v !== 'string' || v === '' || /[\u0000-\u001f\u007f]/.test(v)) {
+          throw propError(this.owner, `mirrors[${reg}].rewrites`, v, 'is not a non-empty single-line string', 'use a pattern such as "^library/(.*)" and a replacement such as "mirror/library/$1"');
+        }
+        checkNoCredential(this.owner, `mirrors[${reg}].rewrites`, undefined, v, 'registries.yaml is a node file, not a Secret: keep credentials out of image names');
       }
     }
     this.mirrors.set(reg, mirror);
@@ -155,7 +167,7 @@ export class Registries {
 
   /** Adds TLS settings for a host; a host may be configured once. */
   public addConfig(config: RegistryHostConfig): void {
-    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(config.host)) {
+    if (typeof config?.host !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/i.test(config.host)) {
       throw propError(this.owner, 'configs.host', config.host, 'is not a host[:port]', 'use the registry host without scheme, e.g. "registry.local:5000"');
     }
     if (this.configs.has(config.host)) {
@@ -163,9 +175,10 @@ export class Registries {
     }
     const tls = config.tls ?? {};
     for (const [prop, v] of [['caFile', tls.caFile], ['certFile', tls.certFile], ['keyFile', tls.keyFile]] as const) {
-      if (v !== undefined && !v.startsWith('/')) {
-        throw propError(this.owner, `configs[${config.host}].tls.${prop}`, v, 'is not an absolute path on the node', 'use an absolute path such as "/etc/rancher/k3s/registry-ca.pem"');
-      }
+      checkNodePath(this.owner, `configs[${config.host}].tls.${prop}`, v, '/etc/rancher/k3s/registry-ca.pem');
+    }
+    if (tls.insecureSkipVerify !== undefined && typeof tls.insecureSkipVerify !== 'boolean') {
+      throw propError(this.owner, `configs[${config.host}].tls.insecureSkipVerify`, tls.insecureSkipVerify, 'is not true or false', 'pass true or false');
     }
     if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
       throw propError(this.owner, `configs[${config.host}].tls`, tls, 'has a client certificate without its key (or a key without a certificate)', 'set both certFile and keyFile, or neither');
@@ -223,10 +236,18 @@ export class Registries {
 
 function checkEndpoint(owner: string, prop: string, endpoint: string): void {
   let url: URL;
+  // eslint-disable-next-line no-control-regex
+  if (typeof endpoint !== 'string' || /[\u0000-\u0020\u007f"'\\{}]/.test(endpoint)) {
+    throw propError(owner, prop, endpoint, 'is not a URL (no spaces, quotes or control characters)', 'use a URL such as "http://registry.local:5000"');
+  }
+  checkNoCredential(owner, prop, undefined, endpoint, 'remove them from the URL; use a registry that allows anonymous pulls on the local network, or a kubelet image credential provider');
   try {
     url = new URL(endpoint);
   } catch {
     throw propError(owner, prop, endpoint, 'is not a URL', 'use a URL such as "http://registry.local:5000"');
+  }
+  if (url.port === '0') {
+    throw propError(owner, prop, endpoint, 'has port 0', 'use the port the registry listens on, e.g. "http://registry.local:5000"');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw propError(owner, prop, endpoint, 'is not an http(s) URL', 'use a URL such as "https://registry.local:5000"');

@@ -60,9 +60,34 @@ describe('K3sConfig', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/holds a password inline/);
+    expect(message).toMatch(/datastore-endpoint="<redacted>": the URL carries a user name and password/);
     expect(message).not.toContain('hunter2');
     expect(server().set('datastore-endpoint', 'sqlite:///var/lib/rancher/k3s/server/db/state.db').get('datastore-endpoint')).toContain('sqlite');
+  });
+
+  // The one credential detector (lib/private/credentials.ts) in every file: a password in the query
+  // string or in a key=value DSN (K3s hands the endpoint to kine as is: k3s-io/kine pkg/endpoint).
+  test.each([
+    ['datastore-endpoint', 'postgres://db:5432/k3s?sslmode=disable&password=hunter2'],
+    ['datastore-endpoint', 'mysql://k3s@tcp(db:3306)/k3s?password=hunter2'],
+    ['datastore-endpoint', 'host=db user=k3s password=hunter2 dbname=k3s'],
+    ['kube-apiserver-arg', ['oidc-issuer-url=https://idp/?token=hunter2']],
+    ['etcd-s3-endpoint', 'https://user:hunter2@s3.local'],
+  ])('%s with a credential in the value is refused and not echoed', (key, value) => {
+    const set = () => Array.isArray(value) ? server().add(key, value) : server().set(key, value);
+    expect(set).toThrow(/="<redacted>": .*generated files are not Secrets/);
+    expect(set).not.toThrow(/hunter2/);
+  });
+
+  test('flags named like secrets that hold no secret are accepted: a Secret name, a path, a switch', () => {
+    const c = server().set('etcd-s3-config-secret', 'k3s-etcd-snapshot-s3-config').set('secrets-encryption', true)
+      .set('image-credential-provider-config', '/etc/rancher/k3s/credential-provider.yaml').set('datastore-endpoint', 'postgres://db:5432/k3s?sslmode=verify-full');
+    expect(c.keys).toEqual(['datastore-endpoint', 'etcd-s3-config-secret', 'image-credential-provider-config', 'secrets-encryption']);
+  });
+
+  test('values with newlines or control characters are refused (one flag value is one line)', () => {
+    expect(() => server().set('node-name', 'a\nb')).toThrow(/single-line string/);
+    expect(() => server().add('kubelet-arg', ['a=b\nc: d'])).toThrow(/single-line strings/);
   });
 
   test('server-only keys are refused on agents', () => {
@@ -90,7 +115,7 @@ describe('K3sConfig', () => {
   test('values must match the flag type', () => {
     expect(() => server().set('cluster-init', 'true')).toThrow(/true or false/);
     expect(() => server().set('v', 1.5)).toThrow(/whole number/);
-    expect(() => server().set('node-label', 'a=b')).toThrow(/list of non-empty strings/);
+    expect(() => server().set('node-label', 'a=b')).toThrow(/list of non-empty single-line strings/);
     expect(() => server().set('etcd-s3-timeout', '5 minutes')).toThrow(/Go duration/);
     expect(server().set('etcd-s3-timeout', '5m0s').get('etcd-s3-timeout')).toBe('5m0s');
     expect(() => server().append('node-name', ['x'])).toThrow(/single-valued/);

@@ -39,13 +39,27 @@ describe('Registries', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/holds credentials inline/);
+    expect(message).toMatch(/endpoints="<redacted>": the URL carries a user name and password/);
     expect(message).not.toContain('s3cret');
+  });
+
+  test('credentials in endpoint queries and rewrites are refused too (one detector)', () => {
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['https://mirror.local/?token=s3cret'] }] })).toThrow(/="<redacted>": it carries a password/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://mirror.local'], rewrites: { '^(.*)': 'x?access_token=s3cret' } }] }))
+      .toThrow(/rewrites="<redacted>"/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://mirror.local'], rewrites: { '^(.*)': 'a\nb' } }] })).toThrow(/single-line/);
+  });
+
+  test('TLS file paths must be safe absolute paths (they are written into YAML read by K3s)', () => {
+    expect(() => new Registries({ configs: [{ host: 'a.io', tls: { caFile: '/etc/ca.pem\nauth: x' } }] })).toThrow(/is not an absolute path of letters/);
+    expect(() => new Registries({ configs: [{ host: 'a.io', tls: { caFile: '/etc/../ca.pem' } }] })).toThrow(/without "." or ".." segments/);
   });
 
   test('invalid input is refused', () => {
     expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['ftp://x'] }] })).toThrow(/not an http\(s\) URL/);
     expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['not a url'] }] })).toThrow(/not a URL/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://r.local:0'] }] })).toThrow(/has port 0/);
+    expect(() => new Registries({ mirrors: [{ registry: 'docker.io', endpoints: ['http://r.local:99999'] }] })).toThrow(/not a URL/);
     expect(() => new Registries({ mirrors: [{ registry: 'https://docker.io', endpoints: ['http://x'] }] })).toThrow(/not a registry host/);
     expect(() => new Registries({ mirrors: [{ registry: 'a.io', endpoints: ['http://x'] }, { registry: 'a.io', endpoints: ['http://y'] }] })).toThrow(/mirrored twice/);
     expect(() => new Registries({ mirrors: [{ registry: 'a.io', endpoints: ['http://x'], rewrites: { '(': 'x' } }] })).toThrow(/not a regular expression/);
