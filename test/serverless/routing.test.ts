@@ -229,7 +229,7 @@ describe('routing errors name the prop, the value and the fix', () => {
   test('path prefix must be absolute and free of backticks', () => {
     const c = chart();
     expect(() => new FunctionRoute(c, 'r', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080), pathPrefix: 'api' }))
-      .toThrow(/pathPrefix="api": is not an absolute URL path prefix. Fix: use a path starting with "\/"/);
+      .toThrow(/pathPrefix="api": is not an absolute URL path prefix: it must start with "\/". Fix: use a path starting with "\/"/);
     expect(() => new FunctionRoute(c, 'r2', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080), pathPrefix: '/a`) || Host(`x' }))
       .toThrow(/is not an absolute URL path prefix/);
   });
