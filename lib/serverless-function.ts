@@ -10,7 +10,7 @@ import { checkDns1123Subdomain, checkInt, propError } from './errors';
 import { IWasmPlacement } from './placement';
 import { checkNoCredential } from './private/credentials';
 import { claimConflicts, claimName } from './private/function-claims';
-import { checkDns1035Label, checkNumber, checkPort } from './private/validate';
+import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
 import { FunctionRoute, routeHosts, routePaths, TraefikMiddlewareRef } from './routing/function-route';
 import { Gateway } from './routing/gateway';
@@ -501,6 +501,7 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
 
   const hosts = routeHosts(where, props.gateway, 'host', props.host, 'hosts', props.hosts);
   const paths = routePaths(where, 'path', props.path, 'paths', props.paths);
+  checkAnnotations(where, 'routeAnnotations', props.routeAnnotations);
 
   if (props.env !== undefined && (props.env === null || typeof props.env !== 'object' || Array.isArray(props.env))) {
     throw propError(where, 'env', props.env, 'is not a map of variable names to values', 'use e.g. { LOG_LEVEL: "info" }');
