@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Names } from 'cdk8s';
+import { ApiObject, Chart, Duration, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { ResolvedFunction, probeTiming } from './backends/common';
@@ -8,7 +8,7 @@ import { OPENFAAS_FUNCTION_PORT, renderOpenFaas } from './backends/openfaas';
 import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
 import { checkDns1123Subdomain, checkInt, propError } from './errors';
 import { IWasmPlacement } from './placement';
-import { checkNoCredential } from './private/credentials';
+import { checkNoCredential, isCredentialKey } from './private/credentials';
 import { claimConflicts, claimName } from './private/function-claims';
 import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
@@ -195,7 +195,8 @@ export interface ServerlessFunctionProps {
   readonly triggers?: KedaTrigger[];
 
   /**
-   * Resources of the function container.
+   * Resources of the function container: CPU in whole millicores, memory in whole MiB, ephemeral
+   * storage in whole GiB (what cdk8s-plus can write).
    *
    * @default - Wasm-sized: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi (`WasmDeployment.DEFAULT_RESOURCES`)
    */
@@ -306,6 +307,7 @@ export class ServerlessFunction extends Construct {
         'use HttpAddOnApi.INTERCEPTOR_ROUTE (the default; KEDA HTTP add-on v0.14+), or drop the triggers');
     }
 
+    const extraObjects: ApiObject[] = [];
     let scaleTarget: kplus.IScalable | undefined;
     let scaleService: kplus.Service | undefined;
     switch (backend.kind) {
@@ -322,6 +324,8 @@ export class ServerlessFunction extends Construct {
       case FunctionBackendKind.SPINKUBE: {
         const s = renderSpinKube(this, fn);
         this.resource = s.spinApp;
+        // The shared executor lives in the chart: this function answers for the one it emitted.
+        if (s.executor) extraObjects.push(s.executor);
         scaleTarget = s.scaleTarget;
         this.serviceName = fn.name;
         this.servicePort = SPINKUBE_HTTP_PORT;
@@ -397,8 +401,9 @@ export class ServerlessFunction extends Construct {
       }
     }
 
-    if (!props.gateway && (props.routeAnnotations !== undefined || (props.middlewares ?? []).length > 0)) {
-      throw propError(this, props.routeAnnotations !== undefined ? 'routeAnnotations' : 'middlewares', props.routeAnnotations ?? props.middlewares,
+    if (!props.gateway && (Object.keys(props.routeAnnotations ?? {}).length > 0 || (props.middlewares ?? []).length > 0)) {
+      const annotated = Object.keys(props.routeAnnotations ?? {}).length > 0;
+      throw propError(this, annotated ? 'routeAnnotations' : 'middlewares', annotated ? props.routeAnnotations : props.middlewares,
         'without a gateway the function has no route to carry them', 'set gateway (e.g. Gateway.traefik()), or drop them');
     }
     if (props.gateway) {
@@ -424,8 +429,10 @@ export class ServerlessFunction extends Construct {
     }
     const route = this.route;
     this.node.addValidation({
-      validate: () => claimConflicts(this, this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && !(route && isUnder(c, route))),
-        'give each function its own name (and host) in a namespace'),
+      validate: () => claimConflicts(this, [
+        ...this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && !(route && isUnder(c, route))), ...extraObjects,
+      ],
+      'give each function its own name (and host) in a namespace'),
     });
   }
 }
@@ -471,6 +478,9 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
       'set scaleToZero: true (so something wakes the function), or keep at least 1 warm replica');
   }
   const triggers = props.triggers ?? [];
+  if (!Array.isArray(triggers)) {
+    throw propError(where, 'triggers', triggers, 'is not a list of KedaTriggers', 'use e.g. triggers: [KedaTrigger.kafka({ ... })]');
+  }
   triggers.forEach((t, i) => {
     if (!(t instanceof KedaTrigger)) {
       throw propError(where, `triggers[${i}]`, t, 'is not a KedaTrigger', 'build triggers with KedaTrigger.kafka(), rabbitmq(), cron(), prometheus(), ...');
@@ -515,8 +525,13 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     // One detector for every construct: names (DBPASSWORD, api_key) and values (a URL with a
     // password, a token) alike. env reaches the Deployment, the Knative Service, the SpinApp
     // variables and the OpenFaaS environment, all readable with kubectl get.
-    checkNoCredential(where, `env["${k}"]`, k, v,
-      `put it in a Secret and reference it: secretEnv: { ${k}: { secretName: "my-secret", key: "${k.toLowerCase()}" } }`);
+    const fix = `put it in a Secret and reference it: secretEnv: { ${k}: { secretName: "my-secret", key: "${k.toLowerCase()}" } }`;
+    // Under a credential name even a word like "true" is refused: it may be the secret itself
+    // (the detector lets switches pass only for keys it does not judge by name).
+    if (v !== '' && isCredentialKey(k)) {
+      throw propError(where, `env["${k}"]`, '<redacted>', `"${k}" names a credential; generated files are not Secrets (they land in Git, in cloud-init user-data and in kubectl output)`, fix);
+    }
+    checkNoCredential(where, `env["${k}"]`, k, v, fix);
   }
   for (const [prop, list] of [['command', props.command], ['args', props.args]] as Array<[string, string[] | undefined]>) {
     if (list === undefined) continue;
@@ -551,6 +566,9 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   const runtimeClass = props.runtimeClass
     ?? (isSpin ? RuntimeClass.fromRuntimeClassName(scope, 'RuntimeClass', RuntimeClass.SPINKUBE_CLASS_NAME, WasmRuntime.SPIN)
       : RuntimeClass.fromK3s(scope, 'RuntimeClass', WasmRuntime.WASMEDGE));
+  if (!runtimeClass || typeof runtimeClass !== 'object' || !runtimeClass.runtime || typeof runtimeClass.runtimeClassName !== 'string') {
+    throw propError(where, 'runtimeClass', runtimeClass, 'is not a RuntimeClass', 'use RuntimeClass.fromK3s(this, "Wasm", WasmRuntime.WASMEDGE) or another RuntimeClass factory');
+  }
   const route = runtimeClass.runtime.route;
   if (props.command && props.command.length > 0 && route === IntegrationRoute.RUNWASI && !props.command[0].startsWith('/')) {
     throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
@@ -586,6 +604,11 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   };
 }
 
+/** The most CPU a function may ask for (1000 cores). */
+const MAX_CPU_MILLIS = 1000000;
+/** The most memory a function may ask for (1 TiB). */
+const MAX_MEMORY_MIB = 1024 * 1024;
+
 /** Replica counts are int32 in the Kubernetes and KEDA APIs. */
 const MAX_REPLICAS = 2147483647;
 
@@ -599,6 +622,30 @@ function checkEnvName(where: string, prop: string, name: string): void {
 function mergeResources(where: string, r?: kplus.ContainerResources): kplus.ContainerResources {
   const d = WasmDeployment.DEFAULT_RESOURCES;
   const merged = { cpu: Object.assign({}, d.cpu, r?.cpu), memory: Object.assign({}, d.memory, r?.memory), ephemeralStorage: r?.ephemeralStorage };
+  for (const [k, cpu] of [['request', merged.cpu.request], ['limit', merged.cpu.limit]] as Array<[string, kplus.Cpu | undefined]>) {
+    if (cpu === undefined) continue;
+    const millis = cpu instanceof kplus.Cpu ? cpuToMillis(cpu) : NaN;
+    // Whole millicores, as Kubernetes rounds CPU quantities to 1m.
+    if (!Number.isInteger(millis) || millis < (k === 'limit' ? 1 : 0) || millis > MAX_CPU_MILLIS) {
+      throw propError(where, `resources.cpu.${k}`, cpu instanceof kplus.Cpu ? cpu.amount : cpu, `must be whole millicores from ${k === 'limit' ? 1 : 0}m to ${MAX_CPU_MILLIS}m`,
+        'use e.g. kplus.Cpu.millis(200)');
+    }
+  }
+  // cdk8s-plus writes memory in whole MiB and ephemeral storage in whole GiB (container.js
+  // toMebibytes()/toGibibytes(), which throw otherwise): the same rule on every backend.
+  const sizes: Array<[string, Size | undefined, 'MiB' | 'GiB']> = [
+    ['memory.request', merged.memory.request, 'MiB'], ['memory.limit', merged.memory.limit, 'MiB'],
+    ['ephemeralStorage.request', merged.ephemeralStorage?.request, 'GiB'], ['ephemeralStorage.limit', merged.ephemeralStorage?.limit, 'GiB'],
+  ];
+  for (const [k, size, unit] of sizes) {
+    if (size === undefined) continue;
+    const amount = size instanceof Size ? (unit === 'MiB' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : size.toGibibytes({ rounding: SizeRoundingBehavior.NONE })) : NaN;
+    const max = unit === 'MiB' ? MAX_MEMORY_MIB : MAX_MEMORY_MIB / 1024;
+    if (!Number.isInteger(amount) || amount < (k.endsWith('limit') ? 1 : 0) || amount > max) {
+      throw propError(where, `resources.${k}`, size instanceof Size ? size.asString() : size, `must be a whole number of ${unit} from ${k.endsWith('limit') ? 1 : 0} to ${max}`,
+        unit === 'MiB' ? 'use e.g. Size.mebibytes(64)' : 'use e.g. Size.gibibytes(1)');
+    }
+  }
   if (merged.cpu.request && merged.cpu.limit && cpuToMillis(merged.cpu.request) > cpuToMillis(merged.cpu.limit)) {
     throw propError(where, 'resources.cpu', { request: merged.cpu.request.amount, limit: merged.cpu.limit.amount }, 'the CPU limit is below the request',
       'raise resources.cpu.limit to at least the request, or lower the request');

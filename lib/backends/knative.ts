@@ -87,6 +87,10 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
   } else {
     // The HPA class needs a resource metric; CPU of Wasm pods may stay flat (see facts: SystemdCgroup).
     annotations['autoscaling.knative.dev/metric'] = 'cpu';
+    if (fn.route === IntegrationRoute.RUNWASI) {
+      Warnings.of(scope).add('KnativeAutoscalerClass.HPA scales on CPU, and the CPU metrics of pods on a runwasi shim stay flat unless the shim runs with SystemdCgroup = true '
+        + '(containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out. Set SystemdCgroup = true in the node\'s containerd runtime options, or use KnativeAutoscalerClass.KPA (concurrency)');
+    }
   }
   // Start with the warm pool; with scale to zero Knative starts one pod and then scales down.
   if (!fn.scaleToZero) annotations['autoscaling.knative.dev/initial-scale'] = String(fn.warmReplicas);

@@ -122,6 +122,11 @@ export class Gateway {
         'leave entryPoints out for the default, or list e.g. [TraefikEntryPoint.WEB]');
     }
     if (options.tlsSecretName !== undefined) checkDns1123Subdomain('Gateway.traefik', 'tlsSecretName', options.tlsSecretName);
+    (options.entryPoints ?? []).forEach((e, i) => {
+      if (!(e instanceof TraefikEntryPoint)) {
+        throw propError('Gateway.traefik', `entryPoints[${i}]`, e, 'is not a TraefikEntryPoint', 'use TraefikEntryPoint.WEB, WEBSECURE or TraefikEntryPoint.of("name")');
+      }
+    });
     const entryPoints = options.entryPoints ?? [options.tlsSecretName ? TraefikEntryPoint.WEBSECURE : TraefikEntryPoint.WEB];
     return new Gateway(GatewayKind.TRAEFIK_INGRESS_ROUTE, {
       entryPoints: entryPoints.map(e => e.name),

@@ -1,4 +1,5 @@
-import { checkDns1123Label, checkDns1123Subdomain, checkInt } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkPort } from '../private/validate';
 import { KedaHttpAddOn } from '../scaling/keda-http-add-on';
 
 /**
@@ -83,7 +84,7 @@ export class RouteBackend {
   /** A Service in the route's namespace. */
   public static service(serviceName: string, port: number): RouteBackend {
     checkDns1123Label('RouteBackend.service', 'serviceName', serviceName);
-    checkInt('RouteBackend.service', 'port', port, 1, 65535);
+    checkPort('RouteBackend.service', 'port', port);
     return new RouteBackend(serviceName, port);
   }
 
@@ -101,8 +102,11 @@ export class RouteBackend {
     const clusterDomain = options.clusterDomain ?? 'cluster.local';
     checkDns1123Label(where, 'serviceName', serviceName);
     checkDns1123Label(where, 'interceptorNamespace', namespace);
-    checkInt(where, 'port', port, 1, 65535);
+    checkPort(where, 'port', port);
     checkDns1123Subdomain(where, 'clusterDomain', clusterDomain);
+    if (options.access !== undefined && !Object.values(InterceptorAccess).includes(options.access)) {
+      throw propError(where, 'access', options.access, 'is not an InterceptorAccess', 'use InterceptorAccess.ROUTE_IN_INTERCEPTOR_NAMESPACE, EXTERNAL_NAME_SERVICE or CROSS_NAMESPACE_REFERENCE');
+    }
     return new RouteBackend(serviceName, port, {
       access: options.access ?? InterceptorAccess.ROUTE_IN_INTERCEPTOR_NAMESPACE,
       namespace,

@@ -252,7 +252,7 @@ describe('routing errors name the prop, the value and the fix', () => {
     expect(() => Gateway.traefik({ tlsSecretName: 'TLS' })).toThrow(/Gateway.traefik: tlsSecretName="TLS"/);
   });
   test('RouteBackend checks', () => {
-    expect(() => RouteBackend.service('hello', 0)).toThrow(/RouteBackend.service: port=0: must be a whole number from 1 to 65535/);
+    expect(() => RouteBackend.service('hello', 0)).toThrow(/RouteBackend.service: port=0: is not a port \(a whole number from 1 to 65535\)/);
     expect(() => RouteBackend.service('Hello', 80)).toThrow(/RouteBackend.service: serviceName="Hello"/);
     expect(() => RouteBackend.kedaHttpInterceptor({ interceptorNamespace: 'KEDA' })).toThrow(/RouteBackend.kedaHttpInterceptor: interceptorNamespace="KEDA"/);
     expect(() => RouteBackend.kedaHttpInterceptor({ clusterDomain: 'bad domain' })).toThrow(/clusterDomain="bad domain"/);

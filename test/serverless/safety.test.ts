@@ -1,8 +1,9 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
 import { Node } from 'constructs';
 import { chart, IMAGE, kinds, one, ofKind, validationText } from './helpers';
 import {
-  FunctionBackend, HttpAddOnApi, KnativeDomainClaims, OpenFaasEdition,
+  FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeDomainClaims, OpenFaasEdition,
 } from '../../lib/backends/function-backend';
 import { Gateway, InterceptorAccess, RouteBackend, TraefikEntryPoint } from '../../lib/routing';
 import { FunctionRoute } from '../../lib/routing/function-route';
@@ -113,6 +114,28 @@ describe('A4: names, ports and numbers', () => {
     expect(E({ secretEnv: [] as any })).toMatch(/secretEnv=\[\]: is not a map/);
     expect(E({ command: 'app.wasm' as any })).toMatch(/command="app.wasm": is not a list of strings/);
     expect(E({ secretEnv: { A: { secretName: 'db', key: 5 as any } } })).toMatch(/secretEnv\["A"\].key=5: is not a Secret key/);
+  });
+
+  test('resources: whole millicores, whole MiB of memory (cdk8s-plus container.js toMebibytes), finite and bounded', () => {
+    // cdk8s-plus-30 lib/container.js writes limits.memory as toMebibytes() + "Mi", which throws for a
+    // fraction: the library refuses first, on every backend.
+    for (const backend of BACKENDS.map(([, b]) => b)) {
+      expect(E({ backend: backend(), resources: { memory: { limit: Size.kibibytes(1536) } } })).toMatch(/resources.memory.limit="1536Ki": must be a whole number of MiB from 1 to 1048576/);
+      expect(E({ backend: backend(), resources: { memory: { limit: Size.mebibytes(1e21) } } })).toMatch(/resources.memory.limit="1e\+21Mi": must be a whole number of MiB/);
+      expect(E({ backend: backend(), resources: { cpu: { limit: kplus.Cpu.millis(NaN) } } })).toMatch(/resources.cpu.limit="NaNm": must be whole millicores from 1m to 1000000m/);
+    }
+    expect(E({ resources: { cpu: { limit: kplus.Cpu.millis(0.5) } } })).toMatch(/resources.cpu.limit="0.5m": must be whole millicores/);
+    expect(E({ resources: { ephemeralStorage: { limit: Size.mebibytes(512) } } })).toMatch(/resources.ephemeralStorage.limit="512Mi": must be a whole number of GiB/);
+  });
+
+  test('objects of the wrong type end in the library error, not a TypeError', () => {
+    expect(E({ triggers: KedaTrigger.cpu({ utilization: 50 }) as any })).toMatch(/triggers=.*is not a list of KedaTriggers/);
+    expect(E({ runtimeClass: 'wasmedge' as any })).toMatch(/runtimeClass="wasmedge": is not a RuntimeClass/);
+    expect(E({ coldStartBudget: 5 as any })).toMatch(/coldStartBudget=5: is not a Duration/);
+    expect(E({ gateway: 'traefik' as any })).toMatch(/gateway="traefik": is not a Gateway/);
+    expect(errorOf(() => RouteBackend.kedaHttpInterceptor({ access: 'other' as any }))).toMatch(/RouteBackend.kedaHttpInterceptor: access="other": is not an InterceptorAccess/);
+    expect(errorOf(() => Gateway.traefik({ entryPoints: ['web' as any] }))).toMatch(/Gateway.traefik: entryPoints\[0\]="web": is not a TraefikEntryPoint/);
+    expect(errorOf(() => RouteBackend.service('hello', NaN))).toMatch(/port=null: is not a port/);
   });
 
   test('the ExternalName Service of a route is a Service: its name must start with a letter', () => {
@@ -335,6 +358,18 @@ describe('B13: SpinKube executor and scaling', () => {
 
   test('executorName (an existing executor) and executor (one to emit) exclude each other', () => {
     expect(errorOf(() => FunctionBackend.spinKube({ executorName: 'x', executor: {} }))).toMatch(/FunctionBackend.spinKube: executor=\{\}: executorName names an existing executor/);
+  });
+
+  test('the emitted executor is checked against the app\'s other objects (a hand-made executor of the same name)', () => {
+    const c = chart();
+    new ServerlessFunction(c, 'a', { image: IMAGE, name: 'a', backend: FunctionBackend.spinKube() });
+    new ApiObject(c, 'mine', { apiVersion: 'core.spinkube.dev/v1alpha1', kind: 'SpinAppExecutor', metadata: { name: 'containerd-shim-spin' } });
+    expect(validationText(c)).toMatch(/test\/a: name="SpinAppExecutor apps\/containerd-shim-spin": test\/mine claims the same name/);
+  });
+
+  test('Knative HPA class on a runwasi shim warns: CPU metrics stay flat without SystemdCgroup', () => {
+    const { f } = fn({ backend: FunctionBackend.knative({ autoscalerClass: KnativeAutoscalerClass.HPA }) });
+    expect(Warnings.of(f).messages.join('\n')).toMatch(/KnativeAutoscalerClass.HPA scales on CPU.*containerd-shim-spin #180, runwasi #821/);
   });
 
   test('the executor is applied before the SpinApps that use it', () => {
