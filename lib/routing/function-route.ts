@@ -207,14 +207,16 @@ export class FunctionRoute extends Construct {
     switch (gateway.kind) {
       case GatewayKind.TRAEFIK_INGRESS_ROUTE: {
         this.routeKind = 'IngressRoute';
-        // Traefik resolves a Middleware without a namespace in the IngressRoute's namespace: name the
-        // function's namespace when the route moved to the interceptor's.
+        // traefik pkg/provider/kubernetes/crd/kubernetes_http.go makeMiddlewareKeys: a Middleware
+        // without a namespace is looked up in the IngressRoute's namespace; another namespace without
+        // allowCrossNamespace fails the route ("Failed to create middleware keys", route skipped).
+        // Name the function's namespace when the route moved to the interceptor's.
         const movedFrom = this.routeNamespace !== undefined ? chartNamespace : undefined;
         const refs = middlewares.map(m => ({ name: m.name, namespace: m.namespace ?? movedFrom }));
         const foreign = refs.filter(m => m.namespace !== undefined && m.namespace !== effectiveNamespace);
         if (foreign.length > 0) {
           Warnings.of(this).add(`the IngressRoute (namespace "${effectiveNamespace || 'default'}") references Middleware ${foreign.map(m => `${m.namespace}/${m.name}`).join(', ')} in another namespace; `
-            + 'Traefik ignores cross-namespace references unless providers.kubernetesCRD.allowCrossNamespace is true (false by default, also in K3s). Enable it, or create the Middleware in the route\'s namespace');
+            + 'unless providers.kubernetesCRD.allowCrossNamespace is true (false by default, also in K3s), Traefik refuses the reference and drops the whole route. Enable it, or create the Middleware in the route\'s namespace');
         }
         new traefik.IngressRoute(this, 'Resource', {
           metadata,

@@ -438,6 +438,7 @@ describe('B15: OpenFaaS editions', () => {
 describe('B18: several hosts and paths, route annotations and middlewares', () => {
   const multi = { hosts: ['a.example.com', 'b.example.com'], paths: ['/v1', '/v2'] };
   test('Traefik: one rule with Host() || Host() and PathPrefix() || PathPrefix() (v3 matchers take one value)', () => {
+    // traefik pkg/muxer/http/matcher.go host(tree, hosts...): only hosts[0] is matched (v3 matchers take one value).
     const ir = one(fn(Object.assign({ gateway: Gateway.traefik() }, multi)).objs(), 'IngressRoute');
     expect(ir.spec.routes[0].match).toBe('(Host(`a.example.com`) || Host(`b.example.com`)) && (PathPrefix(`/v1`) || PathPrefix(`/v2`))');
   });
@@ -474,12 +475,14 @@ describe('B18: several hosts and paths, route annotations and middlewares', () =
   test('Traefik middlewares: routes[].middlewares; the function namespace is named when the route moves to the interceptor namespace', () => {
     const direct = one(fn({ gateway: Gateway.traefik(), host: 'a.example.com', middlewares: [{ name: 'strip' }, { name: 'auth', namespace: 'apps' }] }).objs(), 'IngressRoute');
     expect(direct.spec.routes[0].middlewares).toEqual([{ name: 'strip' }, { name: 'auth', namespace: 'apps' }]);
-    // traefik pkg/provider/kubernetes/crd: a MiddlewareRef without namespace resolves in the IngressRoute's namespace.
+    // traefik pkg/provider/kubernetes/crd/kubernetes_http.go makeMiddlewareKeys(ctx, ingressRoute.Namespace, ...): a
+    // MiddlewareRef without namespace resolves in the IngressRoute's namespace; a foreign one without
+    // allowCrossNamespace is an error and the route is skipped.
     const { f, objs } = fn({ gateway: Gateway.traefik(), host: 'a.example.com', scaleToZero: true, middlewares: [{ name: 'strip' }] });
     const moved = one(objs(), 'IngressRoute');
     expect(moved.metadata.namespace).toBe('keda');
     expect(moved.spec.routes[0].middlewares).toEqual([{ name: 'strip', namespace: 'apps' }]);
-    expect(Warnings.of(f.route!).messages.join('\n')).toMatch(/references Middleware apps\/strip in another namespace; Traefik ignores cross-namespace references unless providers.kubernetesCRD.allowCrossNamespace/);
+    expect(Warnings.of(f.route!).messages.join('\n')).toMatch(/references Middleware apps\/strip in another namespace; unless providers.kubernetesCRD.allowCrossNamespace is true .*drops the whole route/);
   });
   test('middlewares need a Traefik gateway; route props need a gateway', () => {
     expect(E({ gateway: Gateway.ingress(), middlewares: [{ name: 'strip' }] })).toMatch(/middlewares=\["strip"\]: Traefik Middlewares are referenced from an IngressRoute.*traefik.ingress.kubernetes.io\/router.middlewares/);
