@@ -9,6 +9,7 @@ import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
 import { checkDns1123Subdomain, checkInt, propError } from './errors';
 import { IWasmPlacement } from './placement';
 import { checkNoCredential, isCredentialKey } from './private/credentials';
+import { checkList, checkPlacementShape, checkString, checkStringMap } from './private/function-checks';
 import { claimConflicts, claimName } from './private/function-claims';
 import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
@@ -279,7 +280,11 @@ export class ServerlessFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     super(scope, id);
     const where = this.node.path;
+    if (!props || typeof props !== 'object') throw propError(where, 'props', props, 'are required', 'pass at least { image }');
     const backend = props.backend ?? FunctionBackend.KUBERNETES;
+    if (!(backend instanceof FunctionBackend)) {
+      throw propError(where, 'backend', backend, 'is not a FunctionBackend', 'use FunctionBackend.KUBERNETES, knative(), spinKube() or openFaas()');
+    }
     this.backend = backend;
     const fn = resolve(this, props, backend);
     this.functionName = fn.name;
@@ -450,8 +455,22 @@ function httpPathPrefixes(paths: string[]): string[] | undefined {
 /** Checks and defaults the props into what every backend renders from. */
 function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, backend: FunctionBackend): ResolvedFunction {
   const where = scope.node.path;
-  if (!props) throw propError(where, 'props', props, 'are required', 'pass at least { image }');
+  checkString(where, 'image', props.image, 'ghcr.io/acme/hello-wasm:1.0.0');
   checkImage(where, props.image);
+  checkString(where, 'name', props.name, 'hello');
+  checkString(where, 'host', props.host, 'hello.example.com');
+  checkString(where, 'path', props.path, '/api');
+  checkList(where, 'hosts', props.hosts, '["hello.example.com"]');
+  checkList(where, 'paths', props.paths, '["/api"]');
+  checkList(where, 'middlewares', props.middlewares, '[{ name: "strip-prefix" }]');
+  checkStringMap(where, 'routeAnnotations', props.routeAnnotations, '{ "example.com/team": "edge" }');
+  checkPlacementShape(where, 'placement', props.placement);
+  if (props.resources !== undefined && (props.resources === null || typeof props.resources !== 'object')) {
+    throw propError(where, 'resources', props.resources, 'is not a ContainerResources', 'use e.g. { cpu: { limit: kplus.Cpu.millis(200) } }');
+  }
+  for (const p of ['port', 'warmReplicas', 'maxReplicas', 'concurrency'] as const) {
+    if (props[p] !== undefined && typeof props[p] !== 'number') throw propError(where, p, props[p], 'is not a number', `write ${p} as a number`);
+  }
   let name = props.name;
   if (name === undefined) {
     // A Service name must start with a letter (DNS-1035); a construct path may start with a digit.

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkString } from '../private/function-checks';
 
 /** Which platform runs a ServerlessFunction. */
 export enum FunctionBackendKind {
@@ -249,6 +250,8 @@ export class FunctionBackend {
    */
   public static spinKube(options: SpinKubeBackendOptions = {}): FunctionBackend {
     const where = 'FunctionBackend.spinKube';
+    checkString(where, 'executorName', options.executorName, 'containerd-shim-spin');
+    checkString(where, 'executor.name', options.executor?.name, 'containerd-shim-spin');
     if (options.executorName !== undefined) checkDns1123Subdomain(where, 'executorName', options.executorName);
     if (options.executorName !== undefined && options.executor !== undefined) {
       throw propError(where, 'executor', options.executor, 'executorName names an existing executor, executor describes one to emit: give one of them',
@@ -272,6 +275,7 @@ export class FunctionBackend {
    * @see https://docs.openfaas.com/architecture/autoscaling/
    */
   public static openFaas(options: OpenFaasBackendOptions = {}): FunctionBackend {
+    checkString('FunctionBackend.openFaas', 'profileNamespace', options.profileNamespace, 'openfaas');
     if (options.profileNamespace !== undefined) checkDns1123Label('FunctionBackend.openFaas', 'profileNamespace', options.profileNamespace);
     if (options.edition !== undefined && !Object.values(OpenFaasEdition).includes(options.edition)) {
       throw propError('FunctionBackend.openFaas', 'edition', options.edition, 'is not an OpenFaaS edition', 'use OpenFaasEdition.STANDARD, ENTERPRISE or COMMUNITY');

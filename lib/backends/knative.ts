@@ -188,6 +188,7 @@ function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: st
 }
 
 function seconds(where: string, prop: string, d: Duration, min: number, max: number): string {
+  if (!(d instanceof Duration)) throw propError(where, prop, d, 'is not a Duration', `use e.g. Duration.seconds(${Math.max(min, 60)})`);
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min || s > max) {
     throw propError(where, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`, `use e.g. Duration.seconds(${Math.max(min, 60)})`);

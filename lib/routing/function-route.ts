@@ -2,15 +2,16 @@ import { ApiObject, Chart, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkDns1123Subdomain, propError, propMessage } from '../errors';
+import { Gateway, GatewayKind } from './gateway';
+import { InterceptorAccess, RouteBackend } from './route-backend';
 import * as gw from '../imports/gateway-api';
 import * as traefik from '../imports/traefik';
+import { checkList, checkString, checkStringMap } from '../private/function-checks';
 import { claimConflicts } from '../private/function-claims';
 import { normalizeHost, normalizePathPrefix, routeClaimKey } from '../private/route-claim';
 import { checkAnnotations, checkDns1035Label } from '../private/validate';
 import { appConstructs, groupBy, perValidationPass } from '../root-registry';
 import { Warnings } from '../warnings';
-import { Gateway, GatewayKind } from './gateway';
-import { InterceptorAccess, RouteBackend } from './route-backend';
 
 /**
  * A reference to a Traefik `Middleware` (traefik.io/v1alpha1), applied to an IngressRoute's route.
@@ -135,6 +136,11 @@ export class FunctionRoute extends Construct {
       throw propError(this, 'backend', backend, 'is not a RouteBackend', 'use RouteBackend.service() or RouteBackend.kedaHttpInterceptor()');
     }
     this.gateway = gateway;
+    checkString(this, 'name', props.name, 'hello');
+    checkString(this, 'host', props.host, 'hello.example.com');
+    checkString(this, 'pathPrefix', props.pathPrefix, '/api');
+    checkList(this, 'middlewares', props.middlewares, '[{ name: "strip-prefix" }]');
+    checkStringMap(this, 'annotations', props.annotations, '{ "example.com/team": "edge" }');
     this.hosts = routeHosts(this, gateway, 'host', props.host, 'hosts', props.hosts);
     this.pathPrefixes = routePaths(this, 'pathPrefix', props.pathPrefix, 'pathPrefixes', props.pathPrefixes);
     this.host = this.hosts[0];
@@ -149,6 +155,8 @@ export class FunctionRoute extends Construct {
     }
     middlewares.forEach((m, i) => {
       if (!m || typeof m !== 'object') throw propError(this, `middlewares[${i}]`, m, 'is not a Middleware reference', 'use { name: "strip-prefix" }');
+      checkString(this, `middlewares[${i}].name`, m.name ?? 0, 'strip-prefix');
+      checkString(this, `middlewares[${i}].namespace`, m.namespace, 'apps');
       checkDns1123Subdomain(this, `middlewares[${i}].name`, m.name);
       if (m.namespace !== undefined) checkDns1123Label(this, `middlewares[${i}].namespace`, m.namespace);
     });
@@ -370,6 +378,7 @@ export function routeHosts(scope: IConstruct | string, gateway: Gateway | undefi
     throw propError(scope, hostsProp, hosts, `give ${hostProp} or ${hostsProp}, not both`, `move ${hostProp} into ${hostsProp}`);
   }
   if (hosts !== undefined && !Array.isArray(hosts)) throw propError(scope, hostsProp, hosts, 'is not a list of host names', 'use e.g. ["hello.example.com"]');
+  if (host !== undefined && typeof host !== 'string') throw propError(scope, hostProp, host, 'is not a string', 'use e.g. "hello.example.com"');
   const list = hosts ?? (host !== undefined ? [host] : []);
   if (list.length > 16) {
     // Gateway API HTTPRoute spec.hostnames: maxItems 16.
@@ -395,6 +404,7 @@ export function routePaths(scope: IConstruct | string, pathProp: string, path: s
   if (paths !== undefined && (!Array.isArray(paths) || paths.length === 0)) {
     throw propError(scope, pathsProp, paths, 'is not a non-empty list of path prefixes', `use e.g. ["/api"], or leave ${pathsProp} out for "/"`);
   }
+  if (path !== undefined && typeof path !== 'string') throw propError(scope, pathProp, path, 'is not a string', 'use e.g. "/api"');
   const list = paths ?? [path ?? '/'];
   if (list.length > 64) {
     // Gateway API HTTPRoute rules[].matches: maxItems 64.

@@ -1,4 +1,5 @@
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkString } from '../private/function-checks';
 import { checkPort } from '../private/validate';
 import { KedaHttpAddOn } from '../scaling/keda-http-add-on';
 
@@ -83,6 +84,7 @@ export interface InterceptorBackendOptions {
 export class RouteBackend {
   /** A Service in the route's namespace. */
   public static service(serviceName: string, port: number): RouteBackend {
+    checkString('RouteBackend.service', 'serviceName', serviceName ?? 0, 'hello');
     checkDns1123Label('RouteBackend.service', 'serviceName', serviceName);
     checkPort('RouteBackend.service', 'port', port);
     return new RouteBackend(serviceName, port);
@@ -100,6 +102,9 @@ export class RouteBackend {
     const namespace = options.interceptorNamespace ?? KedaHttpAddOn.NAMESPACE;
     const port = options.port ?? KedaHttpAddOn.INTERCEPTOR_PROXY_PORT;
     const clusterDomain = options.clusterDomain ?? 'cluster.local';
+    checkString(where, 'serviceName', serviceName, KedaHttpAddOn.INTERCEPTOR_PROXY_SERVICE);
+    checkString(where, 'interceptorNamespace', namespace, KedaHttpAddOn.NAMESPACE);
+    checkString(where, 'clusterDomain', clusterDomain, 'cluster.local');
     checkDns1123Label(where, 'serviceName', serviceName);
     checkDns1123Label(where, 'interceptorNamespace', namespace);
     checkPort(where, 'port', port);

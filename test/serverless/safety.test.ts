@@ -138,6 +138,33 @@ describe('A4: names, ports and numbers', () => {
     expect(errorOf(() => RouteBackend.service('hello', NaN))).toMatch(/port=null: is not a port/);
   });
 
+  // From JavaScript (or a jsii language without a type checker), a number passes a name regex
+  // (/^[a-z0-9]+$/.test(5) is true) and would reach the output as a number.
+  const WRONG_TYPES: Array<[string, () => unknown]> = [
+    ['image', () => fn({ image: 5 as any })],
+    ['name', () => fn({ name: 5 as any })],
+    ['host', () => fn({ host: 5 as any })],
+    ['hosts', () => fn({ hosts: 'a.example.com' as any })],
+    ['paths', () => fn({ paths: [5 as any] })],
+    ['env', () => fn({ env: { A: 5 as any } })],
+    ['placement', () => fn({ placement: 'edge' as any })],
+    ['backend', () => fn({ backend: 'knative' as any })],
+    ['warmReplicas', () => fn({ warmReplicas: '2' as any })],
+    ['routeAnnotations', () => fn({ gateway: Gateway.traefik(), routeAnnotations: 'x' as any })],
+    ['middlewares', () => fn({ gateway: Gateway.traefik(), middlewares: 'strip' as any })],
+    ['middlewares[0].name', () => fn({ gateway: Gateway.traefik(), middlewares: [{ name: 5 as any }] })],
+    ['resources', () => fn({ resources: 'small' as any })],
+    ['props', () => new ServerlessFunction(chart(), 'f', undefined as any)],
+    ['window', () => fn({ backend: FunctionBackend.knative({ window: 5 as any }) })],
+    ['executor.name', () => FunctionBackend.spinKube({ executor: { name: 5 as any } })],
+    ['gatewayName', () => Gateway.gatewayApi({ gatewayName: 5 as any })],
+    ['entry point name', () => TraefikEntryPoint.of(5 as any)],
+    ['route name', () => new FunctionRoute(chart(), 'r', { gateway: Gateway.traefik(), backend: RouteBackend.service('a', 80), name: 5 as any })],
+  ];
+  test.each(WRONG_TYPES)('a wrong type for %s ends in the library error', (_, make) => {
+    expect(errorOf(make)).toMatch(/^\[cdk8s-wasm-edge\] /);
+  });
+
   test('the ExternalName Service of a route is a Service: its name must start with a letter', () => {
     const c = chart();
     expect(errorOf(() => new FunctionRoute(c, 'r', {
