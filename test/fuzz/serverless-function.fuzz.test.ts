@@ -16,12 +16,13 @@ import { assertValidOrDocumentedError, FUZZ_SEED, fuzzParams, maybe, nastyNumber
 
 const IMAGE = 'ghcr.io/acme/hello-wasm:1.0.0';
 
-const backends: Array<() => FunctionBackend> = [
+const backends: Array<(p: { knWindow?: Duration; knDelay?: Duration }) => FunctionBackend> = [
   () => FunctionBackend.KUBERNETES,
   () => FunctionBackend.kubernetes({ httpAddOnApi: HttpAddOnApi.HTTP_SCALED_OBJECT }),
   () => FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.ASSUME_ENABLED }),
   () => FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.EMIT_CONFIG_MAP, domainClaims: KnativeDomainClaims.CLUSTER_AUTOCREATES }),
   () => FunctionBackend.knative({ autoscalerClass: KnativeAutoscalerClass.HPA, window: Duration.seconds(30) }),
+  p => FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.ASSUME_ENABLED, window: p.knWindow, scaleDownDelay: p.knDelay }),
   () => FunctionBackend.spinKube(),
   () => FunctionBackend.spinKube({ executor: { name: 'spin-no-ca', installDefaultCaCerts: false } }),
   () => FunctionBackend.spinKube({ executorName: 'containerd-shim-spin' }),
@@ -92,6 +93,8 @@ const props = fc.record({
   maxReplicas: opt(num([5, 10, 20])),
   concurrency: opt(num([1, 10, 100, 1000, 1001])),
   coldStartBudget: opt(duration),
+  knWindow: opt(duration),
+  knDelay: opt(duration),
   command: opt(fc.array(str(['/app.wasm'], ['app.wasm']), { maxLength: 2 }), 1),
   args: opt(fc.array(str(['--verbose', '--port=8080'], ['--db=postgres://u:p@h/db']), { maxLength: 2 }), 1),
   env: opt(fc.dictionary(str(ENV_KEYS, EDGE_ENV_KEYS), str(ENV_VALUES, EDGE_ENV_VALUES), { maxKeys: 3 })),
@@ -114,7 +117,7 @@ const props = fc.record({
 type Fuzzed = typeof props extends fc.Arbitrary<infer T> ? T : never;
 
 function functionProps(p: Fuzzed): ServerlessFunctionProps {
-  const backend = backends[p.backend]();
+  const backend = backends[p.backend](p);
   const kind = backend.kind;
   const keep = (ok: boolean) => ok || p.mismatch;
   const k8s = keep(kind === 'kubernetes' || kind === 'knative');
@@ -184,7 +187,7 @@ describe('ServerlessFunction fuzz (4 backends x 3 gateways)', () => {
         new ServerlessFunction(c, 'fn', {
           image: IMAGE,
           name: 'hello',
-          backend: backends[p.backend](),
+          backend: backends[p.backend]({}),
           gateway: p.gateway === undefined ? undefined : gateways[p.gateway](),
           scaleToZero: p.scaleToZero,
           hosts: p.hosts,

@@ -95,6 +95,8 @@ describe('A4: names, ports and numbers', () => {
   });
 
   test('replica counts: whole, finite, int32 (KEDA ScaledObject maxReplicaCount and HPA maxReplicas are int32)', () => {
+    // kedacore/keda apis/keda/v1alpha1/scaledobject_types.go MaxReplicaCount *int32 (CRD format int32);
+    // kubernetes autoscaling/v2 HorizontalPodAutoscalerSpec.MaxReplicas int32.
     expect(E({ maxReplicas: 2 ** 31 })).toMatch(/maxReplicas=2147483648: must be a whole number >= 1 and <= 2147483647/);
     expect(E({ maxReplicas: NaN })).toMatch(/maxReplicas=null: must be a whole number/);
     expect(E({ warmReplicas: Infinity })).toMatch(/warmReplicas=null: must be a whole number/);
@@ -491,6 +493,7 @@ describe('B18: several hosts and paths, route annotations and middlewares', () =
     expect(E({ gateway: Gateway.traefik(), paths: ['/v1', '/v1/'] })).toMatch(/paths\[1\]="\/v1\/": claims the same prefix as "\/v1"/);
     expect(E({ gateway: Gateway.traefik(), hosts: ['a.example.com', 'a.example.com'] })).toMatch(/hosts\[1\]="a.example.com": repeats host/);
     expect(E({ paths: [] })).toMatch(/paths=\[\]: is not a non-empty list of path prefixes/);
+    // gateway-api httproutes.yaml: spec.hostnames maxItems 16 (rules[].matches maxItems 64).
     expect(E({ gateway: Gateway.gatewayApi({ gatewayName: 'edge' }), hosts: Array.from({ length: 17 }, (_, i) => `h${i}.example.com`) }))
       .toMatch(/hosts="17 hosts": a route takes at most 16 host names/);
   });
