@@ -67,7 +67,8 @@ export enum KnativeAutoscalerClass {
  * Knative's DomainMapping reconciler refuses a domain unless a ClusterDomainClaim
  * (networking.internal.knative.dev/v1alpha1, cluster-scoped) names the DomainMapping's namespace,
  * and creates that claim itself only when `config-network` sets
- * `autocreate-cluster-domain-claims: "true"` (false by default).
+ * `autocreate-cluster-domain-claims: "true"` (`autocreateClusterDomainClaims` in older releases;
+ * false by default since Knative 0.24, true in some distributions' operators).
  *
  * @see https://knative.dev/docs/serving/services/custom-domains/
  */

@@ -161,9 +161,9 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
       metadata: { name: host },
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: fn.name } },
     }));
-    // knative/serving pkg/reconciler/domainmapping/reconciler.go: the reconciler refuses the
-    // mapping ("DomainMapping ... is not allowed to claim domain") unless a ClusterDomainClaim of
-    // that name names this namespace, and creates one only with autocreate-cluster-domain-claims.
+    // knative/serving pkg/reconciler/domainmapping/reconciler.go: the reconciler does not serve the
+    // mapping unless a ClusterDomainClaim of that name names this namespace, and creates (and, in
+    // FinalizeKind, deletes) one only when config-network autocreates claims.
     if (emitClaims) {
       const claim = new ApiObject(scope, i === 0 ? 'ClusterDomainClaim' : `ClusterDomainClaim${i}`, {
         apiVersion: 'networking.internal.knative.dev/v1alpha1',
