@@ -1,15 +1,19 @@
-import { ApiObject, Duration, Names } from 'cdk8s';
+import { ApiObject, Chart, Duration, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ResolvedFunction, probeTiming } from './backends/common';
 import { FunctionBackend, FunctionBackendKind, HttpAddOnApi, unsupported } from './backends/function-backend';
 import { renderKnative } from './backends/knative';
 import { OPENFAAS_FUNCTION_PORT, renderOpenFaas } from './backends/openfaas';
 import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
-import { checkDns1123Label, checkDns1123Subdomain, checkInt, propError } from './errors';
+import { checkDns1123Subdomain, checkInt, propError } from './errors';
 import { IWasmPlacement } from './placement';
+import { checkNoCredential, isCredentialKey } from './private/credentials';
+import { checkList, checkPlacementShape, checkString, checkStringMap } from './private/function-checks';
+import { claimConflicts, claimName } from './private/function-claims';
+import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
-import { checkHost, checkPath, FunctionRoute } from './routing/function-route';
+import { FunctionRoute, routeHosts, routePaths, TraefikMiddlewareRef } from './routing/function-route';
 import { Gateway } from './routing/gateway';
 import { InterceptorAccess, RouteBackend } from './routing/route-backend';
 import { IntegrationRoute, WasmRuntime } from './runtime';
@@ -33,9 +37,11 @@ export interface ServerlessFunctionProps {
   readonly image: string;
 
   /**
-   * Name of the function's objects (workload, Service, autoscaler). A DNS-1123 label.
+   * Name of the function's objects (workload, Service, autoscaler). Every backend creates a Service
+   * of this name, so it is a DNS-1035 label: lower-case letters, digits and "-", starting with a
+   * letter, at most 63 characters. Two functions of one namespace cannot share it.
    *
-   * @default - generated from the construct path
+   * @default - generated from the construct path (prefixed with `fn-` when the path starts with a digit)
    */
   readonly name?: string;
 
@@ -85,18 +91,48 @@ export interface ServerlessFunctionProps {
   /**
    * The host name the function serves. Required when the function scales on HTTP traffic through the
    * KEDA HTTP add-on, whose interceptor routes by Host header (in-cluster callers may send the
-   * Service name). On Knative it becomes a DomainMapping.
+   * Service name). On Knative it becomes a DomainMapping. Shortcut for `hosts: [host]`.
    *
-   * @default - every host
+   * @default - every host (unless `hosts` is given)
    */
   readonly host?: string;
 
   /**
-   * The URL path prefix the function serves.
+   * The host names the function serves (any of them), in every gateway route and HTTP add-on
+   * object; on Knative one DomainMapping each. Excludes `host`.
    *
-   * @default '/'
+   * @default - `[host]` when `host` is given, else every host
+   */
+  readonly hosts?: string[];
+
+  /**
+   * The URL path prefix the function serves. Shortcut for `paths: [path]`.
+   *
+   * @default '/' (unless `paths` is given)
    */
   readonly path?: string;
+
+  /**
+   * The URL path prefixes the function serves (any of them). Excludes `path`.
+   *
+   * @default - `[path]`, i.e. `['/']` when neither is given
+   */
+  readonly paths?: string[];
+
+  /**
+   * Annotations of the gateway route object (IngressRoute, Ingress or HTTPRoute). Needs `gateway`.
+   *
+   * @default - none
+   */
+  readonly routeAnnotations?: { [key: string]: string };
+
+  /**
+   * Traefik Middlewares applied to the route (IngressRoute `routes[].middlewares`). Needs a
+   * `Gateway.traefik()` gateway.
+   *
+   * @default - none
+   */
+  readonly middlewares?: TraefikMiddlewareRef[];
 
   /**
    * How the gateway route reaches the KEDA HTTP interceptor (namespace `keda`) when traffic goes
@@ -160,7 +196,8 @@ export interface ServerlessFunctionProps {
   readonly triggers?: KedaTrigger[];
 
   /**
-   * Resources of the function container.
+   * Resources of the function container: CPU in whole millicores, memory in whole MiB, ephemeral
+   * storage in whole GiB (what cdk8s-plus can write).
    *
    * @default - Wasm-sized: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi (`WasmDeployment.DEFAULT_RESOURCES`)
    */
@@ -207,6 +244,10 @@ export class ServerlessFunction extends Construct {
 
   /** Name of the function's objects. */
   public readonly functionName: string;
+  /** The host names the function serves (empty: every host). */
+  public readonly hosts: string[];
+  /** The URL path prefixes the function serves. */
+  public readonly paths: string[];
   /** The platform. */
   public readonly backend: FunctionBackend;
   /** The Service in-cluster callers use (created by this library on Kubernetes, by the platform otherwise). */
@@ -239,10 +280,16 @@ export class ServerlessFunction extends Construct {
   constructor(scope: Construct, id: string, props: ServerlessFunctionProps) {
     super(scope, id);
     const where = this.node.path;
+    if (!props || typeof props !== 'object') throw propError(where, 'props', props, 'are required', 'pass at least { image }');
     const backend = props.backend ?? FunctionBackend.KUBERNETES;
+    if (!(backend instanceof FunctionBackend)) {
+      throw propError(where, 'backend', backend, 'is not a FunctionBackend', 'use FunctionBackend.KUBERNETES, knative(), spinKube() or openFaas()');
+    }
     this.backend = backend;
     const fn = resolve(this, props, backend);
     this.functionName = fn.name;
+    this.hosts = fn.hosts;
+    this.paths = fn.paths;
     this.warmReplicas = fn.warmReplicas;
     this.maxReplicas = fn.autoscales ? fn.maxReplicas : fn.warmReplicas;
     this.scalesToZero = fn.scaleToZero;
@@ -251,12 +298,12 @@ export class ServerlessFunction extends Construct {
     const isKedaBackend = backend.kind === FunctionBackendKind.KUBERNETES || backend.kind === FunctionBackendKind.SPINKUBE;
     // HTTP traffic drives scaling when asked for (concurrency), when nothing else can wake a
     // scaled-to-zero function that serves HTTP, or when maxReplicas asks for autoscaling without triggers.
-    const servesHttp = props.gateway !== undefined || fn.host !== undefined;
+    const servesHttp = props.gateway !== undefined || fn.hosts.length > 0;
     const httpScaling = isKedaBackend && (fn.concurrency !== undefined
       || (fn.scaleToZero && (triggers.length === 0 || servesHttp))
       || (triggers.length === 0 && props.maxReplicas !== undefined));
     this.routesThroughInterceptor = httpScaling;
-    if (httpScaling && !fn.host) {
+    if (httpScaling && fn.hosts.length === 0) {
       throw propError(this, 'host', undefined, 'the KEDA HTTP interceptor routes requests by Host header, so an HTTP-scaled function needs a host',
         'set host (e.g. "hello.example.com"; in-cluster callers can send the Service name as Host), or scale on triggers only');
     }
@@ -265,6 +312,7 @@ export class ServerlessFunction extends Construct {
         'use HttpAddOnApi.INTERCEPTOR_ROUTE (the default; KEDA HTTP add-on v0.14+), or drop the triggers');
     }
 
+    const extraObjects: ApiObject[] = [];
     let scaleTarget: kplus.IScalable | undefined;
     let scaleService: kplus.Service | undefined;
     switch (backend.kind) {
@@ -281,6 +329,8 @@ export class ServerlessFunction extends Construct {
       case FunctionBackendKind.SPINKUBE: {
         const s = renderSpinKube(this, fn);
         this.resource = s.spinApp;
+        // The shared executor lives in the chart: this function answers for the one it emitted.
+        if (s.executor) extraObjects.push(s.executor);
         scaleTarget = s.scaleTarget;
         this.serviceName = fn.name;
         this.servicePort = SPINKUBE_HTTP_PORT;
@@ -293,6 +343,8 @@ export class ServerlessFunction extends Construct {
         }
         const k = renderKnative(this, fn);
         this.resource = k.service;
+        // Knative's DomainMapping webhook and ClusterDomainClaims make a domain cluster-wide.
+        for (const host of fn.hosts) claimName(this, `knative-domain ${host}`, `Knative domain ${host}`);
         // Knative creates a Service named after the ksvc, on port 80.
         this.serviceName = fn.name;
         this.servicePort = 80;
@@ -321,8 +373,8 @@ export class ServerlessFunction extends Construct {
           service: scaleService,
           serviceName: scaleService ? undefined : this.serviceName,
           port: this.servicePort,
-          hosts: [fn.host!],
-          pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
+          hosts: [...fn.hosts],
+          pathPrefixes: httpPathPrefixes(fn.paths),
           targetConcurrency: fn.concurrency,
           metadata: { name: fn.name },
         });
@@ -333,8 +385,8 @@ export class ServerlessFunction extends Construct {
             service: scaleService,
             serviceName: scaleService ? undefined : this.serviceName,
             port: this.servicePort,
-            hosts: [fn.host!],
-            pathPrefixes: fn.urlPath !== '/' ? [fn.urlPath] : undefined,
+            hosts: [...fn.hosts],
+            pathPrefixes: httpPathPrefixes(fn.paths),
             targetConcurrency: fn.concurrency,
             // The interceptor holds requests for the cold-start budget while a pod starts.
             timeouts: { readiness: Duration.seconds(fn.probes.budgetSeconds) },
@@ -354,6 +406,11 @@ export class ServerlessFunction extends Construct {
       }
     }
 
+    if (!props.gateway && (Object.keys(props.routeAnnotations ?? {}).length > 0 || (props.middlewares ?? []).length > 0)) {
+      const annotated = Object.keys(props.routeAnnotations ?? {}).length > 0;
+      throw propError(this, annotated ? 'routeAnnotations' : 'middlewares', annotated ? props.routeAnnotations : props.middlewares,
+        'without a gateway the function has no route to carry them', 'set gateway (e.g. Gateway.traefik()), or drop them');
+    }
     if (props.gateway) {
       const routeBackend = httpScaling
         ? RouteBackend.kedaHttpInterceptor({ access: props.interceptorAccess })
@@ -361,25 +418,72 @@ export class ServerlessFunction extends Construct {
       this.route = new FunctionRoute(this, 'Route', {
         gateway: props.gateway,
         backend: routeBackend,
-        host: fn.host,
-        pathPrefix: fn.urlPath,
+        hosts: fn.hosts,
+        pathPrefixes: fn.paths,
         name: fn.name,
+        annotations: props.routeAnnotations,
+        middlewares: props.middlewares,
       });
     }
+
+    // Every backend creates a Service named after the function (ours on Kubernetes; Knative,
+    // spin-operator and faas-netes their own): two functions of one namespace cannot share a name.
+    if (backend.kind !== FunctionBackendKind.KUBERNETES) {
+      const ns = Chart.of(this).namespace ?? '';
+      claimName(this, `object /Service ${ns}/${fn.name}`, `Service ${ns ? `${ns}/` : ''}${fn.name} (created by ${backend.displayName})`);
+    }
+    const route = this.route;
+    this.node.addValidation({
+      validate: () => claimConflicts(this, [
+        ...this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && !(route && isUnder(c, route))), ...extraObjects,
+      ],
+      'give each function its own name (and host) in a namespace'),
+    });
   }
+}
+
+function isUnder(c: IConstruct, scope: IConstruct): boolean {
+  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (s === scope) return true;
+  return false;
+}
+
+/** The HTTP add-on's path prefixes: none when one of them is "/" (it routes every path then). */
+function httpPathPrefixes(paths: string[]): string[] | undefined {
+  return paths.includes('/') ? undefined : [...paths];
 }
 
 /** Checks and defaults the props into what every backend renders from. */
 function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, backend: FunctionBackend): ResolvedFunction {
   const where = scope.node.path;
-  if (!props) throw propError(where, 'props', props, 'are required', 'pass at least { image }');
+  checkString(where, 'image', props.image, 'ghcr.io/acme/hello-wasm:1.0.0');
   checkImage(where, props.image);
-  const name = props.name ?? Names.toDnsLabel(scope, { maxLen: 50 });
-  checkDns1123Label(where, 'name', name);
+  checkString(where, 'name', props.name, 'hello');
+  checkString(where, 'host', props.host, 'hello.example.com');
+  checkString(where, 'path', props.path, '/api');
+  checkList(where, 'hosts', props.hosts, '["hello.example.com"]');
+  checkList(where, 'paths', props.paths, '["/api"]');
+  checkList(where, 'middlewares', props.middlewares, '[{ name: "strip-prefix" }]');
+  checkStringMap(where, 'routeAnnotations', props.routeAnnotations, '{ "example.com/team": "edge" }');
+  checkPlacementShape(where, 'placement', props.placement);
+  if (props.resources !== undefined && (props.resources === null || typeof props.resources !== 'object')) {
+    throw propError(where, 'resources', props.resources, 'is not a ContainerResources', 'use e.g. { cpu: { limit: kplus.Cpu.millis(200) } }');
+  }
+  for (const p of ['port', 'warmReplicas', 'maxReplicas', 'concurrency'] as const) {
+    if (props[p] !== undefined && typeof props[p] !== 'number') throw propError(where, p, props[p], 'is not a number', `write ${p} as a number`);
+  }
+  let name = props.name;
+  if (name === undefined) {
+    // A Service name must start with a letter (DNS-1035); a construct path may start with a digit.
+    const generated = Names.toDnsLabel(scope, { maxLen: 50 });
+    name = /^[a-z]/.test(generated) ? generated : `fn-${generated}`;
+  }
+  // k8s.io/kubernetes pkg/apis/core/validation ValidateServiceName (DNS-1035): every backend
+  // creates a Service of this name, so "1abc" is refused by the API server on all four.
+  checkDns1035Label(where, 'name', name);
 
   const isSpin = backend.kind === FunctionBackendKind.SPINKUBE;
   const port = props.port ?? (isSpin ? SPINKUBE_HTTP_PORT : ServerlessFunction.DEFAULT_PORT);
-  checkInt(where, 'port', port, 1, 65535);
+  checkPort(where, 'port', port);
 
   const scaleToZero = props.scaleToZero ?? false;
   if (scaleToZero && props.warmReplicas !== undefined && props.warmReplicas > 0) {
@@ -387,49 +491,79 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
       'drop warmReplicas to scale to zero when idle, or drop scaleToZero to keep replicas warm');
   }
   const warmReplicas = props.warmReplicas ?? (scaleToZero ? 0 : 1);
-  checkInt(where, 'warmReplicas', warmReplicas, 0);
+  checkNumber(where, 'warmReplicas', warmReplicas, { integer: true, min: 0, max: MAX_REPLICAS });
   if (!scaleToZero && warmReplicas === 0) {
     throw propError(where, 'warmReplicas', 0, 'zero warm replicas means scaling to zero',
       'set scaleToZero: true (so something wakes the function), or keep at least 1 warm replica');
   }
   const triggers = props.triggers ?? [];
+  if (!Array.isArray(triggers)) {
+    throw propError(where, 'triggers', triggers, 'is not a list of KedaTriggers', 'use e.g. triggers: [KedaTrigger.kafka({ ... })]');
+  }
   triggers.forEach((t, i) => {
     if (!(t instanceof KedaTrigger)) {
       throw propError(where, `triggers[${i}]`, t, 'is not a KedaTrigger', 'build triggers with KedaTrigger.kafka(), rabbitmq(), cron(), prometheus(), ...');
     }
   });
   if (props.concurrency !== undefined) checkInt(where, 'concurrency', props.concurrency, 1, 1000000);
+  if (props.scaleToZero !== undefined && typeof props.scaleToZero !== 'boolean') {
+    throw propError(where, 'scaleToZero', props.scaleToZero, 'is not a boolean', 'use true or false');
+  }
   const autoscales = scaleToZero || props.concurrency !== undefined || triggers.length > 0 || props.maxReplicas !== undefined;
   const maxReplicas = props.maxReplicas ?? Math.max(ServerlessFunction.DEFAULT_MAX_REPLICAS, warmReplicas);
-  checkInt(where, 'maxReplicas', maxReplicas, 1);
+  // Replica counts are int32 in every autoscaler API (KEDA ScaledObject maxReplicaCount, HPA maxReplicas).
+  checkNumber(where, 'maxReplicas', maxReplicas, { integer: true, min: 1, max: MAX_REPLICAS });
   if (maxReplicas < warmReplicas) {
     throw propError(where, 'maxReplicas', maxReplicas, `is below warmReplicas=${warmReplicas}`,
       `raise maxReplicas to at least ${warmReplicas}, or lower warmReplicas`);
   }
 
   const budget = props.coldStartBudget ?? ServerlessFunction.DEFAULT_COLD_START_BUDGET;
+  if (!(budget instanceof Duration)) {
+    throw propError(where, 'coldStartBudget', budget, 'is not a Duration', 'use e.g. Duration.seconds(5)');
+  }
   const budgetMs = budget.toMilliseconds({ integral: false });
   if (!(budgetMs > 0) || budgetMs > 3600000) {
     throw propError(where, 'coldStartBudget', `${budgetMs}ms`, 'must be more than 0 and at most 1 hour',
       'use e.g. Duration.seconds(5) for a Wasm function (they start in milliseconds)');
   }
 
-  checkHost(where, props.gateway, props.host);
-  const urlPath = props.path ?? '/';
-  checkPath(where, 'path', urlPath);
+  const hosts = routeHosts(where, props.gateway, 'host', props.host, 'hosts', props.hosts);
+  const paths = routePaths(where, 'path', props.path, 'paths', props.paths);
+  checkAnnotations(where, 'routeAnnotations', props.routeAnnotations);
 
+  if (props.env !== undefined && (props.env === null || typeof props.env !== 'object' || Array.isArray(props.env))) {
+    throw propError(where, 'env', props.env, 'is not a map of variable names to values', 'use e.g. { LOG_LEVEL: "info" }');
+  }
   const env = { ...(props.env ?? {}) };
   for (const [k, v] of Object.entries(env)) {
     checkEnvName(where, `env["${k}"]`, k);
     if (typeof v !== 'string') {
       throw propError(where, `env["${k}"]`, v, 'environment values are strings', `write it as "${String(v)}"`);
     }
-    if (SECRET_NAME.test(k) && v !== '') {
-      throw propError(where, `env["${k}"]`, '<redacted>', 'looks like a credential; inline values land in Git and in kubectl output',
-        `put it in a Secret and reference it: secretEnv: { ${k}: { secretName: "my-secret", key: "${k.toLowerCase()}" } }`);
+    // One detector for every construct: names (DBPASSWORD, api_key) and values (a URL with a
+    // password, a token) alike. env reaches the Deployment, the Knative Service, the SpinApp
+    // variables and the OpenFaaS environment, all readable with kubectl get.
+    const fix = `put it in a Secret and reference it: secretEnv: { ${k}: { secretName: "my-secret", key: "${k.toLowerCase()}" } }`;
+    // Under a credential name even a word like "true" is refused: it may be the secret itself
+    // (the detector lets switches pass only for keys it does not judge by name).
+    if (v !== '' && isCredentialKey(k)) {
+      throw propError(where, `env["${k}"]`, '<redacted>', `"${k}" names a credential; generated files are not Secrets (they land in Git, in cloud-init user-data and in kubectl output)`, fix);
     }
+    checkNoCredential(where, `env["${k}"]`, k, v, fix);
+  }
+  for (const [prop, list] of [['command', props.command], ['args', props.args]] as Array<[string, string[] | undefined]>) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some(a => typeof a !== 'string')) {
+      throw propError(where, prop, list, 'is not a list of strings', `use e.g. ${prop}: ["/app.wasm"]`);
+    }
+    list.forEach((a, i) => checkNoCredential(where, `${prop}[${i}]`, undefined, a,
+      'pass the credential through secretEnv (an environment variable read from a Secret) instead of the command line'));
   }
   const secretEnv: { [k: string]: { secretName: string; key: string } } = {};
+  if (props.secretEnv !== undefined && (props.secretEnv === null || typeof props.secretEnv !== 'object' || Array.isArray(props.secretEnv))) {
+    throw propError(where, 'secretEnv', props.secretEnv, 'is not a map of variable names to Secret keys', 'use e.g. { API_TOKEN: { secretName: "api", key: "token" } }');
+  }
   for (const [k, ref] of Object.entries(props.secretEnv ?? {})) {
     checkEnvName(where, `secretEnv["${k}"]`, k);
     if (!ref || typeof ref !== 'object') {
@@ -438,8 +572,8 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     if (k in env) {
       throw propError(where, `secretEnv["${k}"]`, k, 'is also set in env', 'set each variable once');
     }
-    checkDns1123Subdomain(where, `secretEnv["${k}"].secretName`, ref.secretName ?? '');
-    if (!ref.key || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
+    checkDns1123Subdomain(where, `secretEnv["${k}"].secretName`, typeof ref.secretName === 'string' ? ref.secretName : '');
+    if (typeof ref.key !== 'string' || ref.key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(ref.key)) {
       throw propError(where, `secretEnv["${k}"].key`, ref.key, 'is not a Secret key (letters, digits, "-", "_", ".")', 'use the key inside the Secret, e.g. "password"');
     }
     secretEnv[k] = { secretName: ref.secretName, key: ref.key };
@@ -451,6 +585,9 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   const runtimeClass = props.runtimeClass
     ?? (isSpin ? RuntimeClass.fromRuntimeClassName(scope, 'RuntimeClass', RuntimeClass.SPINKUBE_CLASS_NAME, WasmRuntime.SPIN)
       : RuntimeClass.fromK3s(scope, 'RuntimeClass', WasmRuntime.WASMEDGE));
+  if (!runtimeClass || typeof runtimeClass !== 'object' || !runtimeClass.runtime || typeof runtimeClass.runtimeClassName !== 'string') {
+    throw propError(where, 'runtimeClass', runtimeClass, 'is not a RuntimeClass', 'use RuntimeClass.fromK3s(this, "Wasm", WasmRuntime.WASMEDGE) or another RuntimeClass factory');
+  }
   const route = runtimeClass.runtime.route;
   if (props.command && props.command.length > 0 && route === IntegrationRoute.RUNWASI && !props.command[0].startsWith('/')) {
     throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
@@ -480,17 +617,23 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     env,
     secretEnv,
     placement: props.placement,
-    host: props.host,
-    urlPath,
+    hosts,
+    paths,
     uid: DEFAULT_WASM_UID,
   };
 }
 
-// Variable names that hold credentials (as whole words of the name).
-const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)($|_)/i;
+/** The most CPU a function may ask for (1000 cores). */
+const MAX_CPU_MILLIS = 1000000;
+/** The most memory a function may ask for (1 TiB). */
+const MAX_MEMORY_MIB = 1024 * 1024;
+
+/** Replica counts are int32 in the Kubernetes and KEDA APIs. */
+const MAX_REPLICAS = 2147483647;
 
 function checkEnvName(where: string, prop: string, name: string): void {
-  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+  // Kubernetes ValidateEnv (IsEnvVarName): letters, digits, "-", "_", "."; not starting with a digit.
+  if (name.length > 4096 || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
     throw propError(where, prop, name, 'is not an environment variable name', 'use letters, digits and "_", starting with a letter (e.g. "LOG_LEVEL")');
   }
 }
@@ -498,6 +641,30 @@ function checkEnvName(where: string, prop: string, name: string): void {
 function mergeResources(where: string, r?: kplus.ContainerResources): kplus.ContainerResources {
   const d = WasmDeployment.DEFAULT_RESOURCES;
   const merged = { cpu: Object.assign({}, d.cpu, r?.cpu), memory: Object.assign({}, d.memory, r?.memory), ephemeralStorage: r?.ephemeralStorage };
+  for (const [k, cpu] of [['request', merged.cpu.request], ['limit', merged.cpu.limit]] as Array<[string, kplus.Cpu | undefined]>) {
+    if (cpu === undefined) continue;
+    const millis = cpu instanceof kplus.Cpu ? cpuToMillis(cpu) : NaN;
+    // Whole millicores, as Kubernetes rounds CPU quantities to 1m.
+    if (!Number.isInteger(millis) || millis < (k === 'limit' ? 1 : 0) || millis > MAX_CPU_MILLIS) {
+      throw propError(where, `resources.cpu.${k}`, cpu instanceof kplus.Cpu ? cpu.amount : cpu, `must be whole millicores from ${k === 'limit' ? 1 : 0}m to ${MAX_CPU_MILLIS}m`,
+        'use e.g. kplus.Cpu.millis(200)');
+    }
+  }
+  // cdk8s-plus writes memory in whole MiB and ephemeral storage in whole GiB (container.js
+  // toMebibytes()/toGibibytes(), which throw otherwise): the same rule on every backend.
+  const sizes: Array<[string, Size | undefined, 'MiB' | 'GiB']> = [
+    ['memory.request', merged.memory.request, 'MiB'], ['memory.limit', merged.memory.limit, 'MiB'],
+    ['ephemeralStorage.request', merged.ephemeralStorage?.request, 'GiB'], ['ephemeralStorage.limit', merged.ephemeralStorage?.limit, 'GiB'],
+  ];
+  for (const [k, size, unit] of sizes) {
+    if (size === undefined) continue;
+    const amount = size instanceof Size ? (unit === 'MiB' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : size.toGibibytes({ rounding: SizeRoundingBehavior.NONE })) : NaN;
+    const max = unit === 'MiB' ? MAX_MEMORY_MIB : MAX_MEMORY_MIB / 1024;
+    if (!Number.isInteger(amount) || amount < (k.endsWith('limit') ? 1 : 0) || amount > max) {
+      throw propError(where, `resources.${k}`, size instanceof Size ? size.asString() : size, `must be a whole number of ${unit} from ${k.endsWith('limit') ? 1 : 0} to ${max}`,
+        unit === 'MiB' ? 'use e.g. Size.mebibytes(64)' : 'use e.g. Size.gibibytes(1)');
+    }
+  }
   if (merged.cpu.request && merged.cpu.limit && cpuToMillis(merged.cpu.request) > cpuToMillis(merged.cpu.limit)) {
     throw propError(where, 'resources.cpu', { request: merged.cpu.request.amount, limit: merged.cpu.limit.amount }, 'the CPU limit is below the request',
       'raise resources.cpu.limit to at least the request, or lower the request');

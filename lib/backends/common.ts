@@ -57,9 +57,10 @@ export interface ResolvedFunction {
   readonly env: { [key: string]: string };
   readonly secretEnv: { [key: string]: ResolvedSecretRef };
   readonly placement?: IWasmPlacement;
-  readonly host?: string;
-  /** URL path prefix of the route. */
-  readonly urlPath: string;
+  /** Host names the function serves (empty: every host). */
+  readonly hosts: string[];
+  /** URL path prefixes of the route (at least one; `['/']` by default). */
+  readonly paths: string[];
   readonly uid: number;
 }
 

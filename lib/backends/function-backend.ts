@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { checkDns1123Label, propError } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkString } from '../private/function-checks';
 
 /** Which platform runs a ServerlessFunction. */
 export enum FunctionBackendKind {
@@ -60,6 +61,69 @@ export enum KnativeAutoscalerClass {
   HPA = 'hpa.autoscaling.knative.dev',
 }
 
+/**
+ * Whether a Knative function's custom domains get a `ClusterDomainClaim`.
+ *
+ * Knative's DomainMapping reconciler refuses a domain unless a ClusterDomainClaim
+ * (networking.internal.knative.dev/v1alpha1, cluster-scoped) names the DomainMapping's namespace,
+ * and creates that claim itself only when `config-network` sets
+ * `autocreate-cluster-domain-claims: "true"` (`autocreateClusterDomainClaims` in older releases;
+ * false by default since Knative 0.24, true in some distributions' operators).
+ *
+ * @see https://knative.dev/docs/serving/services/custom-domains/
+ */
+export enum KnativeDomainClaims {
+  /**
+   * Emit one ClusterDomainClaim per host (named after the host, `spec.namespace` = the function's
+   * namespace). Applying it needs cluster-scoped rights.
+   */
+  EMIT = 'emit',
+
+  /** The cluster sets `autocreate-cluster-domain-claims: "true"`: emit no claim. */
+  CLUSTER_AUTOCREATES = 'cluster-autocreates',
+}
+
+/**
+ * The OpenFaaS edition that runs the functions, in OpenFaaS's terms.
+ *
+ * @see https://docs.openfaas.com/openfaas-pro/introduction/
+ */
+export enum OpenFaasEdition {
+  /**
+   * OpenFaaS Community Edition (CE): faas-netes without operator mode, so no Function CRD and no
+   * Profiles, which is everything this backend emits; it also refuses the
+   * `com.openfaas.scale.zero`, `scale.target` and `scale.type` labels and more than 5 replicas.
+   * Choosing it makes the library refuse the function with the reasons.
+   */
+  COMMUNITY = 'community',
+
+  /** OpenFaaS Standard: the operator (Function CRD), Profiles, the autoscaler with scale to zero. */
+  STANDARD = 'standard',
+
+  /** OpenFaaS for Enterprises: everything Standard has. */
+  ENTERPRISE = 'enterprise',
+}
+
+/** Options of the SpinAppExecutor a SpinKube function emits. */
+export interface SpinAppExecutorOptions {
+  /**
+   * The executor's name. Functions of one namespace that use the same name share one executor; they
+   * must agree on its settings.
+   *
+   * @default 'containerd-shim-spin' (spin-operator's sample executor)
+   */
+  readonly name?: string;
+
+  /**
+   * `deploymentConfig.installDefaultCACerts`: spin-operator creates a Secret `spin-ca` with a CA
+   * bundle and mounts it at `/etc/ssl/certs/ca-certificates.crt`, so outbound HTTPS from the Spin app
+   * can verify servers. spin-operator's own default is false (no bundle).
+   *
+   * @default true (as spin-operator's sample executor)
+   */
+  readonly installDefaultCaCerts?: boolean;
+}
+
 /** Options of `FunctionBackend.kubernetes()`. */
 export interface KubernetesBackendOptions {
   /**
@@ -100,17 +164,31 @@ export interface KnativeBackendOptions {
    * @default - the cluster's `scale-down-delay` (0s)
    */
   readonly scaleDownDelay?: Duration;
+
+  /**
+   * Whether custom domains (`host`/`hosts`) get a ClusterDomainClaim.
+   *
+   * @default KnativeDomainClaims.EMIT
+   */
+  readonly domainClaims?: KnativeDomainClaims;
 }
 
 /** Options of `FunctionBackend.spinKube()`. */
 export interface SpinKubeBackendOptions {
   /**
-   * Name of an existing SpinAppExecutor to use instead of emitting one per function.
+   * Name of an existing SpinAppExecutor to use; none is emitted. Excludes `executor`.
    *
-   * @default - a SpinAppExecutor `<function>-executor` with `createDeployment: true` and the
-   * function's RuntimeClass
+   * @default - an emitted executor (see `executor`)
    */
   readonly executorName?: string;
+
+  /**
+   * The SpinAppExecutor to emit: one per namespace and name, shared by the functions that use it,
+   * with `createDeployment: true` and the function's RuntimeClass.
+   *
+   * @default - `containerd-shim-spin` with installDefaultCACerts
+   */
+  readonly executor?: SpinAppExecutorOptions;
 }
 
 /** Options of `FunctionBackend.openFaas()`. */
@@ -121,6 +199,14 @@ export interface OpenFaasBackendOptions {
    * @default 'openfaas'
    */
   readonly profileNamespace?: string;
+
+  /**
+   * The OpenFaaS edition of the cluster. What this backend emits (a Function in operator mode and a
+   * Profile) needs OpenFaaS Standard or Enterprise.
+   *
+   * @default OpenFaasEdition.STANDARD
+   */
+  readonly edition?: OpenFaasEdition;
 }
 
 /**
@@ -148,6 +234,9 @@ export class FunctionBackend {
    * @see https://knative.dev/docs/serving/configuration/feature-flags/
    */
   public static knative(options: KnativeBackendOptions = {}): FunctionBackend {
+    if (options.domainClaims !== undefined && !Object.values(KnativeDomainClaims).includes(options.domainClaims)) {
+      throw propError('FunctionBackend.knative', 'domainClaims', options.domainClaims, 'is not a KnativeDomainClaims value', 'use KnativeDomainClaims.EMIT or CLUSTER_AUTOCREATES');
+    }
     return new FunctionBackend(FunctionBackendKind.KNATIVE, { knative: options });
   }
 
@@ -161,7 +250,17 @@ export class FunctionBackend {
    * @see https://www.spinkube.dev/docs/reference/spin-app-executor/
    */
   public static spinKube(options: SpinKubeBackendOptions = {}): FunctionBackend {
-    if (options.executorName !== undefined) checkDns1123Label('FunctionBackend.spinKube', 'executorName', options.executorName);
+    const where = 'FunctionBackend.spinKube';
+    checkString(where, 'executorName', options.executorName, 'containerd-shim-spin');
+    checkString(where, 'executor.name', options.executor?.name, 'containerd-shim-spin');
+    if (options.executorName !== undefined) checkDns1123Subdomain(where, 'executorName', options.executorName);
+    if (options.executorName !== undefined && options.executor !== undefined) {
+      throw propError(where, 'executor', options.executor, 'executorName names an existing executor, executor describes one to emit: give one of them',
+        'drop executor to use the existing executor, or drop executorName to emit one');
+    }
+    if (options.executor?.name !== undefined) checkDns1123Subdomain(where, 'executor.name', options.executor.name);
+    const ca = options.executor?.installDefaultCaCerts;
+    if (ca !== undefined && typeof ca !== 'boolean') throw propError(where, 'executor.installDefaultCaCerts', ca, 'is not a boolean', 'use true or false');
     return new FunctionBackend(FunctionBackendKind.SPINKUBE, { spinKube: options });
   }
 
@@ -177,7 +276,11 @@ export class FunctionBackend {
    * @see https://docs.openfaas.com/architecture/autoscaling/
    */
   public static openFaas(options: OpenFaasBackendOptions = {}): FunctionBackend {
+    checkString('FunctionBackend.openFaas', 'profileNamespace', options.profileNamespace, 'openfaas');
     if (options.profileNamespace !== undefined) checkDns1123Label('FunctionBackend.openFaas', 'profileNamespace', options.profileNamespace);
+    if (options.edition !== undefined && !Object.values(OpenFaasEdition).includes(options.edition)) {
+      throw propError('FunctionBackend.openFaas', 'edition', options.edition, 'is not an OpenFaaS edition', 'use OpenFaasEdition.STANDARD, ENTERPRISE or COMMUNITY');
+    }
     return new FunctionBackend(FunctionBackendKind.OPENFAAS, { openFaas: options });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Renders a ServerlessFunction as a Knative Service (serving.knative.dev/v1). Internal.
  */
-import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { propError } from '../errors';
@@ -11,7 +11,7 @@ import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';
 import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { envVars, hardenedContainerContext, placementTolerations, ResolvedFunction, resourceQuantities } from './common';
-import { KnativeAutoscalerClass, KnativeFeatureFlags, unsupported } from './function-backend';
+import { KnativeAutoscalerClass, KnativeDomainClaims, KnativeFeatureFlags, unsupported } from './function-backend';
 
 /** Knative's namespace and the ConfigMap of its feature flags. */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -21,10 +21,16 @@ export const KNATIVE_CONFIG_FEATURES = 'config-features';
 /** Ports the queue-proxy sidecar uses; a user container must not listen on them. */
 const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091];
 
+/** Knative's default `container-concurrency-max-limit` (config-defaults). */
+export const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
+
 /** The objects a Knative function renders to. */
 export interface KnativeRendering {
   readonly service: ApiObject;
-  readonly domainMapping?: ApiObject;
+  /** One DomainMapping per host. */
+  readonly domainMappings: ApiObject[];
+  /** One ClusterDomainClaim per host (KnativeDomainClaims.EMIT). */
+  readonly domainClaims: ApiObject[];
 }
 
 /** @internal */
@@ -36,13 +42,20 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
       'Knative scales a Service on its own HTTP metrics; KEDA cannot target a Knative Service',
       'deliver events over HTTP with Knative Eventing (KafkaSource, RabbitmqSource, PingSource for cron), or use FunctionBackend.KUBERNETES for KEDA triggers');
   }
-  if (fn.urlPath !== '/') {
-    throw unsupported(fn.where, 'path', fn.urlPath, fn.backend, 'a Knative Service is addressed by host name only',
+  if (fn.paths.some(p => p !== '/')) {
+    throw unsupported(fn.where, 'path', fn.paths.length === 1 ? fn.paths[0] : fn.paths, fn.backend, 'a Knative Service is addressed by host name only',
       'drop path (serve the function at "/"), or put a gateway in front with FunctionBackend.KUBERNETES');
   }
   if (RESERVED_PORTS.includes(fn.port)) {
     throw propError(fn.where, 'port', fn.port, `Knative's queue-proxy sidecar uses ports ${RESERVED_PORTS.join(', ')}`,
       'listen on another port, e.g. 8080');
+  }
+  // knative/serving pkg/apis/serving/k8s_validation.go ValidateContainerConcurrency: at most
+  // config-defaults container-concurrency-max-limit, "1000" by default (knative/docs
+  // docs/serving/configuration/config-defaults.md).
+  if (fn.concurrency !== undefined && fn.concurrency > KNATIVE_MAX_CONTAINER_CONCURRENCY) {
+    throw propError(fn.where, 'concurrency', fn.concurrency, `Knative refuses a containerConcurrency above config-defaults container-concurrency-max-limit (${KNATIVE_MAX_CONTAINER_CONCURRENCY} by default)`,
+      `use at most ${KNATIVE_MAX_CONTAINER_CONCURRENCY}`);
   }
   if (cls === KnativeAutoscalerClass.HPA && fn.scaleToZero) {
     throw propError(fn.where, 'scaleToZero', true, 'the Knative HPA autoscaler class cannot scale to zero',
@@ -74,6 +87,10 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
   } else {
     // The HPA class needs a resource metric; CPU of Wasm pods may stay flat (see facts: SystemdCgroup).
     annotations['autoscaling.knative.dev/metric'] = 'cpu';
+    if (fn.route === IntegrationRoute.RUNWASI) {
+      Warnings.of(scope).add('KnativeAutoscalerClass.HPA scales on CPU, and the CPU metrics of pods on a runwasi shim stay flat unless the shim runs with SystemdCgroup = true '
+        + '(containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out. Set SystemdCgroup = true in the node\'s containerd runtime options, or use KnativeAutoscalerClass.KPA (concurrency)');
+    }
   }
   // Start with the warm pool; with scale to zero Knative starts one pod and then scales down.
   if (!fn.scaleToZero) annotations['autoscaling.knative.dev/initial-scale'] = String(fn.warmReplicas);
@@ -124,20 +141,42 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
     },
   });
 
-  let domainMapping: ApiObject | undefined;
-  if (fn.host) {
-    if (fn.host.startsWith('*.')) {
-      throw unsupported(fn.where, 'host', fn.host, fn.backend, 'a DomainMapping maps one exact domain',
+  const domainMappings: ApiObject[] = [];
+  const domainClaims: ApiObject[] = [];
+  const emitClaims = (opts.domainClaims ?? KnativeDomainClaims.EMIT) === KnativeDomainClaims.EMIT;
+  const namespace = Chart.of(scope).namespace;
+  if (emitClaims && fn.hosts.length > 0 && !namespace) {
+    Warnings.of(scope).add(`the chart has no namespace, so the ClusterDomainClaim for ${fn.hosts.join(', ')} names namespace "default"; Knative refuses the DomainMapping if it is applied elsewhere. `
+      + 'Give the chart a namespace');
+  }
+  fn.hosts.forEach((host, i) => {
+    const prop = fn.hosts.length > 1 ? `hosts[${i}]` : 'host';
+    if (host.startsWith('*.')) {
+      throw unsupported(fn.where, prop, host, fn.backend, 'a DomainMapping maps one exact domain',
         'use an exact host such as "hello.example.com"');
     }
-    // DomainMapping is named after the domain it maps. Needs a ClusterDomainClaim for the domain
-    // unless config-network sets autocreate-cluster-domain-claims: "true".
-    domainMapping = new kn.DomainMapping(scope, 'DomainMapping', {
-      metadata: { name: fn.host },
+    // A DomainMapping is named after the domain it maps.
+    const id = i === 0 ? 'DomainMapping' : `DomainMapping${i}`;
+    domainMappings.push(new kn.DomainMapping(scope, id, {
+      metadata: { name: host },
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: fn.name } },
-    });
-  }
-  return { service, domainMapping };
+    }));
+    // knative/serving pkg/reconciler/domainmapping/reconciler.go: the reconciler does not serve the
+    // mapping unless a ClusterDomainClaim of that name names this namespace, and creates (and, in
+    // FinalizeKind, deletes) one only when config-network autocreates claims.
+    if (emitClaims) {
+      const claim = new ApiObject(scope, i === 0 ? 'ClusterDomainClaim' : `ClusterDomainClaim${i}`, {
+        apiVersion: 'networking.internal.knative.dev/v1alpha1',
+        kind: 'ClusterDomainClaim',
+        metadata: { name: host },
+        spec: { namespace: namespace ?? 'default' },
+      });
+      // Cluster-scoped: drop the namespace cdk8s copies from a namespaced chart.
+      if (claim.metadata.namespace) claim.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      domainClaims.push(claim);
+    }
+  });
+  return { service, domainMappings, domainClaims };
 }
 
 function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: string]: T } | undefined {
@@ -149,6 +188,7 @@ function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: st
 }
 
 function seconds(where: string, prop: string, d: Duration, min: number, max: number): string {
+  if (!(d instanceof Duration)) throw propError(where, prop, d, 'is not a Duration', `use e.g. Duration.seconds(${Math.max(min, 60)})`);
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min || s > max) {
     throw propError(where, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`, `use e.g. Duration.seconds(${Math.max(min, 60)})`);

@@ -3,11 +3,12 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { propError } from '../errors';
 import * as faas from '../imports/openfaas';
 import { IntegrationRoute } from '../runtime';
 import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { placementTolerations, ResolvedFunction, resourceQuantities } from './common';
-import { unsupported } from './function-backend';
+import { OpenFaasEdition, unsupported } from './function-backend';
 
 /** The port of the OpenFaaS watchdog, and of the Service faas-netes creates per function. */
 export const OPENFAAS_FUNCTION_PORT = 8080;
@@ -46,6 +47,8 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
       'a scaled-to-zero OpenFaaS function is woken only by requests through the OpenFaaS gateway, which a direct route bypasses',
       'drop gateway/host and call the function through the OpenFaaS gateway (/function/<name>), or keep warm replicas');
   }
+
+  checkEdition(fn);
 
   const minReplicas = Math.max(1, fn.warmReplicas);
   // max == min disables OpenFaaS scaling: a fixed warm pool when nothing asks for autoscaling.
@@ -99,4 +102,36 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
     },
   });
   return { functionObject: fnObject, profile };
+}
+
+/** The most replicas OpenFaaS CE runs (openfaas/faas-netes pkg/handlers/replica_reader.go MaxReplicas). */
+export const OPENFAAS_CE_MAX_REPLICAS = 5;
+
+/**
+ * Refuses what the chosen OpenFaaS edition cannot run. CE's faas-netes refuses the labels in
+ * openfaas/faas-netes pkg/handlers/validate.go validateScalingLabels ("... not available for
+ * Community Edition", scale.min/max above MaxReplicas = 5), and runs without operator mode
+ * (main.go: "-operator ... (not available in CE)", `operator := false`), so it never reads a
+ * Function object or a Profile.
+ */
+function checkEdition(fn: ResolvedFunction): void {
+  const edition = fn.backend.openFaasOptions?.edition ?? OpenFaasEdition.STANDARD;
+  if (edition !== OpenFaasEdition.COMMUNITY) return;
+  const ce = 'OpenFaaS Community Edition';
+  const fix = 'run OpenFaaS Standard or Enterprise (FunctionBackend.openFaas({ edition: OpenFaasEdition.STANDARD })), or use another backend';
+  if (fn.scaleToZero) {
+    throw propError(fn.where, 'scaleToZero', true, `${ce} refuses com.openfaas.scale.zero (faas-netes validateScalingLabels: "not available for Community Edition")`, fix);
+  }
+  if (fn.concurrency !== undefined) {
+    throw propError(fn.where, 'concurrency', fn.concurrency, `${ce} refuses com.openfaas.scale.type and com.openfaas.scale.target (faas-netes validateScalingLabels)`, fix);
+  }
+  const max = fn.autoscales ? fn.maxReplicas : Math.max(1, fn.warmReplicas);
+  if (max > OPENFAAS_CE_MAX_REPLICAS || fn.warmReplicas > OPENFAAS_CE_MAX_REPLICAS) {
+    throw propError(fn.where, fn.warmReplicas > OPENFAAS_CE_MAX_REPLICAS ? 'warmReplicas' : 'maxReplicas', Math.max(max, fn.warmReplicas),
+      `${ce} runs at most ${OPENFAAS_CE_MAX_REPLICAS} replicas (faas-netes MaxReplicas; "com.openfaas.scale.max is set too high for Community Edition")`,
+      `${fix}; or stay at ${OPENFAAS_CE_MAX_REPLICAS} replicas or fewer`);
+  }
+  throw propError(fn.where, 'backend.edition', edition,
+    `${ce} has no operator mode, so it reads neither the Function objects nor the Profiles (runtimeClassName, tolerations, pod security) this backend emits`,
+    `${fix}; with CE, deploy through the OpenFaaS gateway API (faas-cli deploy) instead`);
 }

@@ -1,11 +1,14 @@
 /**
  * Renders a ServerlessFunction as a SpinKube SpinApp (+ SpinAppExecutor). Internal.
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { propError } from '../errors';
 import * as spin from '../imports/spinkube';
+import { rootMembers } from '../root-registry';
 import { WasmRuntime } from '../runtime';
+import { Warnings } from '../warnings';
 import { ResolvedFunction, resourceQuantities } from './common';
 import { unsupported } from './function-backend';
 
@@ -21,6 +24,7 @@ const SPIN_VARIABLE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 /** What a SpinKube function renders to. */
 export interface SpinKubeRendering {
   readonly spinApp: ApiObject;
+  /** The executor, when this function emitted it (functions of a namespace share it). */
   readonly executor?: ApiObject;
   /** The Deployment spin-operator creates, as a scale target for KEDA. */
   readonly scaleTarget: kplus.IScalable;
@@ -59,22 +63,57 @@ function propErrorRuntime(fn: ResolvedFunction): Error {
     'use RuntimeClass.wasmtimeSpinV2(this, "Spin"), or leave runtimeClass out for the existing "wasmtime-spin-v2" class');
 }
 
+/** The name of spin-operator's sample executor (config/samples/spin-shim-executor.yaml). */
+export const DEFAULT_SPIN_EXECUTOR = 'containerd-shim-spin';
+
+interface SharedExecutor {
+  readonly object: ApiObject;
+  readonly settings: string;
+  readonly firstUser: string;
+}
+
+/**
+ * The SpinAppExecutor for a function: an existing one by name, or one emitted per namespace and
+ * name, shared by every function of the app that asks for the same settings.
+ */
+function executorFor(scope: Construct, fn: ResolvedFunction): { name: string; emitted?: ApiObject; object?: ApiObject } {
+  const opts = fn.backend.spinKubeOptions ?? {};
+  if (opts.executorName) return { name: opts.executorName };
+  const name = opts.executor?.name ?? DEFAULT_SPIN_EXECUTOR;
+  const runtimeClassName = fn.runtimeClass?.runtimeClassName ?? 'wasmtime-spin-v2';
+  const installDefaultCaCerts = opts.executor?.installDefaultCaCerts ?? true;
+  const chart = Chart.of(scope);
+  const namespace = chart.namespace ?? '';
+  const registry = rootMembers<Map<string, SharedExecutor>>(scope, 'spinkube-executors');
+  if (registry.length === 0) registry.push(new Map());
+  const key = `${namespace}/${name}`;
+  const settings = JSON.stringify({ runtimeClassName, installDefaultCaCerts });
+  const existing = registry[0].get(key);
+  if (existing) {
+    if (existing.settings !== settings) {
+      throw propError(fn.where, 'backend.executor', JSON.parse(settings),
+        `SpinAppExecutor "${name}" in namespace "${namespace || 'default'}" is already emitted for ${existing.firstUser} with ${existing.settings}; one executor has one set of settings`,
+        'give this function the same RuntimeClass and installDefaultCaCerts, or another executor name (FunctionBackend.spinKube({ executor: { name: "spin-custom" } }))');
+    }
+    return { name, object: existing.object };
+  }
+  // In the chart, not under the function: other functions of the namespace share it.
+  const object = new spin.SpinAppExecutor(chart, `SpinAppExecutor-${name}`, {
+    metadata: { name },
+    spec: {
+      createDeployment: true,
+      deploymentConfig: { runtimeClassName, installDefaultCaCerts },
+    },
+  });
+  registry[0].set(key, { object, settings, firstUser: fn.where });
+  return { name, emitted: object, object };
+}
+
 /** @internal */
 export function renderSpinKube(scope: Construct, fn: ResolvedFunction): SpinKubeRendering {
   checkSpinKube(fn);
-  const opts = fn.backend.spinKubeOptions ?? {};
-  let executor: ApiObject | undefined;
-  let executorName = opts.executorName;
-  if (!executorName) {
-    executorName = `${fn.name}-executor`.slice(0, 63).replace(/-+$/, '');
-    executor = new spin.SpinAppExecutor(scope, 'SpinAppExecutor', {
-      metadata: { name: executorName },
-      spec: {
-        createDeployment: true,
-        deploymentConfig: { runtimeClassName: fn.runtimeClass?.runtimeClassName ?? 'wasmtime-spin-v2' },
-      },
-    });
-  }
+  const { name: executorName, emitted: executor, object: executorObject } = executorFor(scope, fn);
+  warnResourceMetricScaling(scope, fn);
 
   const r = resourceQuantities(fn.resources);
   const p = fn.probes;
@@ -113,8 +152,22 @@ export function renderSpinKube(scope: Construct, fn: ResolvedFunction): SpinKube
     },
   });
 
+  // spin-operator reconciles a SpinApp against its executor: apply the executor first.
+  if (executorObject && Chart.of(executorObject) === Chart.of(spinApp)) spinApp.addDependency(executorObject);
   const scaleTarget = new SpinAppDeployment(fn.name);
   return { spinApp, executor, scaleTarget };
+}
+
+/**
+ * KEDA cpu/memory triggers read the pods' cgroup metrics, which stay flat for Spin pods unless the
+ * Spin shim (a runwasi shim) runs with SystemdCgroup = true: containerd-shim-spin #180, runwasi #821.
+ */
+function warnResourceMetricScaling(scope: Construct, fn: ResolvedFunction): void {
+  const resource = fn.triggers.filter(t => t.type === 'cpu' || t.type === 'memory').map(t => t.type);
+  if (resource.length === 0) return;
+  Warnings.of(scope).add(`triggers: ${[...new Set(resource)].join('/')}-based scaling of SpinApp ${fn.name}: the CPU and memory metrics of Spin pods stay flat unless containerd-shim-spin runs with SystemdCgroup = true `
+    + '(containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out. Set SystemdCgroup = true in the node\'s containerd runtime options for the spin runtime, '
+    + 'or prefer request-rate scaling (concurrency, through the KEDA HTTP add-on) or queue-based scaling (KedaTrigger.kafka, KedaTrigger.rabbitmq)');
 }
 
 function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: string]: T } | undefined {

@@ -1,4 +1,5 @@
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkString } from '../private/function-checks';
 
 /** The kind of object a `Gateway` emits for a route. */
 export enum GatewayKind {
@@ -38,7 +39,7 @@ export class TraefikEntryPoint {
   /** An entry point defined in your own Traefik static configuration. */
   public static of(name: string): TraefikEntryPoint {
     // Entry point names are free-form in Traefik, but they end up in YAML lists and log lines.
-    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name ?? '')) {
+    if (typeof name !== 'string' || name.length > 253 || !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(name)) {
       throw propError('TraefikEntryPoint.of', 'name', name, 'is not an entry point name',
         'use letters, digits, "-" and "_" (e.g. "web", "websecure", "metrics")');
     }
@@ -121,7 +122,13 @@ export class Gateway {
       throw propError('Gateway.traefik', 'entryPoints', [], 'an IngressRoute with no entry point would bind to every entry point',
         'leave entryPoints out for the default, or list e.g. [TraefikEntryPoint.WEB]');
     }
+    checkString('Gateway.traefik', 'tlsSecretName', options.tlsSecretName, 'hello-tls');
     if (options.tlsSecretName !== undefined) checkDns1123Subdomain('Gateway.traefik', 'tlsSecretName', options.tlsSecretName);
+    (options.entryPoints ?? []).forEach((e, i) => {
+      if (!(e instanceof TraefikEntryPoint)) {
+        throw propError('Gateway.traefik', `entryPoints[${i}]`, e, 'is not a TraefikEntryPoint', 'use TraefikEntryPoint.WEB, WEBSECURE or TraefikEntryPoint.of("name")');
+      }
+    });
     const entryPoints = options.entryPoints ?? [options.tlsSecretName ? TraefikEntryPoint.WEBSECURE : TraefikEntryPoint.WEB];
     return new Gateway(GatewayKind.TRAEFIK_INGRESS_ROUTE, {
       entryPoints: entryPoints.map(e => e.name),
@@ -135,6 +142,8 @@ export class Gateway {
    * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
    */
   public static ingress(options: IngressGatewayOptions = {}): Gateway {
+    checkString('Gateway.ingress', 'ingressClassName', options.ingressClassName, 'traefik');
+    checkString('Gateway.ingress', 'tlsSecretName', options.tlsSecretName, 'hello-tls');
     if (options.ingressClassName !== undefined) checkDns1123Subdomain('Gateway.ingress', 'ingressClassName', options.ingressClassName);
     if (options.tlsSecretName !== undefined) checkDns1123Subdomain('Gateway.ingress', 'tlsSecretName', options.tlsSecretName);
     return new Gateway(GatewayKind.INGRESS, Object.assign({ entryPoints: [] }, options));
@@ -147,6 +156,9 @@ export class Gateway {
    * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
    */
   public static gatewayApi(options: GatewayApiOptions): Gateway {
+    checkString('Gateway.gatewayApi', 'gatewayName', options?.gatewayName ?? 0, 'edge');
+    checkString('Gateway.gatewayApi', 'gatewayNamespace', options.gatewayNamespace, 'infra');
+    checkString('Gateway.gatewayApi', 'sectionName', options.sectionName, 'https');
     checkDns1123Subdomain('Gateway.gatewayApi', 'gatewayName', options?.gatewayName ?? '');
     if (options.gatewayNamespace !== undefined) checkDns1123Label('Gateway.gatewayApi', 'gatewayNamespace', options.gatewayNamespace);
     if (options.sectionName !== undefined) checkDns1123Label('Gateway.gatewayApi', 'sectionName', options.sectionName);

@@ -1,4 +1,6 @@
-import { checkDns1123Label, checkDns1123Subdomain, checkInt } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkString } from '../private/function-checks';
+import { checkPort } from '../private/validate';
 import { KedaHttpAddOn } from '../scaling/keda-http-add-on';
 
 /**
@@ -82,8 +84,9 @@ export interface InterceptorBackendOptions {
 export class RouteBackend {
   /** A Service in the route's namespace. */
   public static service(serviceName: string, port: number): RouteBackend {
+    checkString('RouteBackend.service', 'serviceName', serviceName ?? 0, 'hello');
     checkDns1123Label('RouteBackend.service', 'serviceName', serviceName);
-    checkInt('RouteBackend.service', 'port', port, 1, 65535);
+    checkPort('RouteBackend.service', 'port', port);
     return new RouteBackend(serviceName, port);
   }
 
@@ -99,10 +102,16 @@ export class RouteBackend {
     const namespace = options.interceptorNamespace ?? KedaHttpAddOn.NAMESPACE;
     const port = options.port ?? KedaHttpAddOn.INTERCEPTOR_PROXY_PORT;
     const clusterDomain = options.clusterDomain ?? 'cluster.local';
+    checkString(where, 'serviceName', serviceName, KedaHttpAddOn.INTERCEPTOR_PROXY_SERVICE);
+    checkString(where, 'interceptorNamespace', namespace, KedaHttpAddOn.NAMESPACE);
+    checkString(where, 'clusterDomain', clusterDomain, 'cluster.local');
     checkDns1123Label(where, 'serviceName', serviceName);
     checkDns1123Label(where, 'interceptorNamespace', namespace);
-    checkInt(where, 'port', port, 1, 65535);
+    checkPort(where, 'port', port);
     checkDns1123Subdomain(where, 'clusterDomain', clusterDomain);
+    if (options.access !== undefined && !Object.values(InterceptorAccess).includes(options.access)) {
+      throw propError(where, 'access', options.access, 'is not an InterceptorAccess', 'use InterceptorAccess.ROUTE_IN_INTERCEPTOR_NAMESPACE, EXTERNAL_NAME_SERVICE or CROSS_NAMESPACE_REFERENCE');
+    }
     return new RouteBackend(serviceName, port, {
       access: options.access ?? InterceptorAccess.ROUTE_IN_INTERCEPTOR_NAMESPACE,
       namespace,

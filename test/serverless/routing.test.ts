@@ -229,7 +229,7 @@ describe('routing errors name the prop, the value and the fix', () => {
   test('path prefix must be absolute and free of backticks', () => {
     const c = chart();
     expect(() => new FunctionRoute(c, 'r', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080), pathPrefix: 'api' }))
-      .toThrow(/pathPrefix="api": is not an absolute URL path prefix. Fix: use a path starting with "\/"/);
+      .toThrow(/pathPrefix="api": is not an absolute URL path prefix: it must start with "\/". Fix: use a path starting with "\/"/);
     expect(() => new FunctionRoute(c, 'r2', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080), pathPrefix: '/a`) || Host(`x' }))
       .toThrow(/is not an absolute URL path prefix/);
   });
@@ -252,7 +252,7 @@ describe('routing errors name the prop, the value and the fix', () => {
     expect(() => Gateway.traefik({ tlsSecretName: 'TLS' })).toThrow(/Gateway.traefik: tlsSecretName="TLS"/);
   });
   test('RouteBackend checks', () => {
-    expect(() => RouteBackend.service('hello', 0)).toThrow(/RouteBackend.service: port=0: must be a whole number from 1 to 65535/);
+    expect(() => RouteBackend.service('hello', 0)).toThrow(/RouteBackend.service: port=0: is not a port \(a whole number from 1 to 65535\)/);
     expect(() => RouteBackend.service('Hello', 80)).toThrow(/RouteBackend.service: serviceName="Hello"/);
     expect(() => RouteBackend.kedaHttpInterceptor({ interceptorNamespace: 'KEDA' })).toThrow(/RouteBackend.kedaHttpInterceptor: interceptorNamespace="KEDA"/);
     expect(() => RouteBackend.kedaHttpInterceptor({ clusterDomain: 'bad domain' })).toThrow(/clusterDomain="bad domain"/);

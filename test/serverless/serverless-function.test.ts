@@ -303,9 +303,11 @@ describe('SpinKube backend', () => {
     const { f, objs } = fn({ backend: FunctionBackend.spinKube(), env: { greeting: 'hello' } });
     const o = objs();
     expect(kinds(o)).toEqual(['SpinAppExecutor', 'SpinApp']);
-    expect(one(o, 'SpinAppExecutor').spec).toEqual({ createDeployment: true, deploymentConfig: { runtimeClassName: 'wasmtime-spin-v2' } });
+    // spin-operator config/samples/spin-shim-executor.yaml: containerd-shim-spin, wasmtime-spin-v2, installDefaultCACerts.
+    expect(one(o, 'SpinAppExecutor').metadata.name).toBe('containerd-shim-spin');
+    expect(one(o, 'SpinAppExecutor').spec).toEqual({ createDeployment: true, deploymentConfig: { runtimeClassName: 'wasmtime-spin-v2', installDefaultCACerts: true } });
     const app = one(o, 'SpinApp').spec;
-    expect(app).toMatchObject({ image: IMAGE, executor: 'hello-executor', replicas: 1, variables: [{ name: 'greeting', value: 'hello' }] });
+    expect(app).toMatchObject({ image: IMAGE, executor: 'containerd-shim-spin', replicas: 1, variables: [{ name: 'greeting', value: 'hello' }] });
     expect(app.enableAutoscaling).toBeUndefined();
     expect(app.checks.readiness.httpGet).toEqual({ path: '/.well-known/spin/health' });
     expect([f.serviceName, f.servicePort]).toEqual(['hello', 80]);
@@ -476,8 +478,10 @@ describe('ServerlessFunction defaults (@default)', () => {
     expect(ann['autoscaling.knative.dev/scale-down-delay']).toBeUndefined();
     expect(Warnings.of(fn({ backend: FunctionBackend.knative() }).f).messages).toHaveLength(1);
   });
-  test('FunctionBackend.spinKube executorName: an executor per function', () => {
-    expect(one(fn({ backend: FunctionBackend.spinKube() }).objs(), 'SpinAppExecutor').metadata.name).toBe('hello-executor');
+  test('FunctionBackend.spinKube executorName/executor: an emitted containerd-shim-spin executor with installDefaultCACerts', () => {
+    const e = one(fn({ backend: FunctionBackend.spinKube() }).objs(), 'SpinAppExecutor');
+    expect(e.metadata.name).toBe('containerd-shim-spin');
+    expect(e.spec.deploymentConfig.installDefaultCACerts).toBe(true);
   });
   test('FunctionBackend.openFaas profileNamespace: openfaas', () => {
     expect(one(fn({ backend: FunctionBackend.openFaas() }).objs(), 'Profile').metadata.namespace).toBe('openfaas');
@@ -511,7 +515,8 @@ describe('ServerlessFunction errors name the construct, prop, value and fix', ()
     expect(E({ scaleToZero: true, triggers: [KedaTrigger.cpu({ utilization: 70 })] })).toMatch(/minReplicas=0: KEDA cannot scale to zero on cpu triggers alone/);
   });
   test('credentials inline in env', () => {
-    expect(E({ env: { DB_PASSWORD: 'hunter2' } })).toBe('[cdk8s-wasm-edge] test/hello: env["DB_PASSWORD"]="<redacted>": looks like a credential; inline values land in Git and in kubectl output. '
+    expect(E({ env: { DB_PASSWORD: 'hunter2' } })).toBe('[cdk8s-wasm-edge] test/hello: env["DB_PASSWORD"]="<redacted>": "DB_PASSWORD" names a credential; '
+      + 'generated files are not Secrets (they land in Git, in cloud-init user-data and in kubectl output). '
       + 'Fix: put it in a Secret and reference it: secretEnv: { DB_PASSWORD: { secretName: "my-secret", key: "db_password" } }');
   });
   test('secretEnv checks', () => {
@@ -526,8 +531,8 @@ describe('ServerlessFunction errors name the construct, prop, value and fix', ()
   });
   test('image, name, port, concurrency', () => {
     expect(E({ image: 'Not An Image' })).toMatch(/test\/hello: image="Not An Image": is not a valid OCI image reference/);
-    expect(E({ name: 'Hello' })).toMatch(/test\/hello: name="Hello": is not a DNS-1123 label/);
-    expect(E({ port: 70000 })).toMatch(/port=70000: must be a whole number from 1 to 65535/);
+    expect(E({ name: 'Hello' })).toMatch(/test\/hello: name="Hello": is not a DNS-1035 label/);
+    expect(E({ port: 70000 })).toMatch(/port=70000: is not a port \(a whole number from 1 to 65535\)/);
     expect(E({ concurrency: 0 })).toMatch(/concurrency=0: must be a whole number from 1 to 1000000/);
   });
   test('runwasi needs an absolute entrypoint', () => {
