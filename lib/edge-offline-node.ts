@@ -11,12 +11,11 @@ import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudI
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
-import { checkNodePath, isK3sDetectedRuntimeName, normalizeDataDir } from './private/node-toml';
+import { checkNodePath, normalizeDataDir } from './private/node-toml';
 import { NodeTree, writeNodeTrees } from './private/node-writer';
 import { checkLabels, checkSingleLine } from './private/validate';
 import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
-import { IntegrationRoute, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
-import { Warnings } from './warnings';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {
@@ -473,13 +472,6 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       owner: `${owner}.containerd`,
     });
     this.runtimes = this.containerd.runtimes;
-    for (const r of this.runtimes) {
-      if (r.route === IntegrationRoute.CRUN && isK3sDetectedRuntimeName(r.handler)) {
-        Warnings.of(this).add(`runtime handler "${r.handler}" (route crun) is also the name of the runtime K3s defines itself when it finds that binary on its PATH `
-          + '(k3s-io/k3s pkg/agent/containerd/runtimes.go), without the pod annotation whitelist: on such a host K3s\'s table replaces this one and Wasm pods start as Linux processes. '
-          + 'Give the crun runtime a handler of its own.');
-      }
-    }
     const hasGpuRuntime = this.runtimes.some(r => r.gpu);
     this.gpu = props.gpu ?? hasGpuRuntime;
     if (this.gpu && !hasGpuRuntime) {

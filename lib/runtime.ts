@@ -92,6 +92,15 @@ const K3S_DETECTED_HANDLERS = new Set([
   'lunatic', 'slight', 'spin', 'wws', 'wasmedge', 'wasmer', 'wasmtime',
 ]);
 
+/**
+ * Whether K3s defines a runtime of this handler name itself when it finds the binary on its PATH.
+ *
+ * @internal
+ */
+export function isK3sDetectedHandler(handler: string): boolean {
+  return K3S_DETECTED_HANDLERS.has(handler);
+}
+
 /** The characters a binary name may have: it is written into the containerd TOML unescaped. */
 const SAFE_BINARY = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const SAFE_BINARY_PATH = /^\/[A-Za-z0-9._+/-]+$/;

@@ -12,7 +12,6 @@ import { EdgeNodeGroup } from '../lib/node/edge-node-group';
 import { K3sVersion } from '../lib/node/k3s-version';
 import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../lib/runtime';
 import { parseK3sConfig, renderAsK3s, templateToml } from './node/helpers';
-import { isK3sDetectedRuntimeName } from '../lib/private/node-toml';
 import { Warnings } from '../lib/warnings';
 
 function chart(): Chart {
@@ -228,7 +227,7 @@ describe('EdgeOfflineNode files', () => {
 
   // Active once the crun preset has a handler of its own (WasmRuntime.CRUN.handler "crun-wasm", issue
   // #10 B9): until then K3s's detected "crun" replaces the preset's table on hosts with crun on PATH.
-  (isK3sDetectedRuntimeName(WasmRuntime.CRUN.handler) ? test.skip : test)('the crun preset keeps its pod annotations on a host where K3s detected crun', () => {
+  test('the crun preset keeps its pod annotations on a host where K3s detected crun', () => {
     const n = new EdgeOfflineNode(chart(), 'n', { runtimes: [WasmRuntime.CRUN] });
     const t = files(n)['/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl'];
     expect(t).not.toContain(`ExtraRuntimes "${WasmRuntime.CRUN.handler}"`);
@@ -239,15 +238,11 @@ describe('EdgeOfflineNode files', () => {
 
   // k3s-io/k3s pkg/agent/containerd/runtimes.go defines a runtime "crun" itself when crun is on its
   // PATH: a crun-route runtime under that very name would be a second table of the same name.
-  test('a crun-route runtime named like a runtime K3s detects gets a warning', () => {
-    const clash = WasmRuntime.custom({ handler: 'crun', runtimeType: 'io.containerd.runc.v2', binaryName: 'crun', route: IntegrationRoute.CRUN });
-    const n = new EdgeOfflineNode(chart(), 'n', { runtimes: [clash] });
-    expect(Warnings.of(n).messages).toEqual([expect.stringMatching(/runtime handler "crun" \(route crun\) is also the name of the runtime K3s defines itself/)]);
-    // Guarded, so the rendered template stays valid TOML where K3s detected crun.
-    const t = files(n)['/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl'];
-    expect(t).toContain('# {{ if not (index .ExtraRuntimes "crun").RuntimeType }}');
+  test('a crun-route runtime cannot take a name K3s defines itself', () => {
+    expect(() => WasmRuntime.custom({ handler: 'crun', runtimeType: 'io.containerd.runc.v2', binaryName: 'crun', route: IntegrationRoute.CRUN }))
+      .toThrow(/handler="crun": is a runtime K3s defines itself/);
+    const t = files(new EdgeOfflineNode(chart(), 'm', { runtimes: [CRUN_WASM] }))['/var/lib/rancher/k3s/agent/etc/containerd/config-v3.toml.tmpl'];
     expect(() => toml.parse(renderAsK3s(t, { detected: ['crun'] }))).not.toThrow();
-    expect(Warnings.of(new EdgeOfflineNode(chart(), 'm', { runtimes: [CRUN_WASM] })).messages).toEqual([]);
   });
 
   test('cloud-init: #cloud-config, write_files of every node file, airgap install', () => {

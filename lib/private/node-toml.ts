@@ -5,24 +5,6 @@ import { checkSafeAbsolutePath } from './validate';
 /** K3s's default `data-dir` for a root install (docs.k3s.io cli/server: --data-dir). */
 export const DEFAULT_DATA_DIR = '/var/lib/rancher/k3s';
 
-/**
- * Handler names K3s gives the runtimes it adds itself when it finds their binary on its PATH
- * (k3s-io/k3s pkg/agent/containerd/runtimes.go). A template table of the same name would be defined
- * twice, which TOML (and so containerd) refuses: the template guards those blocks, except the crun
- * route's, which must keep its own handler.
- */
-const K3S_DETECTED_RUNTIMES = new Set([
-  'crun', 'lunatic', 'nvidia', 'nvidia-cdi', 'nvidia-experimental', 'slight', 'spin', 'wasmedge', 'wasmer', 'wasmtime', 'wws',
-]);
-
-/**
- * Whether K3s may define a runtime of this handler name itself (when it finds the binary on its PATH).
- *
- * @internal
- */
-export function isK3sDetectedRuntimeName(handler: string): boolean {
-  return K3S_DETECTED_RUNTIMES.has(handler);
-}
 
 /**
  * A TOML basic string: `"`, `\` and control characters escaped. Go template delimiters are refused

@@ -2,7 +2,7 @@ import * as toml from 'smol-toml';
 import { renderAsK3s, templateToml } from './helpers';
 import { ContainerdTemplate, CRUN_POD_ANNOTATIONS, DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
 import { K3sVersion } from '../../lib/node/k3s-version';
-import { isK3sDetectedRuntimeName, tomlString } from '../../lib/private/node-toml';
+import { tomlString } from '../../lib/private/node-toml';
 import { IntegrationRoute, WasmRuntime } from '../../lib/runtime';
 
 /** crun under a handler of its own (what WasmRuntime.CRUN becomes with the crun-wasm rename). */
@@ -91,9 +91,10 @@ describe('ContainerdTemplate', () => {
   test('blocks are guarded so K3s-detected runtimes are not defined twice; the crun route under its own name never is', () => {
     const runtimes = [...WasmRuntime.all(), CRUN_WASM];
     const content = new ContainerdTemplate({ runtimes }).render();
-    // A crun-route runtime under a name K3s uses itself stays guarded (TOML refuses two tables of one name).
-    const isGuarded = (r: WasmRuntime) => r.route !== IntegrationRoute.CRUN || isK3sDetectedRuntimeName(r.handler);
+    // Exactly the tables K3s may define itself are guarded (TOML refuses two tables of one name).
+    const isGuarded = (r: WasmRuntime) => K3S_DETECTED.includes(r.handler);
     expect(isGuarded(CRUN_WASM)).toBe(false);
+    expect(isGuarded(WasmRuntime.CRUN)).toBe(false);
     for (const r of runtimes) {
       const guard = `# {{ if not (index .ExtraRuntimes "${r.handler}").RuntimeType }}`;
       if (isGuarded(r)) expect(content).toContain(guard);
@@ -187,8 +188,11 @@ describe('ContainerdTemplate', () => {
     expect(() => new ContainerdTemplate({ runtimes: [WasmRuntime.WASMEDGE], binaryPaths: { wasmedge: '/x' } })).toThrow(/shim runtime/);
     expect(() => new ContainerdTemplate({ runtimes: [WasmRuntime.CRUN], binaryPaths: { [crun]: 'crun' } })).toThrow(/absolute path/);
     expect(() => new ContainerdTemplate({ runtimes: [WasmRuntime.CRUN], binaryPaths: { spin: '/x' } })).toThrow(/not a runtime this node offers/);
-    const fake = WasmRuntime.custom({ handler: 'wasmedge', runtimeType: 'io.containerd.other.v1', binaryName: 'containerd-shim-other-v1' });
-    expect(() => new ContainerdTemplate({ runtimes: [WasmRuntime.WASMEDGE, fake] })).toThrow(/names two different runtimes/);
+    const a = WasmRuntime.custom({ handler: 'other', runtimeType: 'io.containerd.other.v1', binaryName: 'containerd-shim-other-v1' });
+    const b = WasmRuntime.custom({ handler: 'other', runtimeType: 'io.containerd.other.v2', binaryName: 'containerd-shim-other-v2' });
+    expect(() => new ContainerdTemplate({ runtimes: [a, b] })).toThrow(/names two different runtimes/);
+    // A handler K3s defines itself cannot be reused for another runtime at all (runtimes.go).
+    expect(() => WasmRuntime.custom({ handler: 'wasmedge', runtimeType: 'io.containerd.other.v1', binaryName: 'containerd-shim-other-v1' })).toThrow(/K3s defines itself/);
   });
 
   // `a"b` ended the TOML string early; `crun"#` turned the rest of the line into a comment, so
@@ -201,8 +205,7 @@ describe('ContainerdTemplate', () => {
 
   test('a runc-compatible runtime whose binary name would break the TOML is refused', () => {
     for (const binaryName of ['cr"un', 'crun#x', '..']) {
-      const r = WasmRuntime.custom({ handler: 'odd', runtimeType: 'io.containerd.runc.v2', binaryName });
-      expect(() => new ContainerdTemplate({ runtimes: [r] })).toThrow(/runtimes\[odd\].binaryName=.*is not a binary name/);
+      expect(() => WasmRuntime.custom({ handler: 'odd', runtimeType: 'io.containerd.runc.v2', binaryName })).toThrow(/binaryName=.*is not a binary name/);
     }
     const ok = WasmRuntime.custom({ handler: 'odd', runtimeType: 'io.containerd.runc.v2', binaryName: 'my-runtime_1.2+x' });
     expect((toml.parse(templateToml(new ContainerdTemplate({ runtimes: [ok] }).render())) as any).plugins['io.containerd.cri.v1.runtime'].containerd.runtimes.odd.options.BinaryName)
