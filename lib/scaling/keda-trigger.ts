@@ -5,7 +5,7 @@ import { credentialInValue, findCredential, redact } from '../private/credential
 import { checkNumber, checkPort } from '../private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../quantity';
 import { KedaHttpAddOn } from './keda-http-add-on';
-import { IKedaTriggerAuthentication } from './keda-trigger-authentication';
+import { IKedaTriggerAuthentication, KedaAuthenticationKind } from './keda-trigger-authentication';
 
 /**
  * How the HPA compares a trigger's metric with its target.
@@ -884,6 +884,13 @@ const KAFKA_MODES: { [key: string]: string[] } = {
 };
 
 function event(where: string, options: KedaEventTriggerOptions): Pick<TriggerSpec, 'metricType' | 'authentication' | 'name' | 'useCachedMetrics'> {
+  if (options.metricType !== undefined && !Object.values(KedaMetricType).includes(options.metricType)) {
+    throw propError(where, 'metricType', options.metricType, 'is not a metric type', 'use KedaMetricType.AVERAGE_VALUE or VALUE');
+  }
+  checkBoolean(where, 'useCachedMetrics', options.useCachedMetrics);
+  if (options.authentication !== undefined && (typeof options.authentication.authenticationName !== 'string' || !Object.values(KedaAuthenticationKind).includes(options.authentication.kind))) {
+    throw propError(where, 'authentication', '<not a TriggerAuthentication>', 'must be a KedaTriggerAuthentication or one from fromTriggerAuthenticationName()', 'pass a KedaTriggerAuthentication');
+  }
   if (options.metricType === KedaMetricType.UTILIZATION) {
     throw propError(where, 'metricType', options.metricType, 'Utilization is only for cpu and memory triggers',
       'use KedaMetricType.AVERAGE_VALUE (metric divided by replicas) or VALUE');
