@@ -493,7 +493,8 @@ export class KedaHttpScaledObject extends Construct {
  * by header count, then creation time, and Route() returns the first, so the other never gets a
  * request.
  */
-function claimKeysOf(hosts: string[] | undefined, paths: string[] | undefined, headers: Array<{ name: string; value?: string }> | undefined): string[] {
+function claimKeysOf(hosts: string[] | undefined, paths: string[] | undefined,
+  headers: Array<{ name: string; value?: string }> | undefined): string[] {
   const hs = hosts?.length ? hosts.map(h => (h === '*' ? '*' : normalizeHost(h))) : ['*'];
   const ps = paths?.length ? paths : ['/'];
   const hdr = (headers ?? []).map(h => `${h.name.toLowerCase()}=${h.value ?? '*'}`).sort().join('&');

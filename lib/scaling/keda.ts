@@ -247,7 +247,9 @@ export class KedaScaledObject extends Construct {
             pollingInterval: polling,
             cooldownPeriod: cooldown,
             initialCooldownPeriod: initialCooldown,
-            fallback: this.fallback ? { failureThreshold: this.fallback.failureThreshold, replicas: this.fallback.replicas, behavior: this.fallback.behavior } : undefined,
+            fallback: this.fallback
+              ? { failureThreshold: this.fallback.failureThreshold, replicas: this.fallback.replicas, behavior: this.fallback.behavior }
+              : undefined,
             advanced,
             triggers: this._triggers.map(tr => tr._toKube()),
           };

@@ -136,7 +136,8 @@ describe('no two HTTP add-on objects claim the same host and path prefix', () =>
   // (so /v1 and /v1/ are one key), newKeysFromRoutingRule(): no hosts = the catch-all "*";
   // pkg/routing/tablememory.go remember(): entries of one key are sorted by headers, then creation
   // time, and Route() returns the first match: the other object never gets a request.
-  function twoRoutes(app: App, a: { ns?: string; hosts?: string[]; paths?: string[] }, b: { ns?: string; hosts?: string[]; paths?: string[] }, sameChart = false): void {
+  interface RouteSpec { ns?: string; hosts?: string[]; paths?: string[] }
+  function twoRoutes(app: App, a: RouteSpec, b: RouteSpec, sameChart = false): void {
     const c1 = new Chart(app, 'one', { namespace: a.ns });
     const c2 = sameChart ? c1 : new Chart(app, 'two', { namespace: b.ns });
     new KedaInterceptorRoute(c1, 'RouteA', { serviceName: 'svc-a', port: 80, hosts: a.hosts, pathPrefixes: a.paths });
