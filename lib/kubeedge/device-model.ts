@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkDns1123Subdomain, propError } from '../errors';
 import { DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
 import { credentialInValue, isCredentialKey } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
 /** The value type of a device property (DeviceModel `properties[].type`). */
@@ -237,7 +238,7 @@ export class KubeEdgeDeviceModel extends Construct {
     if (props.name !== undefined) checkDns1123Subdomain(this, 'name', props.name);
 
     const resource = new DeviceModelV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
+      metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         protocol: props.protocol,
         protocolConfigData: props.protocolConfigData === undefined ? undefined : { ...props.protocolConfigData },

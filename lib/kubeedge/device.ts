@@ -4,6 +4,7 @@ import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../erro
 import { checkConfigData, checkDeviceName, checkFreeText, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
 import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 import { credentialInValue, redact } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata, checkPort } from '../private/validate';
 
 /** Where a mapper publishes a property's values over MQTT (`pushMethod.mqtt`). */
@@ -260,7 +261,7 @@ export class KubeEdgeDevice extends Construct {
     });
 
     const resource = new DeviceV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
+      metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         deviceModelRef: { name: props.model.deviceModelName },
         nodeName: props.nodeName,

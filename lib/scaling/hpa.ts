@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { propError } from '../errors';
 import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
 import { ScalingBehavior } from './scaling-behavior';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
 /** Props of a WasmHorizontalPodAutoscaler. */
@@ -109,7 +110,7 @@ export class WasmHorizontalPodAutoscaler extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace }),
+      metadata: definedMetadata(props.metadata, { namespace }),
       spec: Lazy.any({
         produce: (): kplus.k8s.HorizontalPodAutoscalerSpecV2 => {
           const t = this.target.toScalingTarget();

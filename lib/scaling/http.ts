@@ -8,6 +8,7 @@ import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
 import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
 import { checkNoCredential } from '../private/credentials';
 import { normalizeHost, routeClaimKey } from '../private/route-claim';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata, checkPort } from '../private/validate';
 import { appConstructs, groupBy, perValidationPass, trackValidationPasses } from '../root-registry';
 
@@ -262,7 +263,7 @@ export class KedaInterceptorRoute extends Construct {
 
     const fallback = props.coldStartFallback;
     this.apiObject = new InterceptorRoute(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? service.namespace }),
+      metadata: definedMetadata(props.metadata, { namespace: props.metadata?.namespace ?? service.namespace }) ?? {},
       spec: Lazy.any({
         produce: () => ({
           target: { service: service.name, port: service.port() },
@@ -447,7 +448,7 @@ export class KedaHttpScaledObject extends Construct {
     const service = serviceRef(this, props);
 
     this.apiObject = new HttpScaledObject(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? namespaceOf(this.target) }),
+      metadata: definedMetadata(props.metadata, { namespace: props.metadata?.namespace ?? namespaceOf(this.target) }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, propError, propMessage } from '../errors';
 import { TriggerAuthentication } from '../imports/keda';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
 /** The kind of a KEDA authentication object. */
@@ -96,7 +97,7 @@ export class KedaTriggerAuthentication extends Construct implements IKedaTrigger
     super(scope, id);
     checkMetadata(this, 'metadata', props.metadata);
     this.apiObject = new TriggerAuthentication(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: definedMetadata(props.metadata),
       spec: Lazy.any({
         produce: () => ({
           secretTargetRef: this.refs.map(r => ({ parameter: r.parameter, name: r.secret.name, key: r.key })),
@@ -128,6 +129,8 @@ export class KedaTriggerAuthentication extends Construct implements IKedaTrigger
     if (!ref.secret || typeof ref.secret.name !== 'string') {
       throw propError(this, `${where}.secret`, undefined, 'must be a Secret', 'pass kplus.Secret.fromSecretName(this, "S", "kafka-credentials") or a kplus.Secret');
     }
+    // Secret.fromSecretName() takes any string; the TriggerAuthentication names it.
+    checkDns1123Subdomain(this, `${where}.secret name`, ref.secret.name);
     this.refs.push(ref);
   }
 

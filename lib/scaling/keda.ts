@@ -7,6 +7,7 @@ import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';
 import { ScaledObject } from '../imports/keda';
 import { findCredential } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
 /** What replica count KEDA falls back to while a scaler fails. */
@@ -226,7 +227,7 @@ export class KedaScaledObject extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new ScaledObject(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace }),
+      metadata: definedMetadata(props.metadata, { namespace }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();

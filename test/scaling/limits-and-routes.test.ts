@@ -2,7 +2,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { chart, errorOf, ofKind, validationText, wasm, wasmWithService } from './helpers';
 import {
-  KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, WasmHorizontalPodAutoscaler,
+  KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, WasmHorizontalPodAutoscaler,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
 
@@ -185,5 +185,31 @@ describe('no two HTTP add-on objects claim the same host and path prefix', () =>
     new KedaInterceptorRoute(c, 'A', { serviceName: 'a', port: 80, rules: [{ hosts: ['x.example.com'], headers: [{ name: 'X-Env', value: 'prod' }] }] });
     new KedaInterceptorRoute(c, 'B', { serviceName: 'b', port: 80, rules: [{ hosts: ['x.example.com'], headers: [{ name: 'X-Env', value: 'dev' }] }] });
     expect(validationText(c)).toBe('');
+  });
+});
+
+describe('metadata props with undefined keys keep the generated name and the namespace', () => {
+  // cdk8s ApiObject spreads the given metadata over its defaults: `{ name: undefined }` (what
+  // `{ name: props.name }` builds) would erase the generated name, and the API server refuses an
+  // object without one.
+  test('ScaledObject, TriggerAuthentication, HPA and InterceptorRoute', () => {
+    const c = chart();
+    const meta = { name: undefined, labels: { app: 'x' } } as any;
+    new KedaScaledObject(c, 'So', { target: wasm(c, 'A'), triggers: [prom()], metadata: meta });
+    const secret = kplus.Secret.fromSecretName(c, 'S', 'creds');
+    new KedaTriggerAuthentication(c, 'Auth', { secretTargetRefs: [{ parameter: 'password', secret, key: 'password' }], metadata: meta });
+    new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: wasm(c, 'B'), metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70))], metadata: meta });
+    new KedaInterceptorRoute(c, 'Route', { serviceName: 'svc', port: 80, hosts: ['m.example.com'], metadata: meta });
+    const objects = synthAndValidate(c);
+    for (const kind of ['ScaledObject', 'TriggerAuthentication', 'HorizontalPodAutoscaler', 'InterceptorRoute']) {
+      expect(ofKind(objects, kind)[0].metadata.name).toMatch(/^test-/);
+    }
+  });
+
+  test('a Secret name given to Secret.fromSecretName() is checked before the TriggerAuthentication names it', () => {
+    const c = chart();
+    const secret = kplus.Secret.fromSecretName(c, 'S', 'Kafka Credentials');
+    expect(errorOf(() => new KedaTriggerAuthentication(c, 'Auth', { secretTargetRefs: [{ parameter: 'password', secret, key: 'password' }] })))
+      .toContain('secretTargetRefs[0].secret name="Kafka Credentials": is not a DNS-1123 subdomain');
   });
 });
