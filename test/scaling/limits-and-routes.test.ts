@@ -2,7 +2,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { chart, errorOf, ofKind, validationText, wasm, wasmWithService } from './helpers';
 import {
-  KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, WasmHorizontalPodAutoscaler,
+  KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior, WasmHorizontalPodAutoscaler,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
 
@@ -60,6 +60,12 @@ describe('replica bounds and KEDA numbers', () => {
     ['cooldownPeriod NaN', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [prom()], cooldownPeriod: Duration.seconds(NaN) }), 'cooldownPeriod="NaNs": must be whole seconds'],
     ['pollingInterval past int32 seconds', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [prom()], pollingInterval: Duration.seconds(2 ** 31) }), 'pollingInterval="2147483648s"'],
     ['scalingModifiers target Infinity', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [KedaTrigger.prometheus({ serverAddress: 'http://p:9090', query: 'up', threshold: 1, name: 'a' })], scalingModifiers: { formula: 'a', target: Infinity } }), 'scalingModifiers.target=null: must be a number > 0'],
+    // kubernetes pkg/apis/autoscaling/validation validateScalingPolicy: HPAScalingPolicy.value is an int32 > 0.
+    ['a behavior policy past int32', c => new WasmHorizontalPodAutoscaler(c, 'X', {
+      target: wasm(c),
+      metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70))],
+      behavior: ScalingBehavior.custom({ scaleUp: { policies: [{ replicas: kplus.Replicas.absolute(2 ** 53) }] } }),
+    }), 'behavior.scaleUp.policies[0].replicas=9007199254740992: a Pods policy must change a whole number > 0 (and at most 2147483647)'],
     ['ScaledObject metadata name', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [prom()], metadata: { name: 'Bad_Name' } }), 'metadata.name="Bad_Name": is not a DNS-1123 subdomain'],
     ['HPA metadata label', c => new WasmHorizontalPodAutoscaler(c, 'X', { target: wasm(c), metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70))], metadata: { labels: { 'a b': 'x' } } }), 'metadata.labels key="a b": is not a label key'],
   ])('refuses %s', (_what, build, message) => {
