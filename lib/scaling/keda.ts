@@ -179,6 +179,12 @@ export class KedaScaledObject extends Construct {
     super(scope, id);
     this.target = props.target;
     checkMetadata(this, 'metadata', props.metadata);
+    // KEDA selects the ScaledObject's metrics with the label scaledobject.keda.sh/name=<name>
+    // (kedacore/keda controllers/keda/hpa.go getScaledObjectMetricSpecs): a label value, 63 characters at most.
+    if (props.metadata?.name !== undefined && props.metadata.name.length > 63) {
+      throw propError(this, 'metadata.name', props.metadata.name, 'is longer than 63 characters; KEDA puts the name into a label selector of the HPA it creates, and the API server refuses longer label values',
+        'use a name of at most 63 characters');
+    }
     if (props.triggers !== undefined && (!Array.isArray(props.triggers) || props.triggers.some(t => !(t instanceof KedaTrigger)))) {
       throw propError(this, 'triggers', '<not KedaTriggers>', 'must be a list of KedaTrigger', 'build triggers with KedaTrigger.kafka(), prometheus(), cron(), ...');
     }

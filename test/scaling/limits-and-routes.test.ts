@@ -67,6 +67,8 @@ describe('replica bounds and KEDA numbers', () => {
       metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70))],
       behavior: ScalingBehavior.custom({ scaleUp: { policies: [{ replicas: kplus.Replicas.absolute(2 ** 53) }] } }),
     }), 'behavior.scaleUp.policies[0].replicas=9007199254740992: a Pods policy must change a whole number > 0 (and at most 2147483647)'],
+    // kedacore/keda controllers/keda/hpa.go: MatchLabels[scaledobject.keda.sh/name] = scaledObject.Name in the HPA's metric selector.
+    ['ScaledObject name past 63 characters', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [prom()], metadata: { name: 'a'.repeat(64) } }), 'is longer than 63 characters; KEDA puts the name into a label selector'],
     ['ScaledObject metadata name', c => new KedaScaledObject(c, 'X', { target: wasm(c), triggers: [prom()], metadata: { name: 'Bad_Name' } }), 'metadata.name="Bad_Name": is not a DNS-1123 subdomain'],
     ['HPA metadata label', c => new WasmHorizontalPodAutoscaler(c, 'X', { target: wasm(c), metrics: [kplus.Metric.resourceMemory(kplus.MetricTarget.averageUtilization(70))], metadata: { labels: { 'a b': 'x' } } }), 'metadata.labels key="a b": is not a label key'],
   ])('refuses %s', (_what, build, message) => {
