@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { propError } from '../errors';
 import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
 import { ScalingBehavior } from './scaling-behavior';
+import { checkNoCredential } from '../private/credentials';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
@@ -171,8 +172,11 @@ function checkMetric(scope: Construct, prop: string, metric: any): void {
     throw propError(scope, `${where}.type`, target.type, 'a resource metric takes Utilization or AverageValue', 'use MetricTarget.averageUtilization(...) or averageValue(...)');
   }
   const name = source?.metric?.name;
-  if ((metric.pods ?? metric.object ?? metric.external) !== undefined && (typeof name !== 'string' || name === '' || /[\s\u0000-\u001f]/.test(name) || name.length > 253)) {
-    throw propError(scope, `${prop}.metric.name`, name, 'must name the metric (no whitespace)', 'use the metric name the adapter serves, e.g. "http_requests_per_second"');
+  if ((metric.pods ?? metric.object ?? metric.external) !== undefined) {
+    if (typeof name !== 'string' || name === '' || /[\s\u0000-\u001f]/.test(name) || name.length > 253) {
+      throw propError(scope, `${prop}.metric.name`, name, 'must name the metric (no whitespace)', 'use the metric name the adapter serves, e.g. "http_requests_per_second"');
+    }
+    checkNoCredential(scope, `${prop}.metric.name`, undefined, name, 'a metric name is public: name the metric, not a credential');
   }
   if (metric.containerResource !== undefined) {
     const c = metric.containerResource.container;

@@ -27,6 +27,7 @@ describe('HPA metric targets: what the API server refuses, refused with the libr
     ['value(Infinity)', () => kplus.Metric.external({ name: 'queue', target: kplus.MetricTarget.value(Infinity) }), 'metrics[0].target.value=null'],
     ['a Pods metric with Value', () => kplus.Metric.pods({ name: 'rps', target: kplus.MetricTarget.value(5) }), 'metrics[0].target.type="Value": a Pods metric is averaged over the pods: only AverageValue works'],
     ['an external metric with Utilization', () => kplus.Metric.external({ name: 'queue', target: kplus.MetricTarget.averageUtilization(50) }), 'target.type="Utilization": is only for resource metrics'],
+    ['a credential as a metric name', () => kplus.Metric.external({ name: 'password=hunter2', target: kplus.MetricTarget.value(5) }), 'metrics[0].metric.name="<redacted>": it carries a password'],
     ['an empty metric name', () => kplus.Metric.external({ name: '', target: kplus.MetricTarget.value(5) }), 'metrics[0].metric.name="": must name the metric'],
   ])('refuses %s', (_what, metric, message) => {
     const c = chart();
