@@ -221,7 +221,11 @@ export class KedaInterceptorRoute extends Construct {
   /** Every path prefix the route's rules name, in order (empty: any path). */
   public readonly pathPrefixes: string[];
 
-  /** The host/path/header keys the route claims in the interceptor's routing table. @internal */
+  /**
+   * The host/path/header keys the route claims in the interceptor's routing table.
+   *
+   * @internal
+   */
   public readonly _claims: string[];
 
   constructor(scope: Construct, id: string, props: KedaInterceptorRouteProps) {
@@ -414,7 +418,11 @@ export class KedaHttpScaledObject extends Construct {
   /** The path prefixes routed to the workload (empty: any path). */
   public readonly pathPrefixes: string[];
 
-  /** The host/path keys the object claims in the interceptor's routing table. @internal */
+  /**
+   * The host/path keys the object claims in the interceptor's routing table.
+   *
+   * @internal
+   */
   public readonly _claims: string[];
 
   constructor(scope: Construct, id: string, props: KedaHttpScaledObjectProps) {
