@@ -123,6 +123,8 @@ describe('KubeEdgeDevice', () => {
     expect(d.model).toBe(model);
   });
 
+  // kubeedge/mapper-framework _template/mapper/data/publish/mqtt/client.go: MQTTConfig{ QoS int `json:"qos,omitempty"`;
+  // Retained bool `json:"retained,omitempty"` }: left out, the mapper publishes with Go's zero values, QoS 0 and not retained.
   test('defaults: no properties, no protocol config, no state report; MQTT qos 0, not retained', () => {
     const c = chart();
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
