@@ -123,6 +123,8 @@ describe('HTTP add-on objects: ports, strings, and several hosts and paths', () 
       .toContain('pathPrefixes[0]="/../admin": is not a path prefix');
   });
 
+  // kedacore/http-add-on examples/xkcd/values.yaml: hosts [myhost.com, myhost2.com] and pathPrefixes
+  // [/path1, /path2] for one app (templates/httpscaledobject.yaml writes both lists into one HTTPScaledObject).
   test('both constructs take several hosts and paths and expose them (the add-on\'s example routes two hosts and two paths to one app)', () => {
     const c = chart();
     const a = wasmWithService(c, 'A');
