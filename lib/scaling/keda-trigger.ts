@@ -498,8 +498,10 @@ export class KedaTrigger {
         'use e.g. ["kafka-0.kafka.svc:9092", "kafka-1.kafka.svc:9092"]');
     }
     servers.forEach((x, i) => checkPort(where, `bootstrapServers[${i}] port`, Number(x.slice(x.lastIndexOf(':') + 1))));
-    if (typeof options.consumerGroup !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(options.consumerGroup)) {
-      throw propError(where, 'consumerGroup', options.consumerGroup, 'must name the consumer group (letters, digits, ".", "_", "-")', 'use e.g. "wasm-workers"');
+    // Kafka group ids are free strings; whitespace and control characters are refused here (they are never intended).
+    // eslint-disable-next-line no-control-regex
+    if (typeof options.consumerGroup !== 'string' || !/^[^\s\u0000-\u001f\u007f]{1,255}$/.test(options.consumerGroup)) {
+      throw propError(where, 'consumerGroup', options.consumerGroup, 'must name the consumer group (1 to 255 characters, no whitespace or control characters)', 'use e.g. "wasm-workers"');
     }
     const topic = options.topic;
     if (topic !== undefined && (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..')) {
