@@ -151,6 +151,8 @@ export class IndustrialIotChart extends Chart {
         nodeName: 'line1-gw-01',
         metadata: { labels: { 'factory.example.com/line': 'line-1' } },
         protocolConfigData: { serialPort: '/dev/ttyUSB0', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1, slaveID: i + 1 },
+        // Cycles are written in milliseconds, the unit KubeEdge's mapper-framework reads
+        // (time.Millisecond * cycle): 30 s is `reportCycle: 30000`, 1 s is `collectCycle: 1000`.
         stateReportCycle: Duration.seconds(30),
         properties: [
           ...['temperature', 'vibration', 'cycle-count'].map((property): DevicePropertyOptions => ({

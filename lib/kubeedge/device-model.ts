@@ -2,6 +2,9 @@ import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, propError } from '../errors';
 import { DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
+import { credentialInValue, isCredentialKey } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata } from '../private/validate';
 
 /** The value type of a device property (DeviceModel `properties[].type`). */
 export enum DevicePropertyType {
@@ -120,6 +123,65 @@ export function checkDeviceName(scope: Construct | string, prop: string, value: 
 }
 
 /**
+ * Free text written into a Device or DeviceModel (a description, a unit, a desired value): a
+ * string without a credential (the objects are synced to EdgeCore and readable by anyone who can
+ * list devices).
+ *
+ * @internal
+ */
+export function checkFreeText(scope: Construct | string, prop: string, value: string | undefined): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string') {
+    throw propError(scope, prop, value, 'is not a string', 'write it as a string');
+  }
+  const why = credentialInValue(value);
+  if (why !== undefined) {
+    throw propError(scope, prop, '<redacted>', `${why}; Devices and DeviceModels are not Secrets`, 'remove the credential; give the mapper credentials through its own configuration or a mounted Secret');
+  }
+}
+
+/**
+ * Mapper configuration (`protocolConfigData`, `visitors.configData`): JSON values only (no NaN or
+ * Infinity, which YAML and the API server cannot carry), and no credential inline. A credential
+ * key may name a file (`password: /etc/mapper/opcua.pass`, as KubeEdge's OPC UA mapper takes
+ * it), not hold the secret.
+ *
+ * @internal
+ */
+export function checkConfigData(scope: Construct | string, prop: string, data: { [key: string]: any } | undefined): void {
+  if (data === undefined) return;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw propError(scope, prop, data, 'is not an object of settings', 'pass an object such as { serialPort: "/dev/ttyUSB0", baudRate: 9600 }');
+  }
+  const visit = (v: any, where: string, key: string | undefined, depth: number): void => {
+    if (depth > 32) throw propError(scope, where, '<deep>', 'is nested more than 32 levels', 'flatten the settings');
+    if (v === null || v === undefined || typeof v === 'boolean') return;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw propError(scope, where, v, 'is not a finite number (YAML and the API server cannot carry it)', 'use a finite number');
+      return;
+    }
+    if (typeof v === 'string') {
+      const why = credentialInValue(v) ?? (key !== undefined && isCredentialKey(key) && v !== '' && !/^\/[^\s]*$/.test(v) ? `"${key}" names a credential` : undefined);
+      if (why !== undefined) {
+        throw propError(scope, where, '<redacted>', `${why}; Devices and DeviceModels are not Secrets (CloudCore syncs them to the edge in the clear)`,
+          'point the mapper at a file holding the credential (e.g. a mounted Secret path), not the value');
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${where}[${i}]`, key, depth + 1));
+      return;
+    }
+    if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      for (const [k, x] of Object.entries(v)) visit(x, `${where}.${k}`, k, depth + 1);
+      return;
+    }
+    throw propError(scope, where, String(v), 'is not a JSON value (string, number, boolean, list or object)', 'use plain JSON values');
+  };
+  for (const [k, x] of Object.entries(data)) visit(x, `${prop}.${k}`, k, 0);
+}
+
+/**
  * A KubeEdge DeviceModel (`devices.kubeedge.io/v1beta1`): the properties and protocol that every
  * device of one kind shares. Devices (`KubeEdgeDevice`) reference it.
  *
@@ -139,6 +201,8 @@ export class KubeEdgeDeviceModel extends Construct {
   constructor(scope: Construct, id: string, props: KubeEdgeDeviceModelProps) {
     super(scope, id);
     checkDeviceName(this, 'protocol', props.protocol);
+    checkMetadata(this, 'metadata', props.metadata);
+    checkConfigData(this, 'protocolConfigData', props.protocolConfigData);
     if (!props.properties || props.properties.length === 0) {
       throw propError(this, 'properties', props.properties, 'is empty: a device model needs at least one property', 'list the properties, e.g. [{ name: "temperature", type: DevicePropertyType.FLOAT }]');
     }
@@ -146,6 +210,14 @@ export class KubeEdgeDeviceModel extends Construct {
     props.properties.forEach((p, i) => {
       const where = `properties[${i}]`;
       checkDeviceName(this, `${where}.name`, p.name);
+      if (!Object.values(DevicePropertyType).includes(p.type)) {
+        throw propError(this, `${where}.type`, p.type, 'is not a device property type', `use one of ${Object.values(DevicePropertyType).join(', ')}`);
+      }
+      if (p.accessMode !== undefined && !Object.values(DevicePropertyAccessMode).includes(p.accessMode)) {
+        throw propError(this, `${where}.accessMode`, p.accessMode, 'is not an access mode', 'use DevicePropertyAccessMode.READ_ONLY or READ_WRITE');
+      }
+      checkFreeText(this, `${where}.description`, p.description);
+      checkFreeText(this, `${where}.unit`, p.unit);
       if (this.modelProperties.has(p.name)) {
         throw propError(this, `${where}.name`, p.name, 'is already a property of the model', 'give every property its own name');
       }
@@ -166,7 +238,7 @@ export class KubeEdgeDeviceModel extends Construct {
     if (props.name !== undefined) checkDns1123Subdomain(this, 'name', props.name);
 
     const resource = new DeviceModelV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
+      metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         protocol: props.protocol,
         protocolConfigData: props.protocolConfigData === undefined ? undefined : { ...props.protocolConfigData },

@@ -1,15 +1,22 @@
 import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../errors';
-import { checkDeviceName, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
+import { checkConfigData, checkDeviceName, checkFreeText, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
 import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
+import { credentialInValue, redact } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata, checkPort } from '../private/validate';
 
 /** Where a mapper publishes a property's values over MQTT (`pushMethod.mqtt`). */
 export interface MqttPushOptions {
   /**
-   * The broker, as the mapper's MQTT client (Eclipse Paho) takes it: `tcp://host:1883`,
-   * `mqtt://...`, `ssl://...`, `mqtts://...`, `ws://...` or `wss://...`. The mapper publishes
-   * without credentials (the API has no field for them): give the broker an ACL for the topics.
+   * The broker, as the mapper's MQTT client (Eclipse Paho, `AddBroker`) takes it:
+   * `tcp://host:1883`, `mqtt://...`, `ssl://...`, `tls://...`, `mqtts://...`, `ws://...` or
+   * `wss://...`. The port is required for the TCP and TLS schemes (Paho dials `host:port` and adds
+   * no default; websockets default to 80/443). The mapper publishes without credentials (the API
+   * has no field for them): give the broker an ACL for the topics.
+   *
+   * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/data/publish/mqtt/client.go
    */
   readonly address: string;
 
@@ -31,7 +38,7 @@ export interface MqttPushOptions {
   readonly retained?: boolean;
 }
 
-const MQTT_ADDRESS = /^(tcp|mqtt|ssl|tls|mqtts|ws|wss):\/\/[^\s/:@]+(:\d{1,5})?(\/[^\s]*)?$/;
+const MQTT_ADDRESS = /^(tcp|mqtt|ssl|tls|mqtts|ws|wss):\/\/([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:(\d{1,5}))?(\/[^\s]*)?$/;
 
 /**
  * How a mapper pushes a property's values to applications (`properties[].pushMethod`).
@@ -44,14 +51,23 @@ export class DevicePushMethod {
    */
   public static mqtt(options: MqttPushOptions): DevicePushMethod {
     const owner = 'DevicePushMethod.mqtt';
-    if (typeof options.address !== 'string' || !MQTT_ADDRESS.test(options.address)) {
-      throw propError(owner, 'address', options.address, 'is not an MQTT broker URL without credentials',
+    const m = typeof options.address === 'string' && options.address.length <= 2048 ? MQTT_ADDRESS.exec(options.address) : null;
+    if (!m || credentialInValue(options.address) !== undefined) {
+      throw propError(owner, 'address', typeof options.address === 'string' ? redact(options.address) : options.address, 'is not an MQTT broker URL without credentials',
         'use e.g. "tcp://mqtt-broker.factory.svc.cluster.local:1883" (schemes tcp, mqtt, ssl, tls, mqtts, ws, wss)');
     }
-    if (typeof options.topic !== 'string' || options.topic.length === 0 || /[+#\u0000]/.test(options.topic)) {
-      throw propError(owner, 'topic', options.topic, 'is not a topic a client may publish to (empty, or has a "+" / "#" wildcard)',
+    // Paho dials host:port for the TCP and TLS schemes without a default port (eclipse/paho.mqtt.golang netconn.go openConnection).
+    if (m[5] === undefined && !/^wss?$/.test(m[1])) {
+      throw propError(owner, 'address', options.address, `has no port: the mapper's MQTT client dials host:port for ${m[1]}:// and adds no default`,
+        `add the broker port, e.g. "${options.address.replace(/(\/\/[^/]+)/, '$1:1883')}"`);
+    }
+    if (m[5] !== undefined) checkPort(owner, 'address port', Number(m[5]));
+    // eslint-disable-next-line no-control-regex
+    if (typeof options.topic !== 'string' || options.topic.length === 0 || options.topic.length > 65535 || /[+#\u0000-\u001f\u007f]/.test(options.topic)) {
+      throw propError(owner, 'topic', options.topic, 'is not a topic a client may publish to (empty, a "+" / "#" wildcard, or control characters)',
         'use a concrete topic such as "factory/line-1/press-01/temperature"');
     }
+    checkFreeText(owner, 'topic', options.topic);
     const qos = options.qos ?? 0;
     checkInt(owner, 'qos', qos, 0, 2);
     return new DevicePushMethod('mqtt', { mqtt: { address: options.address, topic: options.topic, qos, retained: options.retained ?? false } });
@@ -86,16 +102,21 @@ export interface DevicePropertyOptions {
   readonly visitorConfig?: { [key: string]: any };
 
   /**
-   * How often the mapper reads the property from the device.
+   * How often the mapper reads the property from the device: a whole number of milliseconds, at
+   * least 1, written as milliseconds (`collectCycle: 10000` is 10 s). mapper-framework multiplies
+   * the field by `time.Millisecond`.
    *
-   * @default - the mapper's default
+   * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/device/device.go
+   * @default - the mapper's default (`DefaultCollectCycle`, 1 second in mapper-framework)
    */
   readonly collectCycle?: Duration;
 
   /**
-   * How often the mapper reports (and pushes) the value.
+   * How often the mapper reports (and pushes) the value: whole milliseconds, at least 1, written
+   * as milliseconds (mapper-framework multiplies the field by `time.Millisecond`).
    *
-   * @default - the mapper's default (1 second in mapper-framework)
+   * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/device/device.go
+   * @default - the mapper's default (`DefaultReportCycle`, 1 second in mapper-framework)
    */
   readonly reportCycle?: Duration;
 
@@ -163,9 +184,12 @@ export interface KubeEdgeDeviceProps {
   readonly properties?: DevicePropertyOptions[];
 
   /**
-   * How often the mapper reports the device's state (online/offline).
+   * How often the mapper reports the device's state (online/offline): whole milliseconds, at
+   * least 1, written as milliseconds (`stateReport.reportCycle`; mapper-framework multiplies it by
+   * `time.Millisecond`).
    *
-   * @default - the mapper's default
+   * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/device/device.go
+   * @default - the mapper's default (`DefaultReportCycle`, 1 second in mapper-framework)
    */
   readonly stateReportCycle?: Duration;
 
@@ -182,9 +206,12 @@ export interface KubeEdgeDeviceProps {
  * attached to an edge node whose mapper reads its properties and pushes them, e.g. to an MQTT broker
  * that a Wasm processor subscribes to.
  *
- * Cycles are written in nanoseconds, the unit mapper-framework reads them in (Go `time.Duration`).
+ * Cycles are written in milliseconds, the unit mapper-framework reads them in: it builds its
+ * tickers from `time.Millisecond * time.Duration(cycle)` (`collectCycle: 10000` is 10 seconds, as
+ * in kubeedge/examples' temperature-sensor-demo).
  *
  * @see https://kubeedge.io/docs/developer/device_crd/
+ * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/device/device.go
  */
 export class KubeEdgeDevice extends Construct {
   /** The object name. */
@@ -200,6 +227,8 @@ export class KubeEdgeDevice extends Construct {
     this.nodeName = props.nodeName;
     checkDns1123Subdomain(this, 'nodeName', props.nodeName);
     if (props.name !== undefined) checkDns1123Subdomain(this, 'name', props.name);
+    checkMetadata(this, 'metadata', props.metadata);
+    checkConfigData(this, 'protocolConfigData', props.protocolConfigData);
 
     const seen = new Set<string>();
     const properties: DeviceV1Beta1SpecProperties[] = (props.properties ?? []).map((p, i) => {
@@ -214,14 +243,16 @@ export class KubeEdgeDevice extends Construct {
         throw propError(this, `${where}.name`, p.name, 'is listed twice', 'list each property once');
       }
       seen.add(p.name);
+      checkConfigData(this, `${where}.visitorConfig`, p.visitorConfig);
+      if (p.desiredValue !== undefined) checkFreeText(this, `${where}.desiredValue`, p.desiredValue);
       if (p.desiredValue !== undefined && (modelProperty.accessMode ?? DevicePropertyAccessMode.READ_ONLY) !== DevicePropertyAccessMode.READ_WRITE) {
         throw propError(this, `${where}.desiredValue`, p.desiredValue, `"${p.name}" is read-only in the model, so the mapper never writes it`,
           'remove desiredValue, or make the model property READ_WRITE');
       }
       return {
         name: p.name,
-        collectCycle: toNanos(this, `${where}.collectCycle`, p.collectCycle),
-        reportCycle: toNanos(this, `${where}.reportCycle`, p.reportCycle),
+        collectCycle: toMillis(this, `${where}.collectCycle`, p.collectCycle),
+        reportCycle: toMillis(this, `${where}.reportCycle`, p.reportCycle),
         reportToCloud: p.reportToCloud ?? false,
         desired: p.desiredValue === undefined ? undefined : { value: p.desiredValue },
         visitors: p.visitorConfig === undefined ? undefined : { protocolName: props.model.protocol, configData: { ...p.visitorConfig } },
@@ -230,7 +261,7 @@ export class KubeEdgeDevice extends Construct {
     });
 
     const resource = new DeviceV1Beta1(this, 'Resource', {
-      metadata: props.name === undefined ? props.metadata : Object.assign({}, props.metadata, { name: props.name }),
+      metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         deviceModelRef: { name: props.model.deviceModelName },
         nodeName: props.nodeName,
@@ -240,7 +271,7 @@ export class KubeEdgeDevice extends Construct {
         },
         properties: properties.length > 0 ? properties : undefined,
         stateReport: props.stateReportCycle === undefined && props.stateReportToCloud === undefined ? undefined : {
-          reportCycle: toNanos(this, 'stateReportCycle', props.stateReportCycle),
+          reportCycle: toMillis(this, 'stateReportCycle', props.stateReportCycle),
           reportToCloud: props.stateReportToCloud ?? false,
         },
       },
@@ -259,11 +290,18 @@ export class KubeEdgeDevice extends Construct {
   }
 }
 
-function toNanos(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
+/**
+ * A cycle in milliseconds: mapper-framework builds its tickers from
+ * `time.Millisecond * time.Duration(cycle)` (_template/mapper/device/device.go dataHandler,
+ * pushHandler). 0 means "the mapper's default", so it is refused rather than written.
+ */
+function toMillis(scope: Construct, prop: string, d: Duration | undefined): number | undefined {
   if (d === undefined) return undefined;
-  const ms = d.toMilliseconds({ integral: false });
-  if (!(ms >= 1) || !Number.isInteger(ms)) {
-    throw propError(scope, prop, `${ms}ms`, 'must be a whole number of milliseconds, at least 1', 'use e.g. Duration.seconds(1) or Duration.millis(500)');
+  const ms = d instanceof Duration ? d.toMilliseconds({ integral: false }) : NaN;
+  // Go's time.Duration is int64 nanoseconds: the ticker overflows past about 292 years.
+  if (!(ms >= 1) || !Number.isInteger(ms) || ms > 9_223_372_036_854) {
+    throw propError(scope, prop, `${ms}ms`, 'must be a whole number of milliseconds, at least 1 (the mapper reads cycles in milliseconds)',
+      'use e.g. Duration.seconds(1) or Duration.millis(500)');
   }
-  return ms * 1_000_000;
+  return ms;
 }

@@ -24,6 +24,9 @@ interface IAutoscaler extends IConstruct {
   readonly minReplicas: number;
 }
 
+/** The largest int32: replica counts, periods in seconds and metric targets are int32 in the APIs. */
+export const INT32_MAX = 2147483647;
+
 const AUTOSCALERS = new WeakMap<IConstruct, AutoscalerRecord>();
 
 /**
@@ -151,11 +154,12 @@ export function warmFloor(target: kplus.IScalable, fallback: number): number {
  * @internal
  */
 export function checkReplicaRange(scope: IConstruct, minProp: string, min: number, maxProp: string, max: number, minFloor = 0): void {
-  if (!Number.isInteger(max) || max < 1) {
-    throw propError(scope, maxProp, max, 'must be a whole number >= 1', `set ${maxProp} to the most replicas the nodes can hold, e.g. 10`);
+  // Replica counts are int32 in every consumer (HPA, ScaledObject, HTTPScaledObject).
+  if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > INT32_MAX) {
+    throw propError(scope, maxProp, max, 'must be a whole number >= 1 (and at most 2147483647)', `set ${maxProp} to the most replicas the nodes can hold, e.g. 10`);
   }
-  if (!Number.isInteger(min) || min < minFloor) {
-    throw propError(scope, minProp, min, `must be a whole number >= ${minFloor}`, `set ${minProp} to ${minFloor} or more`);
+  if (typeof min !== 'number' || !Number.isInteger(min) || min < minFloor || min > INT32_MAX) {
+    throw propError(scope, minProp, min, `must be a whole number >= ${minFloor} (and at most 2147483647)`, `set ${minProp} to ${minFloor} or more`);
   }
   if (min > max) {
     throw propError(scope, minProp, min, `is above ${maxProp}=${max}, so the autoscaler can never settle`,
@@ -168,8 +172,11 @@ export function checkReplicaRange(scope: IConstruct, minProp: string, min: numbe
  *
  * @internal
  */
-export function wholeSeconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max = 2147483647): number | undefined {
+export function wholeSeconds(scope: IConstruct, prop: string, d: Duration | undefined, min: number, max = INT32_MAX): number | undefined {
   if (d === undefined) return undefined;
+  if (!(d instanceof Duration)) {
+    throw propError(scope, prop, d, 'is not a Duration', 'use e.g. Duration.seconds(30)');
+  }
   const s = d.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min || s > max) {
     throw propError(scope, prop, `${s}s`, `must be whole seconds from ${min}${max < 2147483647 ? ` to ${max}` : ' up'}`,

@@ -2,8 +2,11 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { propError } from '../errors';
-import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
+import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
 import { ScalingBehavior } from './scaling-behavior';
+import { checkNoCredential } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata } from '../private/validate';
 
 /** Props of a WasmHorizontalPodAutoscaler. */
 export interface WasmHorizontalPodAutoscalerProps {
@@ -77,6 +80,7 @@ export class WasmHorizontalPodAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: WasmHorizontalPodAutoscalerProps) {
     super(scope, id);
+    checkMetadata(this, 'metadata', props.metadata);
     this.target = props.target;
     this.maxReplicas = props.maxReplicas ?? 100;
     this.minReplicas = props.minReplicas ?? Math.max(1, warmFloor(props.target, 1));
@@ -92,7 +96,11 @@ export class WasmHorizontalPodAutoscaler extends Construct {
       throw propError(this, 'metrics', [], 'an HPA without metrics scales on 80% CPU',
         'pass metrics, e.g. Metric.pods({ name: "http_requests_per_second", target: MetricTarget.averageValue(50) }), or use a KedaScaledObject');
     }
+    if (this.metrics.some(m => !(m instanceof kplus.Metric))) {
+      throw propError(this, 'metrics', '<not Metrics>', 'must be cdk8s-plus Metrics', 'use Metric.resourceCpu(...), Metric.pods(...), Metric.external(...)');
+    }
     const kubeMetrics = this.metrics.map(m => m._toKube());
+    kubeMetrics.forEach((m, i) => checkMetric(this, `metrics[${i}]`, m));
     // Validate the behavior now, so a bad policy fails at construction rather than at synth.
     const behavior = this.behavior._toKube(this, 'behavior');
 
@@ -103,7 +111,7 @@ export class WasmHorizontalPodAutoscaler extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace }),
+      metadata: definedMetadata(props.metadata, { namespace }),
       spec: Lazy.any({
         produce: (): kplus.k8s.HorizontalPodAutoscalerSpecV2 => {
           const t = this.target.toScalingTarget();
@@ -122,5 +130,58 @@ export class WasmHorizontalPodAutoscaler extends Construct {
   /** The HorizontalPodAutoscaler's name. */
   public get name(): string {
     return this.apiObject.name;
+  }
+}
+
+/**
+ * What the API server's HPA validation refuses (kubernetes pkg/apis/autoscaling/validation
+ * validation.go validateMetricTarget, validateResourceSource, validatePodsSource,
+ * validateObjectSource, validateExternalSource), refused here with the library's error:
+ * averageUtilization must be > 0 (int32), value/averageValue must be positive; Utilization only
+ * for resource metrics; Pods metrics need AverageValue; object and external metrics Value or
+ * AverageValue; custom metric names must not be empty.
+ */
+function checkMetric(scope: Construct, prop: string, metric: any): void {
+  const source = metric.resource ?? metric.containerResource ?? metric.pods ?? metric.object ?? metric.external;
+  const target = source?.target ?? {};
+  const where = `${prop}.target`;
+  const resourceKind = metric.resource !== undefined || metric.containerResource !== undefined;
+  if (target.type === 'Utilization') {
+    const u = target.averageUtilization;
+    if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > INT32_MAX) {
+      throw propError(scope, `${where}.averageUtilization`, u, 'must be a whole percentage > 0 (an int32; the API server refuses 0 and fractions)', 'use e.g. MetricTarget.averageUtilization(70)');
+    }
+    if (!resourceKind) {
+      throw propError(scope, `${where}.type`, 'Utilization', `is only for resource metrics (cpu, memory); ${metric.type} metrics take Value or AverageValue`,
+        'use MetricTarget.averageValue(...) or MetricTarget.value(...)');
+    }
+  }
+  for (const key of ['value', 'averageValue'] as const) {
+    if (target[key] === undefined) continue;
+    const q = target[key];
+    const n = typeof q?.value === 'number' ? q.value : typeof q?.value === 'string' ? Number(q.value) : NaN;
+    if (!Number.isFinite(n) || n <= 0) {
+      throw propError(scope, `${where}.${key}`, q?.value, 'must be a finite quantity > 0 (the API server refuses zero, negative and non-numeric targets)',
+        `use e.g. MetricTarget.${key}(100)`);
+    }
+  }
+  if (metric.pods !== undefined && target.type !== 'AverageValue') {
+    throw propError(scope, `${where}.type`, target.type, 'a Pods metric is averaged over the pods: only AverageValue works', 'use MetricTarget.averageValue(...)');
+  }
+  if (resourceKind && target.type === 'Value') {
+    throw propError(scope, `${where}.type`, target.type, 'a resource metric takes Utilization or AverageValue', 'use MetricTarget.averageUtilization(...) or averageValue(...)');
+  }
+  const name = source?.metric?.name;
+  if ((metric.pods ?? metric.object ?? metric.external) !== undefined) {
+    if (typeof name !== 'string' || name === '' || /[\s\u0000-\u001f]/.test(name) || name.length > 253) {
+      throw propError(scope, `${prop}.metric.name`, name, 'must name the metric (no whitespace)', 'use the metric name the adapter serves, e.g. "http_requests_per_second"');
+    }
+    checkNoCredential(scope, `${prop}.metric.name`, undefined, name, 'a metric name is public: name the metric, not a credential');
+  }
+  if (metric.containerResource !== undefined) {
+    const c = metric.containerResource.container;
+    if (typeof c !== 'string' || c.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(c)) {
+      throw propError(scope, `${prop}.container`, c, 'is not a container name (DNS-1123 label)', 'use the container\'s name');
+    }
   }
 }

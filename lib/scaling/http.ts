@@ -1,11 +1,16 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, propError } from '../errors';
+import { checkDns1123Label, propError, propMessage } from '../errors';
 import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
 import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
 import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
+import { checkNoCredential } from '../private/credentials';
+import { normalizeHost, routeClaimKey } from '../private/route-claim';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata, checkPort } from '../private/validate';
+import { appConstructs, groupBy, perValidationPass, trackValidationPasses } from '../root-registry';
 
 /** Scale on requests per second per replica, averaged over a sliding window. */
 export interface KedaHttpRequestRate {
@@ -211,24 +216,47 @@ export class KedaInterceptorRoute extends Construct {
   public readonly apiObject: ApiObject;
   /** The name of the routed Service. */
   public readonly serviceName: string;
+  /** Every host the route's rules name, in order (empty: any host). */
+  public readonly hosts: string[];
+  /** Every path prefix the route's rules name, in order (empty: any path). */
+  public readonly pathPrefixes: string[];
+
+  /**
+   * The host/path/header keys the route claims in the interceptor's routing table.
+   *
+   * @internal
+   */
+  public readonly _claims: string[];
 
   constructor(scope: Construct, id: string, props: KedaInterceptorRouteProps) {
     super(scope, id);
+    checkMetadata(this, 'metadata', props.metadata);
     const service = serviceRef(this, props);
     this.serviceName = service.name;
     const scalingMetric = scalingMetricOf(this, props, true);
     const rules = rulesOf(this, props);
+    this.hosts = [...new Set(rules.flatMap(r => r.hosts ?? []))];
+    this.pathPrefixes = [...new Set(rules.flatMap(r => (r.paths ?? []).map((x: { value: string }) => x.value)))];
+    this._claims = [...new Set(rules.flatMap(r => claimKeysOf(r.hosts, (r.paths ?? []).map((x: { value: string }) => x.value), r.headers)))];
     const port = props.port;
-    if (port !== undefined) checkPort(this, 'port', port);
-    if (props.coldStartFallback?.port !== undefined) checkPort(this, 'coldStartFallback.port', props.coldStartFallback.port);
+    checkPort(this, 'port', port);
+    checkPort(this, 'coldStartFallback.port', props.coldStartFallback?.port);
     const placeholder = props.placeholderResponse;
     if (placeholder) {
       const status = placeholder.statusCode;
-      if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
+      if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)) {
         throw propError(this, 'placeholderResponse.statusCode', placeholder.statusCode, 'must be an HTTP status code from 100 to 599', 'use e.g. 503');
       }
-      if (placeholder.body !== undefined && placeholder.body.length > 32768) {
-        throw propError(this, 'placeholderResponse.body', `${placeholder.body.length} characters`, 'is longer than 32768 characters', 'shorten the body');
+      if (placeholder.body !== undefined && (typeof placeholder.body !== 'string' || placeholder.body.length > 32768)) {
+        throw propError(this, 'placeholderResponse.body', typeof placeholder.body === 'string' ? `${placeholder.body.length} characters` : placeholder.body,
+          'must be a string of at most 32768 characters', 'shorten the body');
+      }
+      if (placeholder.body !== undefined) {
+        checkNoCredential(this, 'placeholderResponse.body', undefined, placeholder.body, 'a placeholder page is public: remove the credential');
+      }
+      for (const [name, value] of Object.entries(placeholder.headers ?? {})) {
+        checkHeaderName(this, 'placeholderResponse.headers key', name);
+        checkHeaderValue(this, `placeholderResponse.headers.${name}`, name, value);
       }
     }
     const timeouts = props.timeouts ? {
@@ -239,7 +267,7 @@ export class KedaInterceptorRoute extends Construct {
 
     const fallback = props.coldStartFallback;
     this.apiObject = new InterceptorRoute(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? service.namespace }),
+      metadata: definedMetadata(props.metadata, { namespace: props.metadata?.namespace ?? service.namespace }) ?? {},
       spec: Lazy.any({
         produce: () => ({
           target: { service: service.name, port: service.port() },
@@ -257,6 +285,8 @@ export class KedaInterceptorRoute extends Construct {
         }),
       }),
     });
+    trackValidationPasses(this);
+    this.node.addValidation({ validate: () => routeConflicts(this, 'KedaInterceptorRoute') });
   }
 
   /** The InterceptorRoute's name. */
@@ -383,34 +413,50 @@ export class KedaHttpScaledObject extends Construct {
   public readonly minReplicas: number;
   /** The most replicas. */
   public readonly maxReplicas: number;
+  /** The hosts routed to the workload (empty: any host). */
+  public readonly hosts: string[];
+  /** The path prefixes routed to the workload (empty: any path). */
+  public readonly pathPrefixes: string[];
+
+  /**
+   * The host/path keys the object claims in the interceptor's routing table.
+   *
+   * @internal
+   */
+  public readonly _claims: string[];
 
   constructor(scope: Construct, id: string, props: KedaHttpScaledObjectProps) {
     super(scope, id);
+    checkMetadata(this, 'metadata', props.metadata);
     this.target = props.target;
     this.minReplicas = props.minReplicas ?? warmFloor(props.target, 0);
     this.maxReplicas = props.maxReplicas ?? 100;
     checkReplicaRange(this, 'minReplicas', this.minReplicas, 'maxReplicas', this.maxReplicas);
     const scalingMetric = scalingMetricOf(this, props, false);
-    const hosts = props.hosts ?? [];
-    const pathPrefixes = props.pathPrefixes ?? [];
+    const hosts = [...new Set(checkList(this, 'hosts', props.hosts))];
+    const pathPrefixes = [...new Set(checkList(this, 'pathPrefixes', props.pathPrefixes))];
     hosts.forEach((h, i) => checkHost(this, `hosts[${i}]`, h));
     pathPrefixes.forEach((p, i) => checkPath(this, `pathPrefixes[${i}]`, p));
     if (hosts.length === 0 && pathPrefixes.length === 0) {
       throw propError(this, 'hosts', [], 'without hosts or pathPrefixes the interceptor routes nothing to the workload',
         'set hosts, e.g. ["hello.example.com"] (in-cluster callers send the Service name as Host), or pathPrefixes');
     }
-    if (props.port !== undefined) checkPort(this, 'port', props.port);
+    this.hosts = hosts;
+    this.pathPrefixes = pathPrefixes;
+    // pkg/routing/table.go refreshMemory converts an HTTPScaledObject into one rule of its hosts and path prefixes.
+    this._claims = claimKeysOf(hosts, pathPrefixes, undefined);
+    checkPort(this, 'port', props.port);
     const scaledown = wholeSeconds(this, 'scaledownPeriod', props.scaledownPeriod, 0);
     const initialCooldown = wholeSeconds(this, 'initialCooldownPeriod', props.initialCooldownPeriod, 0);
     const failover = props.coldStartFailover;
     const failoverTimeout = wholeSeconds(this, 'coldStartFailover.timeout', failover?.timeout, 1);
-    if (failover?.port !== undefined) checkPort(this, 'coldStartFailover.port', failover.port);
+    checkPort(this, 'coldStartFailover.port', failover?.port);
 
     registerAutoscaler(this, 'KEDA HTTPScaledObject', this.target);
     const service = serviceRef(this, props);
 
     this.apiObject = new HttpScaledObject(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace: props.metadata?.namespace ?? namespaceOf(this.target) }),
+      metadata: definedMetadata(props.metadata, { namespace: props.metadata?.namespace ?? namespaceOf(this.target) }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();
@@ -437,12 +483,61 @@ export class KedaHttpScaledObject extends Construct {
         },
       }),
     });
+    trackValidationPasses(this);
+    this.node.addValidation({ validate: () => routeConflicts(this, 'KedaHttpScaledObject') });
   }
 
   /** The HTTPScaledObject's name. */
   public get name(): string {
     return this.apiObject.name;
   }
+}
+
+/**
+ * The keys a route claims in the interceptor's routing table: every host (none: the catch-all
+ * `*`) by every path prefix (none: `/`), with `/v1` and `/v1/` alike, plus the header match.
+ * kedacore/http-add-on pkg/routing/key.go newKeysFromRoutingRule: "Nil hosts default to catch-all,
+ * nil paths default to root", NewKey trims "/" from both ends of the path. Two entries with one
+ * key and the same headers are not told apart: pkg/routing/tablememory.go remember() sorts them
+ * by header count, then creation time, and Route() returns the first, so the other never gets a
+ * request.
+ */
+function claimKeysOf(hosts: string[] | undefined, paths: string[] | undefined,
+  headers: Array<{ name: string; value?: string }> | undefined): string[] {
+  const hs = hosts?.length ? hosts.map(h => (h === '*' ? '*' : normalizeHost(h))) : ['*'];
+  const ps = paths?.length ? paths : ['/'];
+  const hdr = (headers ?? []).map(h => `${h.name.toLowerCase()}=${h.value ?? '*'}`).sort().join('&');
+  return hs.flatMap(h => ps.map(p => `${routeClaimKey(h, p)}${hdr ? ` [${hdr}]` : ''}`));
+}
+
+type RouteClaimer = KedaInterceptorRoute | KedaHttpScaledObject;
+
+/**
+ * Other InterceptorRoutes and HTTPScaledObjects of the app that claim a key of `scope`. The
+ * interceptor's table lists both kinds in every namespace (pkg/routing/table.go refreshMemory:
+ * reader.List of InterceptorRouteList and HTTPScaledObjectList, no namespace), so namespaces
+ * and charts do not separate them. One index per validation pass: linear in the number of routes.
+ */
+function routeConflicts(scope: RouteClaimer, kind: string): string[] {
+  const index = perValidationPass(scope, 'keda-http-route-claims', () => groupBy(
+    appConstructs(scope).filter((c): c is RouteClaimer => c instanceof KedaInterceptorRoute || c instanceof KedaHttpScaledObject),
+    c => c._claims,
+  ));
+  const out: string[] = [];
+  const reported = new Set<RouteClaimer>();
+  for (const key of scope._claims) {
+    for (const other of index.get(key) ?? []) {
+      if (other === scope || reported.has(other)) continue;
+      reported.add(other);
+      const [host, path] = key.split(' ');
+      const otherKind = other instanceof KedaInterceptorRoute ? 'KedaInterceptorRoute' : 'KedaHttpScaledObject';
+      out.push(propMessage(scope, 'hosts', `${host === '*' ? '(any host)' : host}${path}`,
+        `${kind} ${scope.node.path} and ${otherKind} ${other.node.path} claim the same host and path prefix (${host === '*' ? 'any host' : host}, ${path}); `
+        + 'the KEDA HTTP interceptor routes by host and path across all namespaces and sends every such request to only one of them (the oldest), so the other is unreachable',
+        'give each route its own host or path prefix (or distinct header matches), or route both paths to one workload'));
+    }
+  }
+  return out;
 }
 
 function scalingMetricOf(scope: IConstruct, props: KedaHttpScalingOptions, allowBoth: boolean): any {
@@ -463,11 +558,40 @@ function scalingMetricOf(scope: IConstruct, props: KedaHttpScalingOptions, allow
   };
 }
 
+function checkHeaderName(scope: IConstruct, prop: string, name: string): void {
+  if (typeof name !== 'string' || name.length > 256 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw propError(scope, prop, name, 'is not an HTTP header name', 'use e.g. "X-Tenant"');
+  }
+}
+
+/**
+ * A header value (RFC 9110 field-value: no control characters but tab) that carries no credential:
+ * an InterceptorRoute matching `Authorization: Bearer ...` or `X-Api-Key: ...` would put the
+ * secret into a plain object.
+ */
+function checkHeaderValue(scope: IConstruct, prop: string, name: string, value: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== 'string' || value.length > 4096 || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+    throw propError(scope, prop, value, 'is not an HTTP header value (at most 4096 characters, no control characters)', 'use a single-line value');
+  }
+  checkNoCredential(scope, prop, name, value,
+    'InterceptorRoutes are not Secrets: match on a non-secret header (e.g. X-Tenant), and let the workload or a gateway check credentials');
+}
+
+function checkList(scope: IConstruct, prop: string, list: string[] | undefined): string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw propError(scope, prop, list, 'must be a list', `pass ${prop} as a list`);
+  return list;
+}
+
 function rulesOf(scope: IConstruct, props: KedaInterceptorRouteProps): any[] {
   const shortcut = (props.hosts?.length ?? 0) > 0 || (props.pathPrefixes?.length ?? 0) > 0;
   if (shortcut && props.rules) {
     throw propError(scope, 'rules', props.rules, 'give either rules or the hosts/pathPrefixes shortcut, not both',
       'move hosts and pathPrefixes into a rule');
+  }
+  if (props.rules !== undefined && !Array.isArray(props.rules)) {
+    throw propError(scope, 'rules', props.rules, 'must be a list of rules', 'pass rules: [{ hosts: [...], pathPrefixes: [...] }]');
   }
   const rules: KedaInterceptorRouteRule[] = props.rules ?? (shortcut ? [{ hosts: props.hosts, pathPrefixes: props.pathPrefixes }] : []);
   if (rules.length === 0) {
@@ -477,19 +601,21 @@ function rulesOf(scope: IConstruct, props: KedaInterceptorRouteProps): any[] {
   return rules.map((r, i) => {
     const where = props.rules ? `rules[${i}]` : '';
     const p = (s: string) => where ? `${where}.${s}` : s;
+    checkList(scope, p('hosts'), r.hosts);
+    checkList(scope, p('pathPrefixes'), r.pathPrefixes);
+    if (r.headers !== undefined && !Array.isArray(r.headers)) throw propError(scope, p('headers'), r.headers, 'must be a list', 'pass headers as a list');
     (r.hosts ?? []).forEach((h, j) => checkHost(scope, p(`hosts[${j}]`), h));
     (r.pathPrefixes ?? []).forEach((x, j) => checkPath(scope, p(`pathPrefixes[${j}]`), x));
     (r.headers ?? []).forEach((h, j) => {
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.name ?? '')) {
-        throw propError(scope, p(`headers[${j}].name`), h.name, 'is not an HTTP header name', 'use e.g. "X-Tenant"');
-      }
+      checkHeaderName(scope, p(`headers[${j}].name`), h.name);
+      if (h.value !== undefined) checkHeaderValue(scope, p(`headers[${j}].value`), h.name, h.value);
     });
     if (!r.hosts?.length && !r.pathPrefixes?.length && !r.headers?.length) {
       throw propError(scope, where || 'rules', r, 'an empty rule matches nothing', 'give the rule hosts, pathPrefixes or headers');
     }
     return {
       hosts: r.hosts?.length ? [...new Set(r.hosts)] : undefined,
-      paths: r.pathPrefixes?.length ? r.pathPrefixes.map(value => ({ value })) : undefined,
+      paths: r.pathPrefixes?.length ? [...new Set(r.pathPrefixes)].map(value => ({ value })) : undefined,
       headers: r.headers?.length ? r.headers.map(h => ({ name: h.name, value: h.value })) : undefined,
     };
   });
@@ -504,20 +630,18 @@ function checkHost(scope: IConstruct, prop: string, host: string): void {
 }
 
 function checkPath(scope: IConstruct, prop: string, path: string): void {
-  if (typeof path !== 'string' || !/^\/[^\s?#]*$/.test(path)) {
-    throw propError(scope, prop, path, 'is not a path prefix (starts with "/", no spaces, query or fragment)', 'use e.g. "/api"');
+  // eslint-disable-next-line no-control-regex
+  if (typeof path !== 'string' || path.length > 1024 || !/^\/[^\s?#\u0000-\u001f\u007f]*$/.test(path) || path.split('/').some(x => x === '.' || x === '..')) {
+    throw propError(scope, prop, path, 'is not a path prefix (starts with "/", at most 1024 characters, no spaces, control characters, query, fragment or "."/".." segments)',
+      'use e.g. "/api"');
   }
-}
-
-function checkPort(scope: IConstruct, prop: string, port: number): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw propError(scope, prop, port, 'must be a port number from 1 to 65535', 'use the Service port, e.g. 8080');
-  }
+  checkNoCredential(scope, prop, undefined, path, 'paths are public: remove the credential');
 }
 
 function checkTarget(scope: IConstruct, prop: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 2147483647) {
-    throw propError(scope, prop, value, 'must be a whole number >= 1', `set ${prop}, e.g. 100`);
+  // targetValue is an int32 with minimum 1 (InterceptorRoute/HTTPScaledObject CRDs).
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2147483647) {
+    throw propError(scope, prop, value, 'must be a whole number >= 1 (and at most 2147483647)', `set ${prop}, e.g. 100`);
   }
 }
 
@@ -562,9 +686,11 @@ function servicePort(scope: IConstruct, prop: string, service: kplus.Service, po
 /** A Duration as a Go duration string ("1m", "30s", "500ms"). */
 function goDuration(scope: IConstruct, prop: string, d?: Duration): string | undefined {
   if (d === undefined) return undefined;
+  if (!(d instanceof Duration)) throw propError(scope, prop, d, 'is not a Duration', 'use e.g. Duration.seconds(30)');
   const ms = d.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw propError(scope, prop, `${ms}ms`, 'must be whole milliseconds >= 0', 'use e.g. Duration.seconds(30)');
+  // Go's time.ParseDuration stops at int64 nanoseconds (about 292 years).
+  if (!Number.isInteger(ms) || ms < 0 || ms > 9_223_372_036_854) {
+    throw propError(scope, prop, `${ms}ms`, 'must be whole milliseconds >= 0 (and below 292 years)', 'use e.g. Duration.seconds(30)');
   }
   if (ms === 0) return '0s';
   if (ms % 3600000 === 0) return `${ms / 3600000}h`;

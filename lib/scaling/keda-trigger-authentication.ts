@@ -3,6 +3,8 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, propError, propMessage } from '../errors';
 import { TriggerAuthentication } from '../imports/keda';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata } from '../private/validate';
 
 /** The kind of a KEDA authentication object. */
 export enum KedaAuthenticationKind {
@@ -62,7 +64,8 @@ class ImportedTriggerAuthentication implements IKedaTriggerAuthentication {
 
 /**
  * A KEDA TriggerAuthentication (keda.sh/v1alpha1) mapping trigger parameters to Secret keys
- * (`secretTargetRef`), so credentials stay in Secrets and out of ScaledObjects.
+ * (`secretTargetRef`), so credentials stay in Secrets and out of ScaledObjects. It takes only
+ * references (parameter, Secret, key), never a credential's value.
  *
  * @see https://keda.sh/docs/2.20/concepts/authentication/
  */
@@ -92,8 +95,9 @@ export class KedaTriggerAuthentication extends Construct implements IKedaTrigger
 
   constructor(scope: Construct, id: string, props: KedaTriggerAuthenticationProps = {}) {
     super(scope, id);
+    checkMetadata(this, 'metadata', props.metadata);
     this.apiObject = new TriggerAuthentication(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: definedMetadata(props.metadata),
       spec: Lazy.any({
         produce: () => ({
           secretTargetRef: this.refs.map(r => ({ parameter: r.parameter, name: r.secret.name, key: r.key })),
@@ -110,16 +114,23 @@ export class KedaTriggerAuthentication extends Construct implements IKedaTrigger
   /** Reads a trigger parameter from a Secret key. */
   public addSecretTargetRef(ref: KedaSecretTargetRef): void {
     const where = `secretTargetRefs[${this.refs.length}]`;
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(ref.parameter ?? '')) {
+    if (typeof ref.parameter !== 'string' || ref.parameter.length > 253 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(ref.parameter)) {
       throw propError(this, `${where}.parameter`, ref.parameter, 'is not a trigger parameter name',
         'use the parameter name from the scaler\'s "Authentication Parameters" docs, e.g. "password" or "host"');
     }
     if (this.refs.some(r => r.parameter === ref.parameter)) {
       throw propError(this, `${where}.parameter`, ref.parameter, 'is already mapped', 'map each parameter once');
     }
-    if (!ref.key) {
-      throw propError(this, `${where}.key`, ref.key, 'must name a key of the Secret', 'set key, e.g. "password"');
+    // A Secret key (k8s.io/apimachinery IsConfigMapKey): letters, digits, "-", "_", "."; at most 253.
+    // It names where the credential is, never the credential: the object has no field for inline values.
+    if (typeof ref.key !== 'string' || ref.key.length > 253 || !/^[-._a-zA-Z0-9]+$/.test(ref.key) || ref.key === '.' || ref.key === '..') {
+      throw propError(this, `${where}.key`, ref.key, 'must name a key of the Secret (letters, digits, "-", "_" or ".", at most 253 characters)', 'set key, e.g. "password"');
     }
+    if (!ref.secret || typeof ref.secret.name !== 'string') {
+      throw propError(this, `${where}.secret`, undefined, 'must be a Secret', 'pass kplus.Secret.fromSecretName(this, "S", "kafka-credentials") or a kplus.Secret');
+    }
+    // Secret.fromSecretName() takes any string; the TriggerAuthentication names it.
+    checkDns1123Subdomain(this, `${where}.secret name`, ref.secret.name);
     this.refs.push(ref);
   }
 

@@ -1,9 +1,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { propError } from '../errors';
+import { credentialInValue, findCredential, redact } from '../private/credentials';
+import { checkNumber, checkPort } from '../private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../quantity';
 import { KedaHttpAddOn } from './keda-http-add-on';
-import { IKedaTriggerAuthentication } from './keda-trigger-authentication';
+import { IKedaTriggerAuthentication, KedaAuthenticationKind } from './keda-trigger-authentication';
 
 /**
  * How the HPA compares a trigger's metric with its target.
@@ -146,7 +148,29 @@ export enum KedaKafkaOffsetResetPolicy {
   EARLIEST = 'earliest',
 }
 
-/** Options of a Kafka trigger. SASL/TLS settings and credentials go in the TriggerAuthentication. */
+/**
+ * The SASL mechanism of a Kafka trigger (`sasl`). A mode, not a secret: KEDA reads it from the
+ * trigger metadata or the TriggerAuthentication; the user name, password, keytab or OAuth client
+ * come from the TriggerAuthentication only.
+ *
+ * @see https://github.com/kedacore/keda/blob/main/pkg/scalers/kafka_scaler.go (kafkaMetadata.Sasl, parseSASL)
+ */
+export enum KedaKafkaSaslMode {
+  /** No SASL. */
+  NONE = 'none',
+  /** SASL/PLAIN: `username` and `password` from the TriggerAuthentication. */
+  PLAINTEXT = 'plaintext',
+  /** SCRAM-SHA-256: `username` and `password` from the TriggerAuthentication. */
+  SCRAM_SHA256 = 'scram_sha256',
+  /** SCRAM-SHA-512: `username` and `password` from the TriggerAuthentication. */
+  SCRAM_SHA512 = 'scram_sha512',
+  /** OAUTHBEARER: `username`, `password` and `oauthTokenEndpointUri` from the TriggerAuthentication (or AWS MSK IAM). */
+  OAUTHBEARER = 'oauthbearer',
+  /** Kerberos: `username`, `realm`, `kerberosConfig` and a `password` or `keytab` from the TriggerAuthentication. */
+  GSSAPI = 'gssapi',
+}
+
+/** Options of a Kafka trigger. Credentials (username, password, ca/cert/key, keytab) go in the TriggerAuthentication. */
 export interface KedaKafkaTriggerOptions extends KedaEventTriggerOptions {
   /** Brokers as `host:port`. */
   readonly bootstrapServers: string[];
@@ -176,6 +200,79 @@ export interface KedaKafkaTriggerOptions extends KedaEventTriggerOptions {
    * @default KedaKafkaOffsetResetPolicy.LATEST
    */
   readonly offsetResetPolicy?: KedaKafkaOffsetResetPolicy;
+  /**
+   * Let the replica count exceed the topic's partition count (the extra consumers idle).
+   * Not with `limitToPartitionsWithLag`.
+   *
+   * @default false
+   */
+  readonly allowIdleConsumers?: boolean;
+  /**
+   * Cap the replica count at the number of partitions that have lag. Needs `topic`; not with
+   * `allowIdleConsumers` or `ensureEvenDistributionOfPartitions`.
+   *
+   * @default false
+   */
+  readonly limitToPartitionsWithLag?: boolean;
+  /**
+   * Choose replica counts that divide the topic's partitions evenly. Needs `topic`; not with
+   * `limitToPartitionsWithLag`.
+   *
+   * @default false
+   */
+  readonly ensureEvenDistributionOfPartitions?: boolean;
+  /**
+   * Leave out of the lag the partitions whose consumer offset has not moved since the last poll
+   * (messages the consumer cannot process), so they do not keep the workload scaled out.
+   *
+   * @default false
+   */
+  readonly excludePersistentLag?: boolean;
+  /**
+   * With no valid committed offset, report a lag of 0 (scale to zero) instead of 1.
+   *
+   * @default false
+   */
+  readonly scaleToZeroOnInvalidOffset?: boolean;
+  /**
+   * Only count the lag of these partition ids (whole numbers >= 0). Needs `topic`: KEDA ignores it
+   * without one.
+   *
+   * @default - every partition of the topic
+   */
+  readonly partitionLimitation?: number[];
+  /**
+   * The Kafka protocol version the scaler's client speaks, e.g. `2.8.0` (or `0.11.0.2` for 0.x).
+   *
+   * @default - `1.0.0` (KEDA's default, sarama.V1_0_0_0)
+   */
+  readonly version?: string;
+  /**
+   * The SASL mechanism (a mode, written into the metadata). Plaintext and SCRAM need `username`
+   * and `password` from `authentication`.
+   *
+   * @default - no SASL (or whatever `authentication` provides as `sasl`)
+   */
+  readonly sasl?: KedaKafkaSaslMode;
+  /**
+   * Connect with TLS (`tls: enable`); the CA and client certificate, if any, come from
+   * `authentication` (`ca`, `cert`, `key`).
+   *
+   * @default false (KEDA's `disable`, unless `authentication` provides `tls`)
+   */
+  readonly tls?: boolean;
+  /**
+   * Skip verifying the brokers' certificates.
+   *
+   * @default false
+   */
+  readonly unsafeSsl?: boolean;
+  /**
+   * Ask the brokers for the whole cluster's metadata; `false` asks only for `topic`'s (needs `topic`).
+   *
+   * @default true
+   */
+  readonly fullMetadata?: boolean;
 }
 
 /** What the RabbitMQ scaler measures. */
@@ -323,16 +420,19 @@ export class KedaTrigger {
    */
   public static prometheus(options: KedaPrometheusTriggerOptions): KedaTrigger {
     const where = 'KedaTrigger.prometheus';
-    if (!/^https?:\/\/[^\s/]+/.test(options.serverAddress ?? '')) {
-      throw propError(where, 'serverAddress', options.serverAddress, 'must be an http(s) URL',
-        'use e.g. "http://prometheus-operated.monitoring.svc:9090"');
-    }
-    if (!options.query || options.query.trim() === '') {
+    checkHttpUrl(where, 'serverAddress', options.serverAddress, 'http://prometheus-operated.monitoring.svc:9090');
+    if (typeof options.query !== 'string' || options.query.trim() === '') {
       throw propError(where, 'query', options.query, 'must be a PromQL query', 'use e.g. \'sum(rate(http_requests_total{app="hello"}[1m]))\'');
     }
     checkPositive(where, 'threshold', options.threshold);
     checkNonNegative(where, 'activationThreshold', options.activationThreshold);
+    checkBoolean(where, 'ignoreNullValues', options.ignoreNullValues);
     const authModes = options.authModes ?? [];
+    authModes.forEach((m, i) => {
+      if (!Object.values(KedaPrometheusAuthMode).includes(m)) {
+        throw propError(where, `authModes[${i}]`, m, 'is not a Prometheus auth mode', 'use KedaPrometheusAuthMode.BASIC, BEARER, TLS or CUSTOM');
+      }
+    });
     if (authModes.length > 0 && !options.authentication) {
       throw propError(where, 'authModes', authModes, 'the credentials of these modes come from a TriggerAuthentication',
         'pass authentication: a KedaTriggerAuthentication mapping e.g. "bearerToken" or "username"/"password"');
@@ -393,27 +493,85 @@ export class KedaTrigger {
   public static kafka(options: KedaKafkaTriggerOptions): KedaTrigger {
     const where = 'KedaTrigger.kafka';
     const servers = options.bootstrapServers ?? [];
-    if (servers.length === 0 || servers.some(s => !HOST_PORT.test(s))) {
+    if (!Array.isArray(servers) || servers.length === 0 || servers.some(x => typeof x !== 'string' || !HOST_PORT.test(x))) {
       throw propError(where, 'bootstrapServers', servers, 'must list at least one broker as host:port',
         'use e.g. ["kafka-0.kafka.svc:9092", "kafka-1.kafka.svc:9092"]');
     }
-    if (!options.consumerGroup || /\s/.test(options.consumerGroup)) {
-      throw propError(where, 'consumerGroup', options.consumerGroup, 'must name the consumer group', 'use e.g. "wasm-workers"');
+    servers.forEach((x, i) => checkPort(where, `bootstrapServers[${i}] port`, Number(x.slice(x.lastIndexOf(':') + 1))));
+    // Kafka group ids are free strings; whitespace and control characters are refused here (they are never intended).
+    // eslint-disable-next-line no-control-regex
+    if (typeof options.consumerGroup !== 'string' || !/^[^\s\u0000-\u001f\u007f]{1,255}$/.test(options.consumerGroup)) {
+      throw propError(where, 'consumerGroup', options.consumerGroup, 'must name the consumer group (1 to 255 characters, no whitespace or control characters)', 'use e.g. "wasm-workers"');
     }
-    if (options.topic !== undefined && !/^[A-Za-z0-9._-]{1,249}$/.test(options.topic)) {
-      throw propError(where, 'topic', options.topic, 'is not a Kafka topic name (letters, digits, ".", "_", "-")', 'use e.g. "sensor-events"');
+    const topic = options.topic;
+    if (topic !== undefined && (typeof topic !== 'string' || !/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..')) {
+      throw propError(where, 'topic', topic, 'is not a Kafka topic name (letters, digits, ".", "_", "-", at most 249)', 'use e.g. "sensor-events"');
     }
+    // kafkaMetadata.Validate: lagThreshold must be positive, activationLagThreshold non-negative (int64).
     checkWhole(where, 'lagThreshold', options.lagThreshold, 1);
     checkWhole(where, 'activationLagThreshold', options.activationLagThreshold, 0);
+    for (const prop of ['allowIdleConsumers', 'limitToPartitionsWithLag', 'ensureEvenDistributionOfPartitions', 'excludePersistentLag',
+      'scaleToZeroOnInvalidOffset', 'tls', 'unsafeSsl', 'fullMetadata', 'useCachedMetrics'] as const) {
+      checkBoolean(where, prop, options[prop]);
+    }
+    if (options.offsetResetPolicy !== undefined && !Object.values(KedaKafkaOffsetResetPolicy).includes(options.offsetResetPolicy)) {
+      throw propError(where, 'offsetResetPolicy', options.offsetResetPolicy, 'is not an offset reset policy (KEDA takes latest or earliest)', 'use KedaKafkaOffsetResetPolicy.LATEST or EARLIEST');
+    }
+    // The same combinations KEDA's kafkaMetadata.Validate() refuses, refused here before a cluster sees them.
+    if (options.allowIdleConsumers && options.limitToPartitionsWithLag) {
+      throw propError(where, 'limitToPartitionsWithLag', true, 'KEDA refuses it together with allowIdleConsumers (one caps replicas at the partitions with lag, the other lets them exceed the partitions)',
+        'drop one of allowIdleConsumers and limitToPartitionsWithLag');
+    }
+    if (options.limitToPartitionsWithLag && options.ensureEvenDistributionOfPartitions) {
+      throw propError(where, 'ensureEvenDistributionOfPartitions', true, 'KEDA refuses it together with limitToPartitionsWithLag',
+        'drop one of limitToPartitionsWithLag and ensureEvenDistributionOfPartitions');
+    }
+    const needTopic: Array<[string, boolean]> = [
+      ['limitToPartitionsWithLag', options.limitToPartitionsWithLag === true],
+      ['ensureEvenDistributionOfPartitions', options.ensureEvenDistributionOfPartitions === true],
+      ['fullMetadata', options.fullMetadata === false],
+      ['partitionLimitation', options.partitionLimitation !== undefined],
+    ];
+    for (const [prop, set] of needTopic) {
+      if (set && topic === undefined) {
+        throw propError(where, prop, prop === 'fullMetadata' ? false : prop === 'partitionLimitation' ? options.partitionLimitation : true,
+          prop === 'partitionLimitation' ? 'needs a topic: without one KEDA ignores the partition list' : 'needs a topic (KEDA refuses it without one)', 'set topic');
+      }
+    }
+    const partitions = options.partitionLimitation;
+    if (partitions !== undefined) {
+      if (!Array.isArray(partitions) || partitions.length === 0) {
+        throw propError(where, 'partitionLimitation', partitions, 'must list at least one partition id', 'list partition ids, e.g. [0, 1, 2], or leave it out');
+      }
+      partitions.forEach((x, i) => checkNumber(where, `partitionLimitation[${i}]`, x, { integer: true, min: 0, max: INT32_MAX }));
+    }
+    if (options.version !== undefined && (typeof options.version !== 'string' || !KAFKA_VERSION.test(options.version))) {
+      throw propError(where, 'version', options.version, 'is not a Kafka version sarama parses (x.y.z, or 0.x.y.z for 0.x releases)', 'use e.g. "2.8.0" or "3.6.0"');
+    }
+    if (options.sasl !== undefined && !Object.values(KedaKafkaSaslMode).includes(options.sasl)) {
+      throw propError(where, 'sasl', options.sasl, `is not a SASL mode KEDA knows (${Object.values(KedaKafkaSaslMode).join(', ')})`, 'use a KedaKafkaSaslMode value');
+    }
+    checkSaslCredentials(where, options.sasl, options.authentication);
     return new KedaTrigger(where, Object.assign({
       type: 'kafka',
       metadata: compact({
         bootstrapServers: servers.join(','),
         consumerGroup: options.consumerGroup,
-        topic: options.topic,
+        topic,
         lagThreshold: num(options.lagThreshold ?? 10),
         activationLagThreshold: num(options.activationLagThreshold),
         offsetResetPolicy: options.offsetResetPolicy,
+        allowIdleConsumers: bool(options.allowIdleConsumers),
+        limitToPartitionsWithLag: bool(options.limitToPartitionsWithLag),
+        ensureEvenDistributionOfPartitions: bool(options.ensureEvenDistributionOfPartitions),
+        excludePersistentLag: bool(options.excludePersistentLag),
+        scaleToZeroOnInvalidOffset: bool(options.scaleToZeroOnInvalidOffset),
+        partitionLimitation: partitions === undefined ? undefined : partitions.join(','),
+        version: options.version,
+        sasl: options.sasl,
+        tls: options.tls === undefined ? undefined : options.tls ? 'enable' : 'disable',
+        unsafeSsl: bool(options.unsafeSsl),
+        fullMetadata: bool(options.fullMetadata),
       }),
       canScaleToZero: true,
       supportsFallback: true,
@@ -428,8 +586,8 @@ export class KedaTrigger {
    */
   public static rabbitmq(options: KedaRabbitmqTriggerOptions): KedaTrigger {
     const where = 'KedaTrigger.rabbitmq';
-    if (!options.queueName) {
-      throw propError(where, 'queueName', options.queueName, 'must name the queue', 'use e.g. "orders"');
+    if (typeof options.queueName !== 'string' || options.queueName === '' || options.queueName.length > 255 || /[\u0000-\u001f\u007f]/.test(options.queueName)) {
+      throw propError(where, 'queueName', options.queueName, 'must name the queue (at most 255 characters, no control characters)', 'use e.g. "orders"');
     }
     if (!options.authentication) {
       throw propError(where, 'authentication', undefined, 'the RabbitMQ URL (host) holds credentials and must come from a TriggerAuthentication',
@@ -443,7 +601,16 @@ export class KedaTrigger {
     checkPositive(where, 'value', options.value);
     checkNonNegative(where, 'activationValue', options.activationValue);
     const mode = options.mode ?? KedaRabbitmqMode.QUEUE_LENGTH;
+    if (!Object.values(KedaRabbitmqMode).includes(mode)) {
+      throw propError(where, 'mode', mode, 'is not a RabbitMQ scaler mode', 'use KedaRabbitmqMode.QUEUE_LENGTH or MESSAGE_RATE');
+    }
     const protocol = options.protocol ?? (mode === KedaRabbitmqMode.QUEUE_LENGTH ? KedaRabbitmqProtocol.AUTO : KedaRabbitmqProtocol.HTTP);
+    if (!Object.values(KedaRabbitmqProtocol).includes(protocol)) {
+      throw propError(where, 'protocol', protocol, 'is not a RabbitMQ scaler protocol', 'use KedaRabbitmqProtocol.AUTO, AMQP or HTTP');
+    }
+    if (options.metricType !== undefined && options.metricType !== KedaMetricType.AVERAGE_VALUE && options.metricType !== KedaMetricType.VALUE) {
+      throw propError(where, 'metricType', options.metricType, 'a RabbitMQ trigger compares AverageValue or Value', 'use KedaMetricType.AVERAGE_VALUE or VALUE');
+    }
     if (mode !== KedaRabbitmqMode.QUEUE_LENGTH && protocol === KedaRabbitmqProtocol.AMQP) {
       throw propError(where, 'protocol', protocol, `mode ${mode} reads the management API, which AMQP does not offer`,
         'use protocol KedaRabbitmqProtocol.HTTP (host an http:// URL of the management plugin), or mode QUEUE_LENGTH');
@@ -479,7 +646,7 @@ export class KedaTrigger {
           prop === 'start' ? 'use e.g. "0 8 * * 1-5" (08:00 on weekdays)' : 'use e.g. "0 20 * * 1-5" (20:00 on weekdays)');
       }
     }
-    checkWhole(where, 'desiredReplicas', options.desiredReplicas, 1);
+    checkWhole(where, 'desiredReplicas', options.desiredReplicas, 1, INT32_MAX);
     if (options.desiredReplicas === undefined) {
       throw propError(where, 'desiredReplicas', undefined, 'is required', 'set desiredReplicas, e.g. 3');
     }
@@ -501,9 +668,7 @@ export class KedaTrigger {
    */
   public static external(options: KedaExternalTriggerOptions): KedaTrigger {
     const where = 'KedaTrigger.external';
-    if (!HOST_PORT.test(options.scalerAddress ?? '')) {
-      throw propError(where, 'scalerAddress', options.scalerAddress, 'must be host:port', 'use e.g. "mqtt-scaler.keda.svc:6000"');
-    }
+    checkHostPort(where, 'scalerAddress', options.scalerAddress, 'mqtt-scaler.keda.svc:6000');
     const metadata = { ...(options.metadata ?? {}) };
     if ('scalerAddress' in metadata) {
       throw propError(where, 'metadata.scalerAddress', metadata.scalerAddress, 'is set by the scalerAddress option', 'remove it from metadata');
@@ -524,13 +689,11 @@ export class KedaTrigger {
    */
   public static httpAddOn(options: KedaHttpAddOnTriggerOptions): KedaTrigger {
     const where = 'KedaTrigger.httpAddOn';
-    if (!options.interceptorRouteName) {
-      throw propError(where, 'interceptorRouteName', options.interceptorRouteName, 'must name the InterceptorRoute', 'pass route.name of a KedaInterceptorRoute');
+    if (typeof options.interceptorRouteName !== 'string' || options.interceptorRouteName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.interceptorRouteName)) {
+      throw propError(where, 'interceptorRouteName', options.interceptorRouteName, 'must name the InterceptorRoute (a DNS-1123 subdomain)', 'pass route.name of a KedaInterceptorRoute');
     }
     const scalerAddress = options.scalerAddress ?? KEDA_HTTP_EXTERNAL_SCALER_ADDRESS;
-    if (!HOST_PORT.test(scalerAddress)) {
-      throw propError(where, 'scalerAddress', scalerAddress, 'must be host:port', `use e.g. "${KEDA_HTTP_EXTERNAL_SCALER_ADDRESS}"`);
-    }
+    checkHostPort(where, 'scalerAddress', scalerAddress, KEDA_HTTP_EXTERNAL_SCALER_ADDRESS);
     return new KedaTrigger(where, {
       type: 'external-push',
       metadata: { scalerAddress, interceptorRoute: options.interceptorRouteName },
@@ -565,11 +728,20 @@ export class KedaTrigger {
     if (type === 'cpu' || type === 'memory') {
       throw propError(where, 'type', type, 'has a typed factory', `use KedaTrigger.${type}()`);
     }
-    for (const [k, v] of Object.entries(options.metadata ?? {})) {
+    if (options.metadata === null || typeof options.metadata !== 'object' || Array.isArray(options.metadata)) {
+      throw propError(where, 'metadata', options.metadata, 'must be an object of strings', 'pass the scaler\'s metadata, e.g. { address: "redis.cache:6379", listName: "jobs" }');
+    }
+    for (const [k, v] of Object.entries(options.metadata)) {
       if (typeof v !== 'string') {
         throw propError(where, `metadata.${k}`, v, 'trigger metadata values must be strings', `write it as "${String(v)}"`);
       }
+      // Kafka modes are metadata, not secrets (kafka_scaler.go kafkaMetadata: enum=...): checked against KEDA's lists.
+      const modes = type === 'kafka' ? KAFKA_MODES[k] : undefined;
+      if (modes && !modes.includes(v)) {
+        throw propError(where, `metadata.${k}`, v, `is not a ${k} value KEDA's kafka scaler takes (${modes.join(', ')})`, `use one of ${modes.join(', ')}, or KedaTrigger.kafka()`);
+      }
     }
+    checkBoolean(where, 'canScaleToZero', options.canScaleToZero);
     return new KedaTrigger(where, Object.assign({
       type,
       metadata: { ...options.metadata },
@@ -652,29 +824,75 @@ const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 // 5 fields of digits, *, /, -, ",", and names (JAN, MON); KEDA's cron library also takes @hourly etc.
 const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|([\d*/,?A-Za-z-]+\s+){4}[\d*/,?A-Za-z-]+)$/;
 
-/**
- * Metadata keys whose values are credentials. `...FromEnv` keys name environment variables of the
- * target's container (not secrets) and are allowed.
- */
-const SECRET_KEY = /(password|passwd|secret|token|apikey|api_key|credential|connectionstring|privatekey|accesskey|^sasl$|^username$|^cert$|^key$|^ca$|^tlsclientkey$|^customauthvalue$)/i;
-// scheme://user:password@host
-const USERINFO_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]+:[^/@\s]+@/i;
+const INT32_MAX = 2147483647;
+// sarama ParseKafkaVersion: "0.a.b.c" for 0.x releases, "a.b.c" otherwise.
+const KAFKA_VERSION = /^(0\.\d+\.\d+\.\d+|[1-9]\d*\.\d+\.\d+)$/;
+// Metadata keys: KEDA's are camelCase words (a few dotted or dashed).
+const METADATA_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,252}$/;
 
+/**
+ * Refuses trigger metadata that carries a credential: a key that names one (`password`,
+ * `authorization`, `bearerToken`, `apiKey`, `key`, `cert`, ...) with a value, or a value that is one
+ * (a URL with a password, a bearer/basic header value, a token). Modes (`sasl: scram_sha512`,
+ * `tls: enable`, `authModes: bearer`) and pointers (`passwordFromEnv`) are not secrets. Uses the
+ * library's one credential detector (lib/private/credentials.ts).
+ */
 function refuseInlineSecrets(where: string, metadata: { [key: string]: string }): void {
   for (const [key, value] of Object.entries(metadata)) {
-    if (/FromEnv$/.test(key)) continue;
-    if (SECRET_KEY.test(key)) {
-      throw propError(where, `metadata.${key}`, '<redacted>', 'credentials must not be inlined in trigger metadata (ScaledObjects are not Secrets; they land in Git and in kubectl output)',
-        `put the value in a Secret and reference it: new KedaTriggerAuthentication(this, "Auth", { secretTargetRefs: [{ parameter: "${key}", secret, key: "${key}" }] }), then pass it as the trigger's authentication`);
+    if (!METADATA_KEY.test(key)) {
+      throw propError(where, 'metadata key', key, 'is not a trigger metadata key (a letter, then letters, digits, "_", "." or "-")', 'use the key from the scaler\'s docs, e.g. "queueName"');
     }
-    if (typeof value === 'string' && USERINFO_URL.test(value)) {
-      throw propError(where, `metadata.${key}`, value.replace(/\/\/[^@]*@/, '//<redacted>@'), 'the URL carries a user name and password',
-        'drop the credentials from the URL and provide them (or the whole URL) through a KedaTriggerAuthentication parameter');
+    if (typeof value !== 'string') {
+      throw propError(where, `metadata.${key}`, value, 'trigger metadata values must be strings', `write it as "${String(value)}"`);
+    }
+    const why = findCredential(key, value);
+    if (why !== undefined) {
+      // A value-shaped credential is shown masked (where it sits in the URL helps); a named one not at all.
+      const shown = credentialInValue(value) === why ? redact(value) : '<redacted>';
+      throw propError(where, `metadata.${key}`, shown,
+        `${why}; credentials must not be inlined in trigger metadata (ScaledObjects are not Secrets; they land in Git and in kubectl output)`,
+        `put the value in a Secret and reference it: new KedaTriggerAuthentication(this, "Auth", { secretTargetRefs: [{ parameter: "${key}", secret, key: "${key}" }] }), `
+        + 'then pass it as the trigger\'s authentication (for a URL, drop the user name and password from it, or give the whole URL through the TriggerAuthentication)');
     }
   }
 }
 
+/**
+ * Kafka SASL modes that need `username` and `password` (kafka_scaler.go parseSASL: "no username
+ * given", "no password given"): refused when the TriggerAuthentication is known not to provide them.
+ */
+function checkSaslCredentials(where: string, sasl: string | undefined, auth: IKedaTriggerAuthentication | undefined): void {
+  if (sasl === undefined || sasl === KedaKafkaSaslMode.NONE) return;
+  const needs = sasl === KedaKafkaSaslMode.GSSAPI ? ['username', 'realm', 'kerberosConfig']
+    : sasl === KedaKafkaSaslMode.OAUTHBEARER ? [] : ['username', 'password'];
+  if (!auth) {
+    throw propError(where, 'sasl', sasl, `KEDA reads the SASL credentials${needs.length ? ` (${needs.join(', ')})` : ''} from a TriggerAuthentication, and there is none`,
+      'pass authentication: a KedaTriggerAuthentication with secretTargetRefs for "username" and "password"');
+  }
+  const params = auth.parameters;
+  const missing = params === undefined ? [] : needs.filter(n => !params.includes(n));
+  if (missing.length > 0) {
+    throw propError(where, 'authentication', params, `sasl ${sasl} needs ${missing.join(', ')} from the TriggerAuthentication (kafka_scaler.go parseSASL)`,
+      `add addSecretTargetRef({ parameter: "${missing[0]}", secret, key: "${missing[0]}" }) to it`);
+  }
+}
+
+/** Kafka metadata a `fromType("kafka")` trigger gives as strings: modes are checked against KEDA's lists. */
+const KAFKA_MODES: { [key: string]: string[] } = {
+  sasl: Object.values(KedaKafkaSaslMode),
+  tls: ['enable', 'disable'],
+  offsetResetPolicy: Object.values(KedaKafkaOffsetResetPolicy),
+  saslTokenProvider: ['bearer', 'aws_msk_iam'],
+};
+
 function event(where: string, options: KedaEventTriggerOptions): Pick<TriggerSpec, 'metricType' | 'authentication' | 'name' | 'useCachedMetrics'> {
+  if (options.metricType !== undefined && !Object.values(KedaMetricType).includes(options.metricType)) {
+    throw propError(where, 'metricType', options.metricType, 'is not a metric type', 'use KedaMetricType.AVERAGE_VALUE or VALUE');
+  }
+  checkBoolean(where, 'useCachedMetrics', options.useCachedMetrics);
+  if (options.authentication !== undefined && (typeof options.authentication.authenticationName !== 'string' || !Object.values(KedaAuthenticationKind).includes(options.authentication.kind))) {
+    throw propError(where, 'authentication', '<not a TriggerAuthentication>', 'must be a KedaTriggerAuthentication or one from fromTriggerAuthenticationName()', 'pass a KedaTriggerAuthentication');
+  }
   if (options.metricType === KedaMetricType.UTILIZATION) {
     throw propError(where, 'metricType', options.metricType, 'Utilization is only for cpu and memory triggers',
       'use KedaMetricType.AVERAGE_VALUE (metric divided by replicas) or VALUE');
@@ -690,12 +908,35 @@ function resourceTarget(
       'use e.g. { utilization: 70 } (percent of requests) or { averageValue: ... } (per pod)');
   }
   if (utilization !== undefined) {
-    if (!Number.isInteger(utilization) || utilization < 1) {
-      throw propError(where, 'utilization', utilization, 'must be a whole percentage >= 1', 'use e.g. 70');
+    // The HPA's averageUtilization is an int32 > 0 (kubernetes pkg/apis/autoscaling/validation validateMetricTarget).
+    if (typeof utilization !== 'number' || !Number.isInteger(utilization) || utilization < 1 || utilization > INT32_MAX) {
+      throw propError(where, 'utilization', utilization, 'must be a whole percentage from 1 to 2147483647', 'use e.g. 70');
     }
     return { value: String(utilization), metricType: KedaMetricType.UTILIZATION };
   }
   return { value: averageValue!(), metricType: KedaMetricType.AVERAGE_VALUE };
+}
+
+function checkHttpUrl(where: string, prop: string, value: string | undefined, example: string): void {
+  let ok = typeof value === 'string' && value.length <= 2048 && /^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/.test(value);
+  if (ok) {
+    try {
+      const u = new URL(value!);
+      ok = u.hostname !== '' && (u.port === '' || (Number(u.port) >= 1 && Number(u.port) <= 65535));
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    throw propError(where, prop, typeof value === 'string' && findCredential(undefined, value) ? '<redacted>' : value, 'must be an http(s) URL with a host (and a port from 1 to 65535)', `use e.g. "${example}"`);
+  }
+}
+
+function checkHostPort(where: string, prop: string, value: string | undefined, example: string): void {
+  if (typeof value !== 'string' || value.length > 260 || !HOST_PORT.test(value)) {
+    throw propError(where, prop, value, 'must be host:port', `use e.g. "${example}"`);
+  }
+  checkPort(where, `${prop} port`, Number(value.slice(value.lastIndexOf(':') + 1)));
 }
 
 function checkPositive(where: string, prop: string, value: number | undefined): void {
@@ -710,14 +951,30 @@ function checkNonNegative(where: string, prop: string, value: number | undefined
   }
 }
 
-function checkWhole(where: string, prop: string, value: number | undefined, min: number): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-    throw propError(where, prop, value, `must be a whole number >= ${min}`, `set ${prop} to ${min} or more`);
+function checkWhole(where: string, prop: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+    throw propError(where, prop, value, `must be a whole number from ${min} to ${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
   }
 }
 
-function num(value: number | undefined): string | undefined {
+function checkBoolean(where: string, prop: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw propError(where, prop, value, 'must be true or false', `set ${prop} to true or false`);
+  }
+}
+
+function bool(value: boolean | undefined): string | undefined {
   return value === undefined ? undefined : String(value);
+}
+
+/**
+ * A number as KEDA parses it (Go strconv.ParseFloat / ParseInt): plain decimal digits, never
+ * JavaScript's `1e+21` exponent form for whole numbers (ParseInt refuses it).
+ */
+function num(value: number | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  return String(value);
 }
 
 function compact(obj: { [key: string]: string | undefined }): { [key: string]: string } {

@@ -2,10 +2,13 @@ import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from '../errors';
-import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
+import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
 import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';
 import { ScaledObject } from '../imports/keda';
+import { findCredential } from '../private/credentials';
+import { definedMetadata } from '../private/scaling-metadata';
+import { checkMetadata } from '../private/validate';
 
 /** What replica count KEDA falls back to while a scaler fails. */
 export enum KedaFallbackBehavior {
@@ -175,6 +178,16 @@ export class KedaScaledObject extends Construct {
   constructor(scope: Construct, id: string, props: KedaScaledObjectProps) {
     super(scope, id);
     this.target = props.target;
+    checkMetadata(this, 'metadata', props.metadata);
+    // KEDA selects the ScaledObject's metrics with the label scaledobject.keda.sh/name=<name>
+    // (kedacore/keda controllers/keda/hpa.go getScaledObjectMetricSpecs): a label value, 63 characters at most.
+    if (props.metadata?.name !== undefined && props.metadata.name.length > 63) {
+      throw propError(this, 'metadata.name', props.metadata.name, 'is longer than 63 characters; KEDA puts the name into a label selector of the HPA it creates, and the API server refuses longer label values',
+        'use a name of at most 63 characters');
+    }
+    if (props.triggers !== undefined && (!Array.isArray(props.triggers) || props.triggers.some(t => !(t instanceof KedaTrigger)))) {
+      throw propError(this, 'triggers', '<not KedaTriggers>', 'must be a list of KedaTrigger', 'build triggers with KedaTrigger.kafka(), prometheus(), cron(), ...');
+    }
     const triggers = props.triggers ?? [];
     const onlyResource = triggers.length > 0 && triggers.every(t => !t.canScaleToZero);
     this.minReplicas = props.minReplicas ?? Math.max(onlyResource ? 1 : 0, warmFloor(props.target, 0));
@@ -185,7 +198,7 @@ export class KedaScaledObject extends Construct {
 
     checkReplicaRange(this, 'minReplicas', this.minReplicas, 'maxReplicas', this.maxReplicas);
     if (this.idleReplicaCount !== undefined) {
-      if (this.idleReplicaCount !== 0) {
+      if (this.idleReplicaCount !== 0 || typeof this.idleReplicaCount !== 'number') {
         throw propError(this, 'idleReplicaCount', this.idleReplicaCount, 'only 0 works (an HPA limitation, kedacore/keda#2314)',
           'use idleReplicaCount: 0, or leave it out and set minReplicas to the idle count');
       }
@@ -198,8 +211,12 @@ export class KedaScaledObject extends Construct {
     const cooldown = wholeSeconds(this, 'cooldownPeriod', props.cooldownPeriod, 0);
     const initialCooldown = wholeSeconds(this, 'initialCooldownPeriod', props.initialCooldownPeriod, 0);
     if (props.fallback) {
+      // keda apis/keda/v1alpha1/scaledobject_types.go Fallback: FailureThreshold and Replicas are int32.
       checkWhole(this, 'fallback.failureThreshold', props.fallback.failureThreshold, 1);
       checkWhole(this, 'fallback.replicas', props.fallback.replicas, 0);
+      if (props.fallback.behavior !== undefined && !Object.values(KedaFallbackBehavior).includes(props.fallback.behavior)) {
+        throw propError(this, 'fallback.behavior', props.fallback.behavior, 'is not a fallback behavior', 'use a KedaFallbackBehavior value');
+      }
       if (props.fallback.replicas > this.maxReplicas) {
         throw propError(this, 'fallback.replicas', props.fallback.replicas, `is above maxReplicas (${this.maxReplicas})`,
           `use at most ${this.maxReplicas} fallback replicas`);
@@ -216,7 +233,7 @@ export class KedaScaledObject extends Construct {
 
     const namespace = props.metadata?.namespace ?? namespaceOf(this.target);
     this.apiObject = new ScaledObject(this, 'Resource', {
-      metadata: Object.assign({}, props.metadata, { namespace }),
+      metadata: definedMetadata(props.metadata, { namespace }),
       spec: Lazy.any({
         produce: () => {
           const t = this.target.toScalingTarget();
@@ -237,7 +254,9 @@ export class KedaScaledObject extends Construct {
             pollingInterval: polling,
             cooldownPeriod: cooldown,
             initialCooldownPeriod: initialCooldown,
-            fallback: this.fallback,
+            fallback: this.fallback
+              ? { failureThreshold: this.fallback.failureThreshold, replicas: this.fallback.replicas, behavior: this.fallback.behavior }
+              : undefined,
             advanced,
             triggers: this._triggers.map(tr => tr._toKube()),
           };
@@ -299,22 +318,25 @@ export class KedaScaledObject extends Construct {
 }
 
 function checkWhole(scope: Construct, prop: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) {
-    throw propError(scope, prop, value, `must be a whole number >= ${min}`, `set ${prop} to ${min} or more`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > INT32_MAX) {
+    throw propError(scope, prop, value, `must be a whole number >= ${min} (and at most ${INT32_MAX})`, `set ${prop} to ${min} or more`);
   }
 }
 
 function checkModifiers(scope: Construct, m: KedaScalingModifiers): void {
-  if (!m.formula || m.formula.trim() === '') {
+  if (typeof m.formula !== 'string' || m.formula.trim() === '' || m.formula.length > 4096) {
     throw propError(scope, 'scalingModifiers.formula', m.formula, 'must be an expr formula over trigger names', 'use e.g. "(requests + queue) / 2"');
+  }
+  if (findCredential(undefined, m.formula) !== undefined) {
+    throw propError(scope, 'scalingModifiers.formula', '<redacted>', 'carries a credential', 'a formula names triggers: use e.g. "(requests + queue) / 2"');
   }
   if (typeof m.target !== 'number' || !Number.isFinite(m.target) || m.target <= 0) {
     throw propError(scope, 'scalingModifiers.target', m.target, 'must be a number > 0', 'set target, e.g. 10');
   }
-  if (m.activationTarget !== undefined && (!Number.isFinite(m.activationTarget) || m.activationTarget < 0)) {
+  if (m.activationTarget !== undefined && (typeof m.activationTarget !== 'number' || !Number.isFinite(m.activationTarget) || m.activationTarget < 0)) {
     throw propError(scope, 'scalingModifiers.activationTarget', m.activationTarget, 'must be a number >= 0', 'set activationTarget to 0 or more');
   }
-  if (m.metricType === KedaMetricType.UTILIZATION) {
+  if (m.metricType !== undefined && m.metricType !== KedaMetricType.AVERAGE_VALUE && m.metricType !== KedaMetricType.VALUE) {
     throw propError(scope, 'scalingModifiers.metricType', m.metricType, 'a composed metric is AverageValue or Value', 'use KedaMetricType.AVERAGE_VALUE or VALUE');
   }
 }

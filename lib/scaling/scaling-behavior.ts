@@ -122,8 +122,9 @@ function rulesToKube(scope: IConstruct, prop: string, rules?: kplus.ScalingRules
   const policies = (rules.policies ?? []).map((p, i) => {
     const where = `${prop}.policies[${i}]`;
     const kube = p.replicas._toKube();
-    if (!Number.isInteger(kube.value) || kube.value <= 0) {
-      throw propError(scope, `${where}.replicas`, kube.value, `a ${kube.type} policy must change a whole number > 0 of replicas`,
+    // HPAScalingPolicy.value is an int32 > 0 (kubernetes pkg/apis/autoscaling/validation validateScalingPolicy).
+    if (typeof kube.value !== 'number' || !Number.isInteger(kube.value) || kube.value <= 0 || kube.value > 2147483647) {
+      throw propError(scope, `${where}.replicas`, kube.value, `a ${kube.type} policy must change a whole number > 0 (and at most 2147483647) of replicas`,
         'use e.g. Replicas.absolute(4) or Replicas.percent(100)');
     }
     const period = (p.duration ?? Duration.seconds(15)).toSeconds({ integral: false });

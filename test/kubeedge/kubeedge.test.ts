@@ -77,7 +77,7 @@ describe('KubeEdgeDeviceModel', () => {
 });
 
 describe('KubeEdgeDevice', () => {
-  test('renders a schema-valid Device: model ref, node, protocol, properties in nanoseconds, MQTT push', () => {
+  test('renders a schema-valid Device: model ref, node, protocol, properties in milliseconds, MQTT push', () => {
     const c = chart('factory');
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
     const d = new KubeEdgeDevice(c, 'dev', {
@@ -105,12 +105,12 @@ describe('KubeEdgeDevice', () => {
       deviceModelRef: { name: 'thermo' },
       nodeName: 'gw-01',
       protocol: { protocolName: 'modbus', configData: { serialPort: '/dev/ttyUSB0', slaveID: 1 } },
-      stateReport: { reportCycle: 30_000_000_000, reportToCloud: false },
+      stateReport: { reportCycle: 30_000, reportToCloud: false },
       properties: [
         {
           name: 'temperature',
-          collectCycle: 500_000_000,
-          reportCycle: 1_000_000_000,
+          collectCycle: 500,
+          reportCycle: 1_000,
           reportToCloud: false,
           visitors: { protocolName: 'modbus', configData: { register: 'HoldingRegister', offset: 2 } },
           pushMethod: { mqtt: { address: 'tcp://broker.factory.svc.cluster.local:1883', topic: 'factory/l1/thermo-01/temperature', qos: 1, retained: true } },
@@ -123,15 +123,19 @@ describe('KubeEdgeDevice', () => {
     expect(d.model).toBe(model);
   });
 
+  // kubeedge/mapper-framework _template/mapper/data/publish/mqtt/client.go: MQTTConfig{ QoS int `json:"qos,omitempty"`;
+  // Retained bool `json:"retained,omitempty"` }: left out, the mapper publishes with Go's zero values, QoS 0 and not retained.
   test('defaults: no properties, no protocol config, no state report; MQTT qos 0, not retained', () => {
     const c = chart();
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
     new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01' });
     const [dev] = ofKind(synthAndValidate(c), 'Device');
     expect(dev.spec).toEqual({ deviceModelRef: { name: 'thermo' }, nodeName: 'gw-01', protocol: { protocolName: 'modbus' } });
-    const push = DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' });
+    const push = DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5:1883', topic: 't' });
     expect(push.method).toBe('mqtt');
-    expect(push._render()).toEqual({ mqtt: { address: 'mqtt://10.0.0.5', topic: 't', qos: 0, retained: false } });
+    expect(push._render()).toEqual({ mqtt: { address: 'mqtt://10.0.0.5:1883', topic: 't', qos: 0, retained: false } });
+    // Websockets take the scheme's default port (gorilla/websocket), so no port is needed there.
+    expect(DevicePushMethod.mqtt({ address: 'wss://broker.example.com/mqtt', topic: 't' })._render().mqtt!.address).toBe('wss://broker.example.com/mqtt');
   });
 
   test('a state report with only reportToCloud', () => {
@@ -151,6 +155,13 @@ describe('KubeEdgeDevice', () => {
     ['sub-millisecond cycle', { properties: [{ name: 'temperature', collectCycle: Duration.millis(0.5) }] }, /properties\[0\]\.collectCycle="0\.5ms": must be a whole number of milliseconds/],
     ['zero cycle', { properties: [{ name: 'temperature', reportCycle: Duration.millis(0) }] }, /properties\[0\]\.reportCycle="0ms"/],
     ['state report cycle', { stateReportCycle: Duration.millis(0) }, /stateReportCycle="0ms"/],
+    ['NaN cycle', { properties: [{ name: 'temperature', collectCycle: Duration.millis(NaN) }] }, /collectCycle="NaNms": must be a whole number of milliseconds/],
+    ['infinite cycle', { properties: [{ name: 'temperature', reportCycle: Duration.seconds(Infinity) }] }, /reportCycle="Infinityms"/],
+    ['sub-millisecond state cycle', { stateReportCycle: Duration.millis(1500.5) }, /stateReportCycle="1500\.5ms"/],
+    ['metadata label', { metadata: { labels: { line: 'line 1' } } }, /metadata\.labels\.line="line 1": is not a label value/],
+    ['password in protocolConfigData', { protocolConfigData: { url: 'opc.tcp://op:hunter2@plc:4840' } }, /protocolConfigData\.url="<redacted>": the URL carries a user name and password/],
+    ['password key in visitorConfig', { properties: [{ name: 'temperature', visitorConfig: { password: 'hunter2' } }] }, /properties\[0\]\.visitorConfig\.password="<redacted>": "password" names a credential/],
+    ['NaN in protocolConfigData', { protocolConfigData: { baudRate: NaN } }, /protocolConfigData\.baudRate=null: is not a finite number/],
   ])('refuses a bad %s', (_what, override, message) => {
     const c = chart();
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
@@ -167,8 +178,51 @@ describe('KubeEdgeDevice', () => {
   });
 });
 
+describe('cycles are milliseconds (the unit the mapper reads)', () => {
+  // kubeedge/mapper-framework _template/mapper/device/device.go, dataHandler():
+  //   CollectCycle: time.Millisecond * time.Duration(twin.Property.CollectCycle)
+  //   ReportCycle:  time.Millisecond * time.Duration(dev.Instance.Status.ReportCycle)
+  // and pushHandler(): reportCycle := time.Millisecond * time.Duration(twin.Property.ReportCycle).
+  // kubeedge/examples temperature-sensor-demo writes `collectCycle: 10000` for 10 seconds.
+  // Nanoseconds (10_000_000_000) would make the first collection happen after about 115 days.
+  test('Duration.seconds(10) is written as 10000', () => {
+    const c = chart();
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    new KubeEdgeDevice(c, 'dev', {
+      model,
+      nodeName: 'gw-01',
+      stateReportCycle: Duration.seconds(10),
+      properties: [{ name: 'temperature', collectCycle: Duration.seconds(10), reportCycle: Duration.minutes(1) }],
+    });
+    const [dev] = ofKind(synthAndValidate(c), 'Device');
+    expect(dev.spec.properties[0].collectCycle).toBe(10_000);
+    expect(dev.spec.properties[0].reportCycle).toBe(60_000);
+    expect(dev.spec.stateReport.reportCycle).toBe(10_000);
+  });
+
+  test('0 is refused rather than written: the mapper reads 0 as its 1 s default (DefaultCollectCycle, pkg/common/const.go)', () => {
+    // _template/mapper/device/devicetwin.go Run(): if td.CollectCycle == 0 { td.CollectCycle = common.DefaultCollectCycle }
+    const c = chart();
+    const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
+    expect(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', properties: [{ name: 'temperature', collectCycle: Duration.seconds(0) }] }))
+      .toThrow(/^\[cdk8s-wasm-edge\] test\/dev: properties\[0\]\.collectCycle="0ms": must be a whole number of milliseconds, at least 1.*Fix: /);
+  });
+});
+
 describe('DevicePushMethod.mqtt', () => {
+  test('the TCP and TLS schemes need a port: Paho dials host:port and adds no default', () => {
+    // eclipse/paho.mqtt.golang netconn.go openConnection(): case "mqtt", "tcp": dialer.Dial("tcp", uri.Host);
+    // case "ssl", "tls", "mqtts", ...: tls.DialWithDialer(dialer, "tcp", uri.Host, tlsc). The mapper's
+    // MQTT push (mapper-framework _template/mapper/data/publish/mqtt/client.go Push) passes the address to AddBroker.
+    expect(() => DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' })).toThrow(/address="mqtt:\/\/10\.0\.0\.5": has no port.*Fix: add the broker port, e\.g\. "mqtt:\/\/10\.0\.0\.5:1883"/);
+    expect(() => DevicePushMethod.mqtt({ address: 'ssl://broker', topic: 't' })).toThrow(/has no port/);
+    expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:99999', topic: 't' })).toThrow(/address port=99999: is not a port/);
+    expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:0', topic: 't' })).toThrow(/address port=0: is not a port/);
+  });
+
   test.each<[string, any, RegExp]>([
+    ['newline in topic', { address: 'tcp://broker:1883', topic: 'a\nb' }, /topic="a\\nb": is not a topic/],
+    ['password query in address', { address: 'tcp://broker:1883/?password=x', topic: 't' }, /address="tcp:\/\/broker:1883\/\?password=<redacted>": is not an MQTT broker URL/],
     ['address without scheme', { address: 'broker:1883', topic: 't' }, /DevicePushMethod\.mqtt: address="broker:1883": is not an MQTT broker URL/],
     ['address with credentials', { address: 'tcp://user:pw@broker:1883', topic: 't' }, /address=.*is not an MQTT broker URL/],
     ['wildcard topic', { address: 'tcp://broker:1883', topic: 'factory/#' }, /topic="factory\/#": is not a topic a client may publish to/],

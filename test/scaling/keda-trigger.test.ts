@@ -112,7 +112,7 @@ describe('KedaTrigger factories', () => {
     const [t] = triggersOf(() => [KedaTrigger.fromType('redis', { metadata: { address: 'redis.cache:6379', listName: 'jobs', listLength: '10' } })]);
     expect(t).toEqual({ type: 'redis', metadata: { address: 'redis.cache:6379', listName: 'jobs', listLength: '10' } });
     expect(errorOf(() => KedaTrigger.fromType('redis', { metadata: { address: 'redis:6379', password: 'hunter2' } })))
-      .toContain('KedaTrigger.fromType("redis"): metadata.password="<redacted>": credentials must not be inlined');
+      .toContain('KedaTrigger.fromType("redis"): metadata.password="<redacted>": "password" names a credential; credentials must not be inlined');
   });
 
   test('mqtt throws: no MQTT scaler, with the alternatives', () => {
@@ -145,8 +145,10 @@ describe('KedaTrigger factories', () => {
 describe('KedaTrigger errors', () => {
   test.each<[string, () => unknown, string, string]>([
     ['inline password', () => KedaTrigger.external({ scalerAddress: 'x.keda:6000', metadata: { password: 's3cret' } }), 'KedaTrigger.external: metadata.password="<redacted>"', 'new KedaTriggerAuthentication'],
-    ['inline sasl', () => KedaTrigger.fromType('kafka', { metadata: { bootstrapServers: 'k:9092', sasl: 'plaintext' } }), 'metadata.sasl="<redacted>"', 'secretTargetRefs: [{ parameter: "sasl"'],
-    ['credentials in a URL', () => KedaTrigger.fromType('rabbitmq', { metadata: { host: 'amqp://guest:guest@rabbit:5672/' } }), 'metadata.host="amqp://<redacted>@rabbit:5672/": the URL carries a user name and password', 'KedaTriggerAuthentication'],
+    // A mode is not a secret, but it must be one KEDA knows: kedacore/keda pkg/scalers/kafka_scaler.go
+    // kafkaMetadata.Sasl `keda:"name=sasl,order=triggerMetadata;authParams,optional,enum=none;plaintext;scram_sha256;scram_sha512;oauthbearer;gssapi"`.
+    ['unknown sasl mode', () => KedaTrigger.fromType('kafka', { metadata: { bootstrapServers: 'k:9092', sasl: 'scram' } }), 'metadata.sasl="scram": is not a sasl value KEDA\'s kafka scaler takes', 'use one of none, plaintext'],
+    ['credentials in a URL', () => KedaTrigger.fromType('rabbitmq', { metadata: { host: 'amqp://guest:guest@rabbit:5672/' } }), 'metadata.host="amqp://guest:<redacted>@rabbit:5672/": the URL carries a user name and password', 'KedaTriggerAuthentication'],
     ['prometheus URL', () => KedaTrigger.prometheus({ serverAddress: 'prometheus:9090', query: 'up', threshold: 1 }), 'KedaTrigger.prometheus: serverAddress="prometheus:9090": must be an http(s) URL', 'http://prometheus-operated'],
     ['prometheus authModes without authentication', () => KedaTrigger.prometheus({ serverAddress: 'http://p:9090', query: 'up', threshold: 1, authModes: [KedaPrometheusAuthMode.BASIC] }), 'authModes=["basic"]', 'pass authentication'],
     ['zero threshold', () => KedaTrigger.prometheus({ serverAddress: 'http://p:9090', query: 'up', threshold: 0 }), 'threshold=0: must be a number > 0', 'set threshold'],
