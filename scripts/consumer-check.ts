@@ -51,7 +51,7 @@ function main(): void {
     const cloudInit = fs.readFileSync(path.join(app, 'nodes', 'edge-1', 'cloud-init.yaml'), 'utf-8');
     const checks: Array<[string, boolean]> = [
       ['runtimeClassName wasmedge (K3s class)', yaml.includes('runtimeClassName: wasmedge')],
-      ['crun RuntimeClass emitted', yaml.includes('handler: crun')],
+      ['crun RuntimeClass emitted', yaml.includes('handler: crun-wasm')],
       ['crun annotation', yaml.includes('module.wasm.image/variant: compat')],
       ['numeric non-root uid', yaml.includes('runAsUser: 65532')],
       ['Wasm-sized requests', yaml.includes('memory: 10Mi')],

@@ -380,7 +380,7 @@ describe('FunctionTenant checks the workloads of its namespace at synth', () => 
     const c = chart();
     new FunctionTenant(c, 'Tenant', { quota: { pods: 2 } });
     new ServerlessFunction(c, 'warm', { image: IMAGE, warmReplicas: 2 });
-    for (const n of [1, 2, 3]) new ServerlessFunction(c, `cold-${n}`, { image: IMAGE, scaleToZero: true, host: 'x.example.com' });
+    for (const n of [1, 2, 3]) new ServerlessFunction(c, `cold-${n}`, { image: IMAGE, scaleToZero: true, host: `x${n}.example.com` });
     expect(() => Testing.synth(c)).not.toThrow();
   });
 

@@ -22,6 +22,8 @@ describe('fuzz harness', () => {
   test('node files: TOML, YAML and credentials', () => {
     expect(nodeFileProblems([{ path: '/x/config.toml.tmpl', content: '{{ template "base" . }}\n[a]\nb = "c"\n' }])).toEqual([]);
     expect(nodeFileProblems([{ path: '/x/config.toml.tmpl', content: '[a]\nb = "c"d"\n' }]).join()).toMatch(/TOML/);
+    expect(nodeFileProblems([{ path: '/x/config.toml.tmpl', content: '[a]\nSystemdCgroup = {{ .SystemdCgroup }}\n' }])).toEqual([]);
+    expect(nodeFileProblems([{ path: '/x/config.toml.tmpl', content: '[a]\nb = {{ .Other }}\n' }]).join()).toMatch(/TOML/);
     expect(nodeFileProblems([{ path: '/x/config.yaml', content: 'datastore-endpoint: postgres://u:p@h/x\n' }]).join()).toMatch(/credential/);
     expect(nodeFileProblems([{ path: '/x/config.yaml', content: 'a: 1\n---\nb: 2\n' }]).join()).toMatch(/more than one/);
   });

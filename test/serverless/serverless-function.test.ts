@@ -277,7 +277,7 @@ describe('Knative backend', () => {
 
   test('crun: queue-proxy is a Linux sidecar, so the pod is compat-smart', () => {
     const c = chart();
-    new ServerlessFunction(c, 'hello', { image: IMAGE, backend: knative(), runtimeClass: RuntimeClass.fromK3s(c, 'Crun', WasmRuntime.CRUN) });
+    new ServerlessFunction(c, 'hello', { image: IMAGE, backend: knative(), runtimeClass: new RuntimeClass(c, 'Crun', { runtime: WasmRuntime.CRUN }) });
     expect(one(synthAndValidate(c), 'Service').spec.template.metadata.annotations['module.wasm.image/variant']).toBe('compat-smart');
   });
 

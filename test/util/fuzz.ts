@@ -217,7 +217,9 @@ export function nodeFileProblems(files: Array<{ path: string; content: string }>
         out.push(`${f.path}: YAML: ${(e as Error).message}`);
       }
     } else if (/\.toml(\.tmpl)?$/.test(f.path)) {
-      const stripped = f.content.split('\n').map(l => /^\s*\{\{.*\}\}\s*$/.test(l) ? '' : l).join('\n');
+      // As K3s renders it: whole-line actions go, a value action (SystemdCgroup) becomes a boolean.
+      const stripped = f.content.split('\n').map(l => /^\s*\{\{.*\}\}\s*$/.test(l) ? '' : l).join('\n')
+        .replace(/\{\{\s*\.SystemdCgroup\s*\}\}/g, 'true');
       try {
         toml.parse(stripped);
       } catch (e) {
