@@ -13,7 +13,7 @@ export class QuickstartChart extends Chart {
     const hello = new WasmDeployment(this, 'hello', {
       runtimeClass: wasmedge,
       wasiNetworking: true,
-      wasmContainers: [{ image: 'ghcr.io/second-state/rust-example-server:latest', command: ['/server.wasm'], portNumber: 8080 }],
+      wasmContainers: [{ image: 'ghcr.io/acme/hello-wasm:1.0.0', command: ['/hello.wasm'], portNumber: 8080 }],
     });
     hello.exposeViaService();
 
