@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { Node } from 'constructs';
 import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, FunctionTenant, KedaScaledObject, KedaTrigger, WasmDeployment, WasmRuntime,
 } from '../lib';
+import { rootWalks } from './util/walks';
 
 // Not a timing test: it counts walks of the whole construct tree during synth. A check that walks
 // the app once per construct makes synthesis quadratic in fleet size (the benchmark found such
@@ -10,16 +10,6 @@ import {
 
 const IMAGE = 'ghcr.io/acme/fn-wasm:1.0.0';
 
-/** How many times synth walks the whole tree (findAll from the root). */
-function rootWalks(app: App): number {
-  const spy = jest.spyOn(Node.prototype, 'findAll');
-  try {
-    app.synth();
-    return spy.mock.contexts.filter(ctx => ctx === app.node).length;
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 // Each shape keeps to one chart whatever k is, so cdk8s's own walks (a few per chart) stay the same.
 const shapes: Array<[string, (app: App, k: number) => void]> = [
