@@ -406,6 +406,14 @@ export class ServerlessFunction extends Construct {
       }
     }
 
+    // Hosts and paths take effect in a gateway route, the HTTP interceptor's routing table or a
+    // Knative DomainMapping; anywhere else they would be dropped without a word.
+    const pathsGiven = props.path !== undefined || props.paths !== undefined;
+    if (!props.gateway && !httpScaling && backend.kind !== FunctionBackendKind.KNATIVE && (fn.hosts.length > 0 || pathsGiven)) {
+      throw propError(this, fn.hosts.length > 0 ? 'host' : 'path', fn.hosts.length > 0 ? fn.hosts : fn.paths,
+        `nothing routes by it: without a gateway the ${backend.displayName} backend serves only the Service ${fn.name}, and the KEDA HTTP interceptor routes only scale-to-zero or concurrency-scaled functions`,
+        'set gateway (e.g. Gateway.traefik()), set scaleToZero or concurrency to route through the KEDA HTTP interceptor, or drop host/path');
+    }
     if (!props.gateway && (Object.keys(props.routeAnnotations ?? {}).length > 0 || (props.middlewares ?? []).length > 0)) {
       const annotated = Object.keys(props.routeAnnotations ?? {}).length > 0;
       throw propError(this, annotated ? 'routeAnnotations' : 'middlewares', annotated ? props.routeAnnotations : props.middlewares,

@@ -526,3 +526,17 @@ describe('B18: several hosts and paths, route annotations and middlewares', () =
 test('helpers: the App is the root', () => {
   expect(chart().node.root).toBeInstanceOf(App);
 });
+
+describe('hosts and paths that nothing routes by', () => {
+  test('without a gateway or the HTTP interceptor a host or path is an error, not dropped output', () => {
+    expect(E({ host: 'h.example.com' })).toMatch(/hello: host=\["h.example.com"\]: nothing routes by it.*Fix: set gateway/);
+    expect(E({ path: '/v1' })).toMatch(/hello: path=.*nothing routes by it/);
+    expect(E({ host: 'h.example.com', backend: FunctionBackend.openFaas() })).toMatch(/nothing routes by it/);
+  });
+
+  test('a gateway, scale to zero or a Knative DomainMapping use them', () => {
+    expect(() => fn({ host: 'h.example.com', gateway: Gateway.traefik() }).objs()).not.toThrow();
+    expect(() => fn({ host: 'h.example.com', scaleToZero: true }).objs()).not.toThrow();
+    expect(kinds(fn({ host: 'h.example.com', backend: FunctionBackend.knative() }).objs())).toContain('DomainMapping');
+  });
+});
