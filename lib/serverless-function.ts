@@ -163,8 +163,8 @@ export interface ServerlessFunctionProps {
    * The most replicas. Setting it makes the function autoscale (on HTTP concurrency, unless
    * triggers are given).
    *
-   * @default - 10 when the function autoscales (scaleToZero, concurrency or triggers); otherwise no
-   * autoscaling and a fixed `warmReplicas`
+   * @default - the larger of 10 and `warmReplicas` when the function autoscales (scaleToZero,
+   * concurrency or triggers); otherwise no autoscaling and a fixed `warmReplicas`
    */
   readonly maxReplicas?: number;
 

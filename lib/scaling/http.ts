@@ -371,9 +371,11 @@ export interface KedaHttpScaledObjectProps extends KedaHttpScalingOptions {
    */
   readonly maxReplicas?: number;
   /**
-   * How long without traffic before scaling to zero.
+   * How long without traffic before scaling to zero (whole seconds).
    *
-   * @default Duration.seconds(300)
+   * @see https://github.com/kedacore/http-add-on/blob/main/operator/apis/http/v1alpha1/httpscaledobject_types.go (CooldownPeriod)
+   * @default - not rendered: the add-on passes no cooldownPeriod to the ScaledObject it creates, so
+   * KEDA's default of 300 seconds applies
    */
   readonly scaledownPeriod?: Duration;
   /**

@@ -442,8 +442,9 @@ describe('ServerlessFunction defaults (@default)', () => {
   test('scaleToZero: false', () => {
     expect(fn().f.scalesToZero).toBe(false);
   });
-  test('maxReplicas: 10 when autoscaling, else the fixed warm pool', () => {
+  test('maxReplicas: the larger of 10 and warmReplicas when autoscaling, else the fixed warm pool', () => {
     expect(fn({ triggers: [cron()] }).f.maxReplicas).toBe(10);
+    expect(fn({ triggers: [cron()], warmReplicas: 15 }).f.maxReplicas).toBe(15);
     expect(fn({ warmReplicas: 3 }).f.maxReplicas).toBe(3);
   });
   test('concurrency: the HTTP add-on\'s 100; Knative sets no containerConcurrency', () => {
