@@ -1,25 +1,38 @@
 import { IConstruct } from 'constructs';
+import { ERROR_PREFIX, ValidationError } from './private/validation-error';
+
+export { ERROR_PREFIX };
 
 /**
- * Every error the library throws starts with this prefix, so tools (and the property-based tests)
- * can tell a documented validation error from a crash.
- */
-export const ERROR_PREFIX = '[cdk8s-wasm-edge]';
-
-/**
- * Builds the message of a validation error: where (construct path), what (prop and value), and how to
- * fix it. Not exported from the package: an internal helper shared by every construct.
+ * The validation error for a prop of a construct: the one way every check reports bad input.
  *
  * @internal
  */
-export function propError(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): Error {
-  return new Error(propMessage(scope, prop, value, problem, fix));
+export function propError(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): ValidationError {
+  return new ValidationError(pathOf(scope), prop, describe(value), problem, fix);
+}
+
+/** Tells the library's errors apart from other exceptions, in every jsii language. */
+export class Errors {
+  /**
+   * Whether `x` is a validation error of this library (bad input: construct path, prop, value, fix
+   * in its message), also when it comes from another copy of the package.
+   */
+  public static isValidationError(x: any): boolean {
+    return x instanceof ValidationError || (x !== null && typeof x === 'object' && x.name === 'ValidationError'
+      && typeof x.message === 'string' && x.message.startsWith(ERROR_PREFIX));
+  }
+
+  private constructor() {}
+}
+
+function pathOf(scope: IConstruct | string): string {
+  return typeof scope === 'string' ? scope : (scope.node.path || '<root>');
 }
 
 /** @internal */
 export function propMessage(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): string {
-  const path = typeof scope === 'string' ? scope : (scope.node.path || '<root>');
-  return `${ERROR_PREFIX} ${path}: ${prop}=${describe(value)}: ${problem}. Fix: ${fix}`;
+  return `${ERROR_PREFIX} ${pathOf(scope)}: ${prop}=${describe(value)}: ${problem}. Fix: ${fix}`;
 }
 
 /** @internal */
