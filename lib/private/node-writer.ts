@@ -145,16 +145,36 @@ function filesUnder(root: string, dir: string): string[] {
   return out;
 }
 
-/** Whether a file starts with the library's generated header (in its first three lines). */
-function hasGeneratedHeader(file: string): boolean {
+/**
+ * Whether a file is the library's own earlier output: one of its first three lines is the generated
+ * header, and that header names this very file (config.yaml, drop-ins and registries.yaml name their
+ * node path) or the file has a name only the library writes (cloud-init.yaml, the containerd
+ * templates). A user's copy of a generated drop-in under another name, or a note that quotes the
+ * header, is not.
+ *
+ * @param rel the file's path under the output directory: `<node>/<path on the node>`
+ */
+function hasGeneratedHeader(file: string, rel: string): boolean {
   const fd = fs.openSync(file, 'r');
+  let head: string[];
   try {
     const buf = Buffer.alloc(1024);
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    return buf.subarray(0, n).toString('utf-8').split('\n').slice(0, 3).some(l => l.includes(GENERATED_MARKER));
+    head = buf.subarray(0, n).toString('utf-8').split('\n').slice(0, 3);
   } finally {
     fs.closeSync(fd);
   }
+  const onNode = '/' + rel.split('/').slice(1).join('/');
+  // Before the record, cloud-init.yaml had no header of its own; it embeds the node files, whose
+  // headers the library wrote.
+  if (onNode === '/cloud-init.yaml' && head[0] === '#cloud-config' && fs.readFileSync(file, 'utf-8').includes(`. ${GENERATED_MARKER}`)) return true;
+  return head.some(l => {
+    const at = l.indexOf(GENERATED_MARKER);
+    if (!l.startsWith('#') || at < 0) return false;
+    const named = /^#\s+(\/\S+?)(?:\.\s|\s|\.?$)/.exec(l);
+    if (named) return named[1] === onNode;
+    return onNode === '/cloud-init.yaml' || /\/agent\/etc\/containerd\/config(-v3)?\.toml\.tmpl$/.test(onNode);
+  });
 }
 
 /** Every file recorded by any app. */
@@ -238,7 +258,7 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
     if (mine.files.has(rel)) continue;
     // Not in the record: take over only the library's own earlier output (a version without the
     // record, or a record lost), recognised by its generated header.
-    if (!fs.readFileSync(abs, 'utf-8').includes(GENERATED_MARKER)) {
+    if (!hasGeneratedHeader(abs, rel)) {
       fail(scope, 'outdir', outdir, `holds ${abs}, a file the library did not write (it is not in ${NODE_RECORD_FILE} and has no "${GENERATED_MARKER}" header), where it must write a node file`,
         'move your file elsewhere (e.g. outside the node directories), or delete it if it is an old copy of generated output');
     }
@@ -252,7 +272,7 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
   if (!record.has(appId)) {
     for (const node of plannedNodes) {
       for (const rel of filesUnder(root, node)) {
-        if (!planned.has(rel) && !otherFiles(record).has(rel) && hasGeneratedHeader(path.join(root, rel))) legacy.push(rel);
+        if (!planned.has(rel) && !otherFiles(record).has(rel) && hasGeneratedHeader(path.join(root, rel), rel)) legacy.push(rel);
       }
     }
   }
