@@ -13,6 +13,7 @@ import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries'
 import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
 import { checkNodePath, normalizeDataDir } from './private/node-toml';
 import { NodeTree, writeNodeTrees } from './private/node-writer';
+import { byCodeUnit } from './private/order';
 import { checkLabels, checkSingleLine } from './private/validate';
 import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
@@ -652,7 +653,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       files.push({ path: K3S_REGISTRIES_PATH, content: this.registries.render(), permissions: '0600' });
     }
     files.push({ path: this.containerd.path, content: this.containerd.render(), permissions: '0644' });
-    return files.sort((a, b) => a.path.localeCompare(b.path));
+    return files.sort((a, b) => byCodeUnit(a.path, b.path));
   }
 
   /** cloud-init user-data that writes the node files and installs K3s. */

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { propError } from './errors';
+import { byCodeUnit } from './private/order';
 import { isLabelValue, isQualifiedName } from './private/validate';
 import { WasmRuntime } from './runtime';
 
@@ -75,7 +76,7 @@ export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Tole
       out.push({ key, operator: 'Exists', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: seconds });
     }
   }
-  return out.sort((a, b) => `${a.key}|${a.effect}|${a.value ?? ''}`.localeCompare(`${b.key}|${b.effect}|${b.value ?? ''}`));
+  return out.sort((a, b) => byCodeUnit(`${a.key}|${a.effect}|${a.value ?? ''}`, `${b.key}|${b.effect}|${b.value ?? ''}`));
 }
 
 const TAINT_EFFECTS: string[] = Object.values(kplus.TaintEffect);

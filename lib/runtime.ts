@@ -92,6 +92,9 @@ const K3S_DETECTED_HANDLERS = new Set([
   'lunatic', 'slight', 'spin', 'wws', 'wasmedge', 'wasmer', 'wasmtime',
 ]);
 
+/** Runtimes `{{ template "base" . }}` always defines (k3s pkg/agent/templates/templates_linux.go, templates_windows.go). */
+const K3S_BASE_HANDLERS = new Set(['runc', 'runhcs-wcow-process']);
+
 /**
  * Whether K3s defines a runtime of this handler name itself when it finds the binary on its PATH.
  *
@@ -210,6 +213,11 @@ export class WasmRuntime {
       throw propError(where, 'handler', options.handler,
         `is longer than ${MAX_RUNTIME_HANDLER_LENGTH} characters: it becomes the node label ${WASM_EDGE_LABEL_PREFIX}runtime.<handler>, whose name part is at most 63 characters`,
         `use a handler of at most ${MAX_RUNTIME_HANDLER_LENGTH} characters`);
+    }
+    if (K3S_BASE_HANDLERS.has(options.handler)) {
+      throw propError(where, 'handler', options.handler,
+        'is a runtime K3s\'s base containerd template always defines (k3s pkg/agent/templates/templates_linux.go), so a second table of that name would stop containerd',
+        'use another handler name');
     }
     if (K3S_DETECTED_HANDLERS.has(options.handler)) {
       const preset = WasmRuntime.all().find(r => r.handler === options.handler);

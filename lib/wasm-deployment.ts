@@ -454,7 +454,8 @@ function checkCount(path: string, prop: string, value: number | undefined, min =
  */
 function checkExtendedResource(path: string, prop: string, name: string | undefined): void {
   if (name === undefined) return;
-  const ok = typeof name === 'string' && name.includes('/') && !name.includes('kubernetes.io/')
+  // IsExtendedResourceName also refuses the "requests." prefix (it is the quota key's).
+  const ok = typeof name === 'string' && name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.')
     && isQualifiedName(name) && isQualifiedName(`requests.${name}`);
   if (!ok) {
     throw propError(path, prop, name, 'is not an extended resource name (a domain prefix outside kubernetes.io, "/", then a name of at most 63 letters, digits, "-", "_" or ".")',

@@ -99,6 +99,13 @@ describe('WasmRuntime table', () => {
       .toThrow(new RegExp(`handler="${handler}": is a runtime K3s defines itself`));
   });
 
+  // k3s-io/k3s pkg/agent/templates/templates_linux.go: {{ template "base" . }} always defines runc
+  // (and runhcs-wcow-process on Windows): a template table of that name would be defined twice.
+  test.each(['runc', 'runhcs-wcow-process'])('custom runtimes may not use the base template\'s handler %s', handler => {
+    expect(() => WasmRuntime.custom({ handler, runtimeType: 'io.containerd.runc.v2', binaryName: '/usr/local/bin/my-runc' }))
+      .toThrow(new RegExp(`handler="${handler}": is a runtime K3s's base containerd template always defines`));
+  });
+
   // The handler becomes the node label cdk8s-wasm-edge.io/runtime.<handler> (EdgeOfflineNode sets
   // it, the RuntimeClass selects it), and a label key's name part is at most 63 characters
   // (k8s.io/apimachinery pkg/util/validation IsQualifiedName): 63 - "runtime.".length = 55.

@@ -2,6 +2,7 @@ import { propError } from '../errors';
 import { checkNodePath, DEFAULT_DATA_DIR, normalizeDataDir, tomlString } from '../private/node-toml';
 import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../runtime';
 import { K3sVersion } from './k3s-version';
+import { byCodeUnit } from '../private/order';
 
 /** K3s's default `data-dir` (for a root install). */
 export const K3S_DEFAULT_DATA_DIR = DEFAULT_DATA_DIR;
@@ -137,7 +138,7 @@ export class ContainerdTemplate {
       }
       byHandler.set(r.handler, r);
     }
-    this.runtimes = [...byHandler.values()].sort((a, b) => a.handler.localeCompare(b.handler));
+    this.runtimes = [...byHandler.values()].sort((a, b) => byCodeUnit(a.handler, b.handler));
 
     for (const [handler, path] of Object.entries(this.binaryPaths)) {
       const r = byHandler.get(handler);

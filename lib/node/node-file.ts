@@ -2,6 +2,7 @@ import * as path from 'path';
 import { propError } from '../errors';
 import { yamlText } from './yaml-text';
 import { checkNodePath } from '../private/node-toml';
+import { byCodeUnit } from '../private/order';
 import { shellQuote } from '../private/validate';
 
 /** A file that belongs on a node's disk (not a Kubernetes object). */
@@ -90,7 +91,7 @@ export interface CloudInitInput {
  */
 export function renderCloudInit(input: CloudInitInput): string {
   const writeFiles = [...input.files]
-    .sort((a, b) => a.path.localeCompare(b.path))
+    .sort((a, b) => byCodeUnit(a.path, b.path))
     .map(f => ({ path: f.path, owner: 'root:root', permissions: f.permissions, content: f.content }));
   if (!/^v\d+\.\d+\.\d+(-rc\d+)?\+k3s\d+$/.test(input.k3sVersion)) {
     throw propError(input.owner, 'k3sVersion', input.k3sVersion, 'is not a K3s release name', 'use a release name such as "v1.33.5+k3s1"');
@@ -120,7 +121,8 @@ export function renderCloudInit(input: CloudInitInput): string {
 /** Whether `inner` is `outer` or inside it (both resolved). */
 function isWithin(outer: string, inner: string): boolean {
   const rel = path.relative(outer, inner);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // "..nodes" is a name inside outer, not a step out of it.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**

@@ -43,10 +43,11 @@ export function isCredentialKey(key: string): boolean {
   return words.length > 0 && CREDENTIAL_LAST_WORD.test(words[words.length - 1]);
 }
 
-// scheme://user:password@host (the password may be empty only when nothing follows the colon).
-const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/@\s:?#]*:[^/@\s?#]+@/i;
+// scheme://user:password@host (the password may be empty only when nothing follows the colon), and
+// the Go MySQL driver's DSN without a scheme: user:password@tcp(host:3306)/db (K3s datastore-endpoint).
+const URL_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/@\s:?#]*:[^/@\s?#]+@|^[^/@\s:?#]*:[^/@\s?#]+@(tcp|unix|udp)?\(/i;
 // ?password=x, &token=x, ;pwd=x in a URL or a DSN, and libpq/ODBC style key=value pairs.
-const PARAM_CREDENTIAL = /(^|[?&;\s,])(password|passwd|pwd|pass|secret|client[-_]?secret|token|access[-_]?token|auth[-_]?token|api[-_]?key|apikey|sig|signature|x-amz-signature|x-amz-security-token|sharedaccesskey|accountkey)\s*=\s*[^&;\s,]/i;
+const PARAM_CREDENTIAL = /(^|[?&;\s,])(password|passwd|sslpassword|pwd|pass|secret|client[-_]?secret|token|access[-_]?token|auth[-_]?token|api[-_]?key|apikey|sig|signature|x-amz-signature|x-amz-security-token|sharedaccesskey|accountkey)\s*=\s*[^&;\s,]/i;
 // Authorization header values.
 const AUTH_HEADER = /^\s*(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{8,}/i;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
+import { byCodeUnit } from './order';
 
 /**
  * Writes node files under an output directory and keeps a record of what it wrote there, so a
@@ -298,7 +299,7 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
       mine.dirs.add(d);
     }
   }
-  for (const [rel, f] of [...planned].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [rel, f] of [...planned].sort(([a], [b]) => byCodeUnit(a, b))) {
     const abs = path.join(root, rel);
     io(abs, () => fs.writeFileSync(abs, f.content));
     written.push(path.join(outdir, ...rel.split('/')));
@@ -333,7 +334,7 @@ export function writeNodeTrees(input: WriteNodeTreesInput): string[] {
   }
 
   // Empty directories the library created, deepest first.
-  const byDepth = [...mine.dirs].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
+  const byDepth = [...mine.dirs].sort((a, b) => b.split('/').length - a.split('/').length || byCodeUnit(b, a));
   for (const d of byDepth) {
     const abs = path.join(root, d);
     const st = lstat(abs);

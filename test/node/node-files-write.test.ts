@@ -179,6 +179,8 @@ describe('outdir', () => {
     const a = app({ 'edge-a': {} });
     expect(() => EdgeOfflineNode.writeAll(a, path.join(tmp, 'dist'))).toThrow(/is \(or is inside\) the cdk8s manifest output directory/);
     expect(() => EdgeOfflineNode.writeAll(a, path.join(tmp, 'dist', 'nodes'))).toThrow(/is \(or is inside\)/);
+    // "..nodes" is a directory inside dist, not a step out of it.
+    expect(() => EdgeOfflineNode.writeAll(a, path.join(tmp, 'dist', '..nodes'))).toThrow(/is \(or is inside\)/);
     expect(() => EdgeOfflineNode.writeAll(a, tmp)).toThrow(/contains the cdk8s manifest output directory/);
     expect(() => a.node.findAll().filter(EdgeOfflineNode.isEdgeOfflineNode)[0].writeTo(tmp)).toThrow(/contains the cdk8s manifest output directory/);
     expect(fs.readdirSync(tmp)).toEqual([]);

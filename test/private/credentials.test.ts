@@ -64,3 +64,15 @@ describe('credential detector', () => {
     }
   });
 });
+
+describe('found in review', () => {
+  test.each([
+    ['root:hunter2@tcp(db:3306)/k3s', 'URL'],
+    ['postgres://db/k3s?sslpassword=hunter2', 'parameter'],
+  ])('%s carries a credential', (v, what) => {
+    expect(credentialInValue(v)).toMatch(new RegExp(what, 'i'));
+  });
+  test('a MySQL DSN without a password is not a credential', () => {
+    expect(credentialInValue('k3s@tcp(db:3306)/k3s')).toBeUndefined();
+  });
+});
