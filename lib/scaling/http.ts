@@ -550,6 +550,18 @@ function scalingMetricOf(scope: IConstruct, props: KedaHttpScalingOptions, allow
     throw propError(scope, 'targetRequestRate', rate.targetValue, 'an HTTPScaledObject scales on concurrency or request rate, not both',
       'drop one of them, or use a KedaInterceptorRoute, which takes both');
   }
+  if (rate) {
+    // kedacore/http-add-on pkg/queue/bucketing.go:47-50 NewRequestsBuckets makes ceil(window / granularity) buckets, so
+    // a zero window or granularity (or a granularity above the window) breaks the interceptor's
+    // request-rate counting. Omitted, the add-on uses 1m and 1s.
+    const windowMs = rate.window instanceof Duration ? rate.window.toMilliseconds({ integral: false }) : 60000;
+    const granularityMs = rate.granularity instanceof Duration ? rate.granularity.toMilliseconds({ integral: false }) : 1000;
+    if (!(windowMs > 0) || !(granularityMs > 0) || granularityMs > windowMs) {
+      throw propError(scope, 'targetRequestRate', `window ${windowMs}ms, granularity ${granularityMs}ms`,
+        'needs a window and a granularity above zero, the granularity at most the window (the add-on counts requests in window/granularity buckets)',
+        'use e.g. window Duration.minutes(1) and granularity Duration.seconds(1) (the add-on\'s defaults)');
+    }
+  }
   return {
     concurrency: props.targetConcurrency !== undefined || !rate ? { targetValue: props.targetConcurrency ?? 100 } : undefined,
     requestRate: rate ? {

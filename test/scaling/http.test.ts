@@ -153,3 +153,28 @@ describe('HTTP add-on: a Service by name (one a platform creates)', () => {
     expect(() => new KedaInterceptorRoute(c, 'Route', { service, serviceName: 'x', port: 80, hosts: ['a.example.com'] })).toThrow(/serviceName="x": is given together with service/);
   });
 });
+
+// kedacore/http-add-on pkg/queue/bucketing.go:47-50: NewRequestsBuckets makes
+// ceil(window / granularity) buckets; zero or inverted values break the request-rate count.
+describe('request-rate window and granularity', () => {
+  test.each([
+    [Duration.millis(0), Duration.millis(0)],
+    [Duration.seconds(1), Duration.millis(0)],
+    [Duration.millis(0), Duration.seconds(1)],
+    [Duration.seconds(1), Duration.seconds(2)],
+    [undefined, Duration.minutes(2)],
+  ])('window %s, granularity %s is refused', (window, granularity) => {
+    const c = chart();
+    const { service } = wasmWithService(c, 'Fn', { warmReplicas: 0 });
+    expect(() => new KedaInterceptorRoute(c, 'Route', { service, hosts: ['fn.example.com'], targetRequestRate: { targetValue: 10, window, granularity } }))
+      .toThrow(/targetRequestRate=.*needs a window and a granularity above zero/);
+  });
+
+  test('the defaults and a granularity equal to the window are accepted', () => {
+    const c = chart();
+    const { service } = wasmWithService(c, 'Fn', { warmReplicas: 0 });
+    new KedaInterceptorRoute(c, 'A', { service, hosts: ['a.example.com'], targetRequestRate: { targetValue: 10 } });
+    new KedaInterceptorRoute(c, 'B', { service, hosts: ['b.example.com'], targetRequestRate: { targetValue: 10, window: Duration.seconds(5), granularity: Duration.seconds(5) } });
+    expect(ofKind(synthAndValidate(c), 'InterceptorRoute')).toHaveLength(2);
+  });
+});
