@@ -155,6 +155,12 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
       throw unsupported(fn.where, prop, host, fn.backend, 'a DomainMapping maps one exact domain',
         'use an exact host such as "hello.example.com"');
     }
+    // knative/serving pkg/apis/serving/v1beta1/domainmapping_validation.go: the name must be a fully
+    // qualified domain name (at least two labels) outside the cluster-local domain.
+    if (!host.includes('.') || host === 'cluster.local' || host.endsWith('.cluster.local')) {
+      throw unsupported(fn.where, prop, host, fn.backend, 'a DomainMapping needs a fully qualified domain outside the cluster-local domain (Knative\'s webhook refuses the rest)',
+        'use a public host such as "hello.example.com"; in-cluster callers use the Knative Service\'s own address');
+    }
     // A DomainMapping is named after the domain it maps.
     const id = i === 0 ? 'DomainMapping' : `DomainMapping${i}`;
     domainMappings.push(new kn.DomainMapping(scope, id, {

@@ -540,3 +540,9 @@ describe('hosts and paths that nothing routes by', () => {
     expect(kinds(fn({ host: 'h.example.com', backend: FunctionBackend.knative() }).objs())).toContain('DomainMapping');
   });
 });
+
+// knative/serving pkg/apis/serving/v1beta1/domainmapping_validation.go: a fully qualified domain
+// outside the cluster-local domain.
+test.each(['localhost', 'fn', 'foo.cluster.local', 'a.b.svc.cluster.local'])('Knative refuses the DomainMapping host %s', host => {
+  expect(E({ host, backend: FunctionBackend.knative() })).toMatch(/needs a fully qualified domain outside the cluster-local domain/);
+});
