@@ -146,6 +146,14 @@ export class FunctionRoute extends Construct {
     this.host = this.hosts[0];
     this.pathPrefix = this.pathPrefixes[0];
     checkAnnotations(this, 'annotations', props.annotations);
+    // k8s.io/kubernetes pkg/apis/networking/validation ValidateIngressCreate: the legacy class
+    // annotation must match spec.ingressClassName when both are set.
+    const legacyClass = props.annotations?.['kubernetes.io/ingress.class'];
+    if (gateway.kind === GatewayKind.INGRESS && legacyClass !== undefined && gateway.ingressClassName !== undefined && legacyClass !== gateway.ingressClassName) {
+      throw propError(this, 'annotations["kubernetes.io/ingress.class"]', legacyClass,
+        `differs from the gateway's ingressClassName "${gateway.ingressClassName}", and the API server refuses an Ingress whose two classes disagree`,
+        'drop the annotation (ingressClassName is the current field), or make them equal');
+    }
     const middlewares = props.middlewares ?? [];
     if (middlewares.length > 0 && gateway.kind !== GatewayKind.TRAEFIK_INGRESS_ROUTE) {
       throw propError(this, 'middlewares', middlewares.map(m => m?.name), `Traefik Middlewares are referenced from an IngressRoute, and this gateway emits ${gateway.kind === GatewayKind.INGRESS ? 'an Ingress' : 'an HTTPRoute'}`,

@@ -546,3 +546,12 @@ describe('hosts and paths that nothing routes by', () => {
 test.each(['localhost', 'fn', 'foo.cluster.local', 'a.b.svc.cluster.local'])('Knative refuses the DomainMapping host %s', host => {
   expect(E({ host, backend: FunctionBackend.knative() })).toMatch(/needs a fully qualified domain outside the cluster-local domain/);
 });
+
+// k8s.io/kubernetes pkg/apis/networking/validation ValidateIngressCreate: "must match
+// `ingressClassName` when both are specified".
+test('an Ingress class annotation that disagrees with ingressClassName is refused; an equal one is kept', () => {
+  expect(E({ host: 'h.example.com', gateway: Gateway.ingress({ ingressClassName: 'traefik' }), routeAnnotations: { 'kubernetes.io/ingress.class': 'nginx' } }))
+    .toMatch(/annotations\["kubernetes.io\/ingress.class"\]="nginx": differs from the gateway's ingressClassName "traefik"/);
+  const objs = fn({ host: 'h.example.com', gateway: Gateway.ingress({ ingressClassName: 'traefik' }), routeAnnotations: { 'kubernetes.io/ingress.class': 'traefik' } }).objs();
+  expect(one(objs, 'Ingress').metadata.annotations['kubernetes.io/ingress.class']).toBe('traefik');
+});
