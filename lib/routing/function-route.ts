@@ -149,7 +149,8 @@ export class FunctionRoute extends Construct {
     // k8s.io/kubernetes pkg/apis/networking/validation ValidateIngressCreate: the legacy class
     // annotation must match spec.ingressClassName when both are set.
     const legacyClass = props.annotations?.['kubernetes.io/ingress.class'];
-    if (gateway.kind === GatewayKind.INGRESS && legacyClass !== undefined && gateway.ingressClassName !== undefined && legacyClass !== gateway.ingressClassName) {
+    if (gateway.kind === GatewayKind.INGRESS && legacyClass !== undefined && gateway.ingressClassName !== undefined
+      && legacyClass !== gateway.ingressClassName) {
       throw propError(this, 'annotations["kubernetes.io/ingress.class"]', legacyClass,
         `differs from the gateway's ingressClassName "${gateway.ingressClassName}", and the API server refuses an Ingress whose two classes disagree`,
         'drop the annotation (ingressClassName is the current field), or make them equal');
