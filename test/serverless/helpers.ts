@@ -2,7 +2,9 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IWasmPlacement } from '../../lib/placement';
 import { WasmRuntime } from '../../lib/runtime';
+import { ServerlessFunction, ServerlessFunctionProps } from '../../lib/serverless-function';
 import { STRICT_CONTEXT_KEY } from '../../lib/warnings';
+import { synthAndValidate } from '../util/validate';
 
 export const IMAGE = 'ghcr.io/acme/hello-wasm:1.0.0';
 
@@ -48,3 +50,20 @@ export const EDGE_SITE: IWasmPlacement = {
   runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.SPIN],
   offlineAutonomy: Duration.minutes(10),
 };
+
+/** A ServerlessFunction named hello in a fresh chart, and its validated objects on demand. */
+export function fn(props: Partial<ServerlessFunctionProps> = {}, namespace?: string) {
+  const c = chart(namespace);
+  const f = new ServerlessFunction(c, 'hello', Object.assign({ image: IMAGE, name: 'hello' }, props));
+  return { c, f, objs: () => synthAndValidate(c) };
+}
+
+/** The message of the error `make` throws (fails when it throws none). */
+export function errorOf(make: () => unknown): string {
+  try {
+    make();
+  } catch (e: any) {
+    return e.message;
+  }
+  throw new Error('expected an error');
+}

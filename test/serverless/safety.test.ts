@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, IMAGE, kinds, one, ofKind, validationText } from './helpers';
+import { chart, errorOf, fn, IMAGE, kinds, ofKind, one, validationText } from './helpers';
 import {
   FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeDomainClaims, OpenFaasEdition,
 } from '../../lib/backends/function-backend';
@@ -12,20 +12,6 @@ import { Warnings } from '../../lib/warnings';
 import { synthAndValidate, synthAppAndValidate } from '../util/validate';
 import { rootWalks } from '../util/walks';
 
-function fn(props: Partial<ServerlessFunctionProps> = {}, namespace?: string) {
-  const c = chart(namespace);
-  const f = new ServerlessFunction(c, 'hello', { image: IMAGE, name: 'hello', ...props });
-  return { c, f, objs: () => synthAndValidate(c) };
-}
-
-function errorOf(make: () => unknown): string {
-  try {
-    make();
-  } catch (e: any) {
-    return e.message;
-  }
-  throw new Error('expected an error');
-}
 const E = (props: Partial<ServerlessFunctionProps>) => errorOf(() => fn(props));
 
 const BACKENDS: Array<[string, () => FunctionBackend]> = [

@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, EDGE_SITE, IMAGE, kinds, one, ofKind, validationText } from './helpers';
+import { chart, EDGE_SITE, errorOf, fn, IMAGE, kinds, ofKind, one, validationText } from './helpers';
 import {
   FunctionBackend, FunctionBackendKind, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags,
 } from '../../lib/backends/function-backend';
@@ -12,20 +12,6 @@ import { ServerlessFunction, ServerlessFunctionProps } from '../../lib/serverles
 import { Warnings } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';
 
-function fn(props: Partial<ServerlessFunctionProps> = {}, namespace?: string) {
-  const c = chart(namespace);
-  const f = new ServerlessFunction(c, 'hello', { image: IMAGE, name: 'hello', ...props });
-  return { c, f, objs: () => synthAndValidate(c) };
-}
-
-function errorOf(make: () => unknown): string {
-  try {
-    make();
-  } catch (e: any) {
-    return e.message;
-  }
-  throw new Error('expected an error');
-}
 
 const kafka = () => KedaTrigger.kafka({ bootstrapServers: ['kafka.kafka.svc:9092'], consumerGroup: 'wasm', topic: 'events' });
 const cron = () => KedaTrigger.cron({ timezone: 'Asia/Shanghai', start: '0 8 * * 1-5', end: '0 20 * * 1-5', desiredReplicas: 2 });
