@@ -1,7 +1,9 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { KedaScaledObject, KedaTrigger, KedaTriggerAuthentication } from '../../lib/scaling';
 import { STRICT_CONTEXT_KEY } from '../../lib/warnings';
 import { WasmDeployment, WasmDeploymentProps } from '../../lib/wasm-deployment';
+import { synthAndValidate } from '../util/validate';
 
 /** A fresh chart in a fresh app (strict mode on request). */
 export function chart(strict = false): Chart {
@@ -50,4 +52,17 @@ export function errorOf(fn: () => unknown): string {
     return String(e.message);
   }
   throw new Error('expected an error');
+}
+
+/** The synthesized trigger entries of a ScaledObject built from `triggers`. */
+export function triggersOf(build: (c: Chart) => KedaTrigger[]): any[] {
+  const c = chart();
+  new KedaScaledObject(c, 'So', { target: wasm(c), triggers: build(c) });
+  return ofKind(synthAndValidate(c), 'ScaledObject')[0].spec.triggers;
+}
+
+/** A TriggerAuthentication giving each parameter from the key of that name in one Secret. */
+export function auth(c: Chart, secretName: string, ...params: string[]): KedaTriggerAuthentication {
+  const secret = kplus.Secret.fromSecretName(c, `Secret-${params.join('-')}`, secretName);
+  return new KedaTriggerAuthentication(c, `Auth-${params.join('-')}`, { secretTargetRefs: params.map(p => ({ parameter: p, secret, key: p })) });
 }

@@ -1,20 +1,10 @@
 import * as kplus from 'cdk8s-plus-30';
-import { chart, errorOf, ofKind, wasm } from './helpers';
+import { auth, chart, errorOf, triggersOf } from './helpers';
 import {
-  KedaKafkaOffsetResetPolicy, KedaKafkaSaslMode, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication,
+  KedaKafkaOffsetResetPolicy, KedaKafkaSaslMode, KedaTrigger, KedaTriggerAuthentication,
 } from '../../lib/scaling';
-import { synthAndValidate } from '../util/validate';
 
-function triggersOf(build: (c: ReturnType<typeof chart>) => KedaTrigger[]): any[] {
-  const c = chart();
-  new KedaScaledObject(c, 'So', { target: wasm(c), triggers: build(c) });
-  return ofKind(synthAndValidate(c), 'ScaledObject')[0].spec.triggers;
-}
-
-function auth(c: ReturnType<typeof chart>, ...params: string[]): KedaTriggerAuthentication {
-  const secret = kplus.Secret.fromSecretName(c, `Secret-${params.join('-')}`, 'kafka-credentials');
-  return new KedaTriggerAuthentication(c, `Auth-${params.join('-')}`, { secretTargetRefs: params.map(p => ({ parameter: p, secret, key: p })) });
-}
+const credentials = (c: ReturnType<typeof chart>, ...params: string[]) => auth(c, 'kafka-credentials', ...params);
 
 const KAFKA = { bootstrapServers: ['kafka-0.kafka:9092'], consumerGroup: 'workers', topic: 'events' };
 
@@ -39,7 +29,7 @@ describe('Kafka trigger: KEDA\'s documented metadata keys', () => {
       tls: true,
       unsafeSsl: false,
       fullMetadata: false,
-      authentication: auth(c, 'username', 'password'),
+      authentication: credentials(c, 'username', 'password'),
     }))]);
     expect(t.metadata).toEqual({
       bootstrapServers: 'kafka-0.kafka:9092',
@@ -106,7 +96,7 @@ describe('Kafka trigger: KEDA\'s documented metadata keys', () => {
     const c = chart();
     expect(errorOf(() => KedaTrigger.kafka(Object.assign({}, KAFKA, { sasl: KedaKafkaSaslMode.PLAINTEXT }))))
       .toContain('sasl="plaintext": KEDA reads the SASL credentials (username, password) from a TriggerAuthentication, and there is none');
-    expect(errorOf(() => KedaTrigger.kafka(Object.assign({}, KAFKA, { sasl: KedaKafkaSaslMode.SCRAM_SHA256, authentication: auth(c, 'username') }))))
+    expect(errorOf(() => KedaTrigger.kafka(Object.assign({}, KAFKA, { sasl: KedaKafkaSaslMode.SCRAM_SHA256, authentication: credentials(c, 'username') }))))
       .toContain('sasl scram_sha256 needs password from the TriggerAuthentication');
     // An imported TriggerAuthentication's parameters are unknown: trusted.
     expect(() => KedaTrigger.kafka(Object.assign({}, KAFKA, {

@@ -1,23 +1,13 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
+import { auth, chart, errorOf, ofKind, triggersOf, validationText } from './helpers';
 import {
-  KedaKafkaOffsetResetPolicy, KedaMetricType, KedaPrometheusAuthMode, KedaRabbitmqMode, KedaRabbitmqProtocol, KedaScaledObject,
+  KedaKafkaOffsetResetPolicy, KedaMetricType, KedaPrometheusAuthMode, KedaRabbitmqMode, KedaRabbitmqProtocol,
   KedaTrigger, KedaTriggerAuthentication, KedaAuthenticationKind,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
 
-/** The synthesized trigger entries of a ScaledObject built from `triggers`. */
-function triggersOf(build: (c: ReturnType<typeof chart>) => KedaTrigger[]): any[] {
-  const c = chart();
-  new KedaScaledObject(c, 'So', { target: wasm(c), triggers: build(c) });
-  return ofKind(synthAndValidate(c), 'ScaledObject')[0].spec.triggers;
-}
-
-function auth(c: ReturnType<typeof chart>, ...params: string[]): KedaTriggerAuthentication {
-  const secret = kplus.Secret.fromSecretName(c, `Secret-${params.join('-')}`, 'broker-credentials');
-  return new KedaTriggerAuthentication(c, `Auth-${params.join('-')}`, { secretTargetRefs: params.map(p => ({ parameter: p, secret, key: p })) });
-}
+const credentials = (c: ReturnType<typeof chart>, ...params: string[]) => auth(c, 'broker-credentials', ...params);
 
 describe('KedaTrigger factories', () => {
   test('prometheus: string metadata, bearer auth through a TriggerAuthentication', () => {
@@ -27,7 +17,7 @@ describe('KedaTrigger factories', () => {
       threshold: 50,
       activationThreshold: 0.5,
       authModes: [KedaPrometheusAuthMode.BEARER],
-      authentication: auth(c, 'bearerToken'),
+      authentication: credentials(c, 'bearerToken'),
       name: 'requests',
     })]);
     expect(t).toEqual({
@@ -61,7 +51,7 @@ describe('KedaTrigger factories', () => {
       lagThreshold: 50,
       activationLagThreshold: 5,
       offsetResetPolicy: KedaKafkaOffsetResetPolicy.EARLIEST,
-      authentication: auth(c, 'sasl', 'username', 'password'),
+      authentication: credentials(c, 'sasl', 'username', 'password'),
       metricType: KedaMetricType.VALUE,
     })]);
     expect(t.metadata).toEqual({
@@ -78,7 +68,7 @@ describe('KedaTrigger factories', () => {
 
   test('rabbitmq: host only from the TriggerAuthentication; MessageRate switches to the http protocol', () => {
     const ts = triggersOf(c => {
-      const a = auth(c, 'host');
+      const a = credentials(c, 'host');
       return [
         KedaTrigger.rabbitmq({ queueName: 'orders', value: 20, authentication: a }),
         KedaTrigger.rabbitmq({ queueName: 'orders', value: 5.5, mode: KedaRabbitmqMode.MESSAGE_RATE, authentication: a, vhostName: '/' }),
@@ -155,7 +145,7 @@ describe('KedaTrigger errors', () => {
     ['cpu with both targets', () => KedaTrigger.cpu({ utilization: 50, averageValue: kplus.Cpu.millis(100) }), 'KedaTrigger.cpu: utilization=50: give exactly one of utilization and averageValue', 'utilization: 70'],
     ['cpu with no target', () => KedaTrigger.cpu({}), 'KedaTrigger.cpu: utilization=undefined', 'averageValue'],
     ['kafka brokers without port', () => KedaTrigger.kafka({ bootstrapServers: ['kafka'], consumerGroup: 'g' }), 'bootstrapServers=["kafka"]: must list at least one broker as host:port', 'kafka-0.kafka.svc:9092'],
-    ['rabbitmq auth without host', () => { const c = chart(); return KedaTrigger.rabbitmq({ queueName: 'q', value: 1, authentication: auth(c, 'password') }); }, 'does not provide the "host" parameter', 'parameter: "host"'],
+    ['rabbitmq auth without host', () => { const c = chart(); return KedaTrigger.rabbitmq({ queueName: 'q', value: 1, authentication: credentials(c, 'password') }); }, 'does not provide the "host" parameter', 'parameter: "host"'],
     ['rabbitmq MessageRate over AMQP', () => KedaTrigger.rabbitmq({ queueName: 'q', value: 1, mode: KedaRabbitmqMode.MESSAGE_RATE, protocol: KedaRabbitmqProtocol.AMQP, authentication: KedaTriggerAuthentication.fromTriggerAuthenticationName('rabbit') }), 'protocol="amqp": mode MessageRate reads the management API', 'KedaRabbitmqProtocol.HTTP'],
     ['cron time zone', () => KedaTrigger.cron({ timezone: 'Mars/Olympus', start: '0 8 * * *', end: '0 9 * * *', desiredReplicas: 1 }), 'KedaTrigger.cron: timezone="Mars/Olympus": is not an IANA time zone', 'Asia/Shanghai'],
     ['cron expression', () => KedaTrigger.cron({ timezone: 'Etc/UTC', start: 'every morning', end: '0 9 * * *', desiredReplicas: 1 }), 'start="every morning": is not a 5-field cron expression', '0 8 * * 1-5'],
