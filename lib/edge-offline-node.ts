@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Subdomain, propError } from './errors';
+import { checkDns1123Subdomain, propError } from './private/errors';
 import { ContainerdTemplate } from './node/containerd-template';
 import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
 import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './node/k3s-config';

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './errors';
+import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { definedMetadata } from './private/core-nodes';
 import { checkDns1035Label, checkMetadata, checkPort } from './private/validate';
 

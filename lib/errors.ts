@@ -1,15 +1,19 @@
-import { IConstruct } from 'constructs';
 import { ERROR_PREFIX, ValidationError } from './private/validation-error';
 
 export { ERROR_PREFIX };
 
-/**
- * The validation error for a prop of a construct: the one way every check reports bad input.
- *
- * @internal
- */
-export function propError(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): ValidationError {
-  return new ValidationError(pathOf(scope), prop, describe(value), problem, fix);
+/** The fields of a validation error of this library (see `Errors.detailsOf`). */
+export interface ValidationErrorDetails {
+  /** The construct path (or the API entry point) whose prop is wrong, e.g. `app/chart/fn`. */
+  readonly constructPath: string;
+  /** The prop, e.g. `airgap.imagesTarball` or `env["DB_URL"]`. */
+  readonly prop: string;
+  /** The value as the message shows it (JSON, shortened; `<redacted>` for credentials). */
+  readonly value: string;
+  /** What is wrong with it. */
+  readonly problem: string;
+  /** How to fix it. */
+  readonly fix: string;
 }
 
 /** Tells the library's errors apart from other exceptions, in every jsii language. */
@@ -23,65 +27,20 @@ export class Errors {
       && typeof x.message === 'string' && x.message.startsWith(ERROR_PREFIX));
   }
 
+  /**
+   * The construct path, prop, value, problem and fix of a validation error of this library, or
+   * undefined for any other exception. (In TypeScript the thrown object is a `ValidationError`
+   * with these fields; jsii cannot export a subclass of Error to the other languages.)
+   */
+  public static detailsOf(x: any): ValidationErrorDetails | undefined {
+    if (!Errors.isValidationError(x)) return undefined;
+    if (typeof x.prop === 'string') {
+      return { constructPath: x.constructPath, prop: x.prop, value: x.value, problem: x.problem, fix: x.fix };
+    }
+    // From another copy of the package without the fields: parse the one message format.
+    const m = /^\S+ (.*?): (.*?)=(.*?): (.*)\. Fix: (.*)$/s.exec(x.message);
+    return m ? { constructPath: m[1], prop: m[2], value: m[3], problem: m[4], fix: m[5] } : undefined;
+  }
+
   private constructor() {}
-}
-
-function pathOf(scope: IConstruct | string): string {
-  return typeof scope === 'string' ? scope : (scope.node.path || '<root>');
-}
-
-/** @internal */
-export function propMessage(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): string {
-  return `${ERROR_PREFIX} ${pathOf(scope)}: ${prop}=${describe(value)}: ${problem}. Fix: ${fix}`;
-}
-
-/** @internal */
-export function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
-  try {
-    const json = JSON.stringify(value);
-    return json === undefined ? String(value) : json.length > 200 ? `${json.slice(0, 197)}...` : json;
-  } catch {
-    return String(value);
-  }
-}
-
-/** A DNS-1123 label: what Kubernetes accepts as a RuntimeClass handler, a container name, ... */
-export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** A DNS-1123 subdomain: what Kubernetes accepts as most object names. */
-export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** @internal */
-export function checkDns1123Label(scope: IConstruct | string, prop: string, value: string): void {
-  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
-    throw propError(scope, prop, value, 'is not a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit)',
-      `use a name such as "${suggestLabel(value)}"`);
-  }
-}
-
-/** @internal */
-export function checkDns1123Subdomain(scope: IConstruct | string, prop: string, value: string): void {
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    throw propError(scope, prop, value, 'is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)',
-      `use a name such as "${suggestLabel(value)}"`);
-  }
-}
-
-function suggestLabel(value: string): string {
-  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return s || 'my-name';
-}
-
-/**
- * Checks that a number is a whole number at least `min`.
- * @internal
- */
-export function checkInt(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max?: number): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
-    const range = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
-    throw propError(scope, prop, value, `must be ${range}`, `set ${prop} to ${range}`);
-  }
 }

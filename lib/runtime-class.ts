@@ -1,7 +1,7 @@
 import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './errors';
+import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { NodeTaint } from './placement';
 import { appNodeIndex, someNodeCarries } from './private/core-nodes';
 import { checkLabels, isLabelValue, isQualifiedName } from './private/validate';

@@ -6,7 +6,7 @@ import { FunctionBackend, FunctionBackendKind, HttpAddOnApi, unsupported } from 
 import { renderKnative } from './backends/knative';
 import { OPENFAAS_FUNCTION_PORT, renderOpenFaas } from './backends/openfaas';
 import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
-import { checkDns1123Subdomain, checkInt, propError } from './errors';
+import { checkDns1123Subdomain, checkInt, propError } from './private/errors';
 import { IWasmPlacement } from './placement';
 import { checkNoCredential, isCredentialKey } from './private/credentials';
 import { checkList, checkPlacementShape, checkString, checkStringMap } from './private/function-checks';

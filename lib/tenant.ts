@@ -1,7 +1,7 @@
 import { Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, checkInt, propError, propMessage } from './errors';
+import { checkDns1123Label, checkInt, propError, propMessage } from './private/errors';
 import { checkLabelKey, checkLabelValue } from './node/node-labels';
 import { checkLabels } from './private/validate';
 import { cpuToMillis, exactBytes, exactCpuMillis, MAX_CPU_MILLIS, MAX_MEMORY_BYTES, sizeToBytes, sizeToQuantity } from './quantity';

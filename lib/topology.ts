@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-30';
-import { checkInt, propError } from './errors';
+import { checkInt, propError } from './private/errors';
 import { checkLabelKey } from './node/node-labels';
 
 /** The well-known node label of the zone (an MEC zone, a factory hall, a rack). */

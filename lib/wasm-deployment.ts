@@ -1,7 +1,7 @@
 import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './errors';
+import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { IWasmPlacement, placementTolerations } from './placement';
 import { definedMetadata } from './private/core-nodes';
 import { checkNoCredential } from './private/credentials';

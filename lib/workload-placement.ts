@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-30';
-import { propError } from './errors';
+import { propError } from './private/errors';
 import { autonomySeconds, IWasmPlacement, OFFLINE_TAINT_KEYS, placementTolerations } from './placement';
 import { checkLabels } from './private/validate';
 import { WASM_ONLY_TAINT_KEY } from './runtime';

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { EdgeOfflineNode, Errors, ERROR_PREFIX, ServerlessFunction, WasmRuntime } from '../lib';
-import { propError } from '../lib/errors';
+import { propError } from '../lib/private/errors';
 import { ValidationError } from '../lib/private/validation-error';
 
 function thrown(make: () => unknown): unknown {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
 import { checkString } from '../private/function-checks';
 
 /** Which platform runs a ServerlessFunction. */

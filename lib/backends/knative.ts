@@ -4,7 +4,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import * as kn from '../imports/knative-serving';
 import { rootMembers } from '../root-registry';
 import { IntegrationRoute } from '../runtime';

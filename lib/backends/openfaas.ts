@@ -3,7 +3,7 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import * as faas from '../imports/openfaas';
 import { IntegrationRoute } from '../runtime';
 import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';

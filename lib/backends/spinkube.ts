@@ -4,7 +4,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import * as spin from '../imports/spinkube';
 import { rootMembers } from '../root-registry';
 import { WasmRuntime } from '../runtime';

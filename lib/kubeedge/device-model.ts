@@ -1,6 +1,6 @@
 import { ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, propError } from '../errors';
+import { checkDns1123Subdomain, propError } from '../private/errors';
 import { DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
 import { credentialInValue, isCredentialKey } from '../private/credentials';
 import { definedMetadata } from '../private/scaling-metadata';

@@ -1,6 +1,6 @@
 import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../errors';
+import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../private/errors';
 import { checkConfigData, checkDeviceName, checkFreeText, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
 import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 import { credentialInValue, redact } from '../private/credentials';

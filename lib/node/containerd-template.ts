@@ -1,4 +1,4 @@
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { checkNodePath, DEFAULT_DATA_DIR, normalizeDataDir, tomlString } from '../private/node-toml';
 import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../runtime';
 import { K3sVersion } from './k3s-version';

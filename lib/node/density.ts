@@ -1,5 +1,5 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 
 /** K3s's default cluster (pod) CIDR. @see https://docs.k3s.io/cli/server#networking */
 export const K3S_DEFAULT_CLUSTER_CIDR = '10.42.0.0/16';

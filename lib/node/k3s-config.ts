@@ -1,4 +1,4 @@
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { K3S_FLAG_ALIASES, K3S_FLAGS, K3sFlag, K3sFlagType } from './k3s-flags';
 import { yamlText } from './yaml-text';
 import { checkNoCredential } from '../private/credentials';

@@ -1,4 +1,4 @@
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 
 /**
  * A K3s release version such as `v1.31.6+k3s1`. Node files depend on it: the containerd template

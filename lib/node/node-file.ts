@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { yamlText } from './yaml-text';
 import { checkNodePath } from '../private/node-toml';
 import { byCodeUnit } from '../private/order';

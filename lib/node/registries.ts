@@ -1,4 +1,4 @@
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { yamlText } from './yaml-text';
 import { checkNoCredential } from '../private/credentials';
 import { checkNodePath } from '../private/node-toml';

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from './errors';
 
 /**
  * One credential detector for every construct: keys that name a credential, and values that carry

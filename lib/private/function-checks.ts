@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from './errors';
 import { checkLabels } from './validate';
 
 /**

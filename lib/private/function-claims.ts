@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { propMessage } from '../errors';
+import { propMessage } from './errors';
 import { appConstructs, groupBy, perValidationPass } from '../root-registry';
 
 /**

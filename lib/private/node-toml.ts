@@ -1,4 +1,4 @@
-import { propError } from '../errors';
+import { propError } from './errors';
 import { checkNoCredential } from './credentials';
 import { checkSafeAbsolutePath } from './validate';
 

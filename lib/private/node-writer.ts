@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from './errors';
 import { byCodeUnit } from './order';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from './errors';
 import { checkNoCredential } from './credentials';
 
 /**

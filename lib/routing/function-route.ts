@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain, propError, propMessage } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError, propMessage } from '../private/errors';
 import { Gateway, GatewayKind } from './gateway';
 import { InterceptorAccess, RouteBackend } from './route-backend';
 import * as gw from '../imports/gateway-api';

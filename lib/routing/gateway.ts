@@ -1,4 +1,4 @@
-import { checkDns1123Label, checkDns1123Subdomain, propError } from '../errors';
+import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
 import { checkString } from '../private/function-checks';
 
 /** The kind of object a `Gateway` emits for a route. */

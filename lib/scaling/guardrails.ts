@@ -6,7 +6,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { propError, propMessage } from '../errors';
+import { propError, propMessage } from '../private/errors';
 import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
 import { IntegrationRoute } from '../runtime';
 import { Warnings } from '../warnings';

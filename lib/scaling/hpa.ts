@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
 import { ScalingBehavior } from './scaling-behavior';
 import { checkNoCredential } from '../private/credentials';

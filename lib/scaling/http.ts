@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from '../errors';
+import { checkDns1123Label, propError, propMessage } from '../private/errors';
 import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
 import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';

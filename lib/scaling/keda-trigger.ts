@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 import { credentialInValue, findCredential, redact } from '../private/credentials';
 import { checkNumber, checkPort } from '../private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../quantity';

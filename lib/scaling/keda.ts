@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from '../errors';
+import { checkDns1123Label, propError, propMessage } from '../private/errors';
 import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
 import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { propError } from '../errors';
+import { propError } from '../private/errors';
 
 /** Options of a custom `ScalingBehavior`. */
 export interface ScalingBehaviorOptions {

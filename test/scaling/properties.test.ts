@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { ERROR_PREFIX } from '../../lib/errors';
+import { ERROR_PREFIX } from '../../lib/private/errors';
 import {
   KedaFallbackBehavior, KedaMetricType, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior,
 } from '../../lib/scaling';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { chart, EDGE_SITE } from './helpers';
 import { FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags } from '../../lib/backends/function-backend';
-import { ERROR_PREFIX } from '../../lib/errors';
+import { ERROR_PREFIX } from '../../lib/private/errors';
 import { Gateway, InterceptorAccess, TraefikEntryPoint } from '../../lib/routing';
 import { WasmRuntime } from '../../lib/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';

@@ -11,7 +11,7 @@ import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { validationErrors } from './validate';
-import { ERROR_PREFIX } from '../../lib/errors';
+import { ERROR_PREFIX } from '../../lib/private/errors';
 import { credentialInValue, isCredentialKey } from '../../lib/private/credentials';
 import { isLabelValue, isQualifiedName } from '../../lib/private/validate';
 

@@ -1,0 +1,78 @@
+/**
+ * The one way every check reports bad input: `propError` builds the library's ValidationError, the
+ * rest are the small checks every construct shares. Internal: the public face is `Errors` (lib/errors.ts).
+ */
+import { IConstruct } from 'constructs';
+import { ERROR_PREFIX, ValidationError } from './validation-error';
+
+export { ERROR_PREFIX, ValidationError };
+
+/**
+ * The validation error for a prop of a construct: the one way every check reports bad input.
+ *
+ * @internal
+ */
+export function propError(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): ValidationError {
+  return new ValidationError(pathOf(scope), prop, describe(value), problem, fix);
+}
+
+/** @internal */
+export function pathOf(scope: IConstruct | string): string {
+  return typeof scope === 'string' ? scope : (scope.node.path || '<root>');
+}
+
+/** @internal */
+export function propMessage(scope: IConstruct | string, prop: string, value: unknown, problem: string, fix: string): string {
+  return `${ERROR_PREFIX} ${pathOf(scope)}: ${prop}=${describe(value)}: ${problem}. Fix: ${fix}`;
+}
+
+/** @internal */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? String(value) : json.length > 200 ? `${json.slice(0, 197)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/** A DNS-1123 label: what Kubernetes accepts as a RuntimeClass handler, a container name, ... */
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-1123 subdomain: what Kubernetes accepts as most object names. */
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** @internal */
+export function checkDns1123Label(scope: IConstruct | string, prop: string, value: string): void {
+  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+    throw propError(scope, prop, value, 'is not a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters, starting and ending with a letter or digit)',
+      `use a name such as "${suggestLabel(value)}"`);
+  }
+}
+
+/** @internal */
+export function checkDns1123Subdomain(scope: IConstruct | string, prop: string, value: string): void {
+  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    throw propError(scope, prop, value, 'is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)',
+      `use a name such as "${suggestLabel(value)}"`);
+  }
+}
+
+function suggestLabel(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'my-name';
+}
+
+/**
+ * Checks that a number is a whole number at least `min`.
+ * @internal
+ */
+export function checkInt(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max?: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
+    throw propError(scope, prop, value, `must be ${range}`, `set ${prop} to ${range}`);
+  }
+}
