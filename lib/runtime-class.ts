@@ -2,12 +2,12 @@ import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './private/errors';
-import { NodeTaint } from './placement';
+import { NodeTaint } from './core/placement';
 import { appNodeIndex, someNodeCarries } from './private/core-nodes';
 import { checkLabels, isLabelValue, isQualifiedName } from './private/validate';
-import { checkCpu, checkMemory, sizeToQuantity } from './quantity';
+import { checkCpu, checkMemory, sizeToQuantity } from './private/quantity';
 import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './core/runtime';
 import { Warnings } from './warnings';
 
 /** A RuntimeClass that pods can name in `runtimeClassName`. */

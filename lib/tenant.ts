@@ -2,11 +2,11 @@ import { Chart, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { checkDns1123Label, checkInt, propError, propMessage } from './private/errors';
-import { checkLabelKey, checkLabelValue } from './node/node-labels';
+import { checkLabelKey, checkLabelValue } from './private/labels';
 import { checkLabels } from './private/validate';
-import { cpuToMillis, exactBytes, exactCpuMillis, MAX_CPU_MILLIS, MAX_MEMORY_BYTES, sizeToBytes, sizeToQuantity } from './quantity';
+import { cpuToMillis, exactBytes, exactCpuMillis, MAX_CPU_MILLIS, MAX_MEMORY_BYTES, sizeToBytes, sizeToQuantity } from './private/quantity';
 import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
-import { WASM_EDGE_LABEL_PREFIX } from './runtime';
+import { WASM_EDGE_LABEL_PREFIX } from './core/runtime';
 import { autoscalerFloors } from './scaling/guardrails';
 import { WasmDeployment } from './wasm-deployment';
 

@@ -2,14 +2,14 @@ import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './private/errors';
-import { IWasmPlacement, placementTolerations } from './placement';
+import { IWasmPlacement, placementTolerations } from './core/placement';
 import { definedMetadata } from './private/core-nodes';
 import { checkNoCredential } from './private/credentials';
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
-import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './quantity';
-import { IntegrationRoute, WasmRuntime } from './runtime';
+import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
+import { IntegrationRoute, WasmRuntime } from './core/runtime';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
-import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './topology';
+import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
 import { Warnings } from './warnings';
 
 /** The pod annotation crun reads to run a container as Wasm. */

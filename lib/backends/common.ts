@@ -3,9 +3,9 @@
  * Internal: not exported from the package.
  */
 import * as kplus from 'cdk8s-plus-30';
-import { IWasmPlacement } from '../placement';
-import { cpuToMillis, sizeToQuantity } from '../quantity';
-import { IntegrationRoute } from '../runtime';
+import { IWasmPlacement } from '../core/placement';
+import { cpuToMillis, sizeToQuantity } from '../private/quantity';
+import { IntegrationRoute } from '../core/runtime';
 import { IRuntimeClass } from '../runtime-class';
 import { KedaTrigger } from '../scaling/keda-trigger';
 import { DEFAULT_WASM_UID } from '../wasm-deployment';
@@ -119,4 +119,4 @@ export function envVars(fn: ResolvedFunction): Array<{ name: string; value?: str
 }
 
 /** The pod's tolerations for a placement, in the shape of core/v1 Toleration. */
-export { placementTolerations } from '../placement';
+export { placementTolerations } from '../core/placement';

@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { propError } from '../private/errors';
 import * as kn from '../imports/knative-serving';
 import { rootMembers } from '../root-registry';
-import { IntegrationRoute } from '../runtime';
+import { IntegrationRoute } from '../core/runtime';
 import { Warnings } from '../warnings';
 import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { envVars, hardenedContainerContext, placementTolerations, ResolvedFunction, resourceQuantities } from './common';

@@ -5,7 +5,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { propError } from '../private/errors';
 import * as faas from '../imports/openfaas';
-import { IntegrationRoute } from '../runtime';
+import { IntegrationRoute } from '../core/runtime';
 import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
 import { placementTolerations, ResolvedFunction, resourceQuantities } from './common';
 import { OpenFaasEdition, unsupported } from './function-backend';

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { propError } from '../private/errors';
 import * as spin from '../imports/spinkube';
 import { rootMembers } from '../root-registry';
-import { WasmRuntime } from '../runtime';
+import { WasmRuntime } from '../core/runtime';
 import { Warnings } from '../warnings';
 import { ResolvedFunction, resourceQuantities } from './common';
 import { unsupported } from './function-backend';

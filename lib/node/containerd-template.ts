@@ -1,6 +1,6 @@
 import { propError } from '../private/errors';
 import { checkNodePath, DEFAULT_DATA_DIR, normalizeDataDir, tomlString } from '../private/node-toml';
-import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../runtime';
+import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../core/runtime';
 import { K3sVersion } from './k3s-version';
 import { byCodeUnit } from '../private/order';
 

@@ -8,7 +8,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
 import { propError, propMessage } from '../private/errors';
 import { appConstructs, groupBy, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
-import { IntegrationRoute } from '../runtime';
+import { IntegrationRoute } from '../core/runtime';
 import { Warnings } from '../warnings';
 import { WasmDeployment } from '../wasm-deployment';
 

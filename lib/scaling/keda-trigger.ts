@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { propError } from '../private/errors';
 import { credentialInValue, findCredential, redact } from '../private/credentials';
 import { checkNumber, checkPort } from '../private/validate';
-import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../quantity';
+import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../private/quantity';
 import { KedaHttpAddOn } from './keda-http-add-on';
 import { IKedaTriggerAuthentication, KedaAuthenticationKind } from './keda-trigger-authentication';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { shellTokens } from './helpers';
-import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/edge-offline-node';
+import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/node/edge-offline-node';
 import { isDocumentedError } from '../util/fuzz';
 
 function runcmd(n: EdgeOfflineNode): string[] {

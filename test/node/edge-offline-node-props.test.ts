@@ -1,7 +1,7 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as yaml from 'js-yaml';
-import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/edge-offline-node';
+import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/node/edge-offline-node';
 import { EdgeNodeGroup } from '../../lib/node/edge-node-group';
 import { isDocumentedError } from '../util/fuzz';
 

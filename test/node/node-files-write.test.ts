@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/edge-offline-node';
+import { EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/node/edge-offline-node';
 import { NODE_RECORD_FILE } from '../../lib/private/node-writer';
 import { isDocumentedError } from '../util/fuzz';
 

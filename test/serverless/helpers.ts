@@ -1,7 +1,7 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { IWasmPlacement } from '../../lib/placement';
-import { WasmRuntime } from '../../lib/runtime';
+import { IWasmPlacement } from '../../lib/core/placement';
+import { WasmRuntime } from '../../lib/core/runtime';
 import { ServerlessFunction, ServerlessFunctionProps } from '../../lib/serverless-function';
 import { STRICT_CONTEXT_KEY } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';

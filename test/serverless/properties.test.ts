@@ -5,7 +5,7 @@ import { chart, EDGE_SITE } from './helpers';
 import { FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags } from '../../lib/backends/function-backend';
 import { ERROR_PREFIX } from '../../lib/private/errors';
 import { Gateway, InterceptorAccess, TraefikEntryPoint } from '../../lib/routing';
-import { WasmRuntime } from '../../lib/runtime';
+import { WasmRuntime } from '../../lib/core/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';
 import { KedaTrigger } from '../../lib/scaling';
 import { ServerlessFunction } from '../../lib/serverless-function';

@@ -5,7 +5,7 @@ import {
   FunctionBackend, FunctionBackendKind, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags,
 } from '../../lib/backends/function-backend';
 import { Gateway, GatewayKind, InterceptorAccess } from '../../lib/routing';
-import { WasmRuntime } from '../../lib/runtime';
+import { WasmRuntime } from '../../lib/core/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';
 import { KedaTrigger, KedaTriggerAuthentication } from '../../lib/scaling';
 import { ServerlessFunction, ServerlessFunctionProps } from '../../lib/serverless-function';

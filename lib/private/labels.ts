@@ -1,4 +1,4 @@
-import { propError } from '../private/errors';
+import { propError } from './errors';
 
 /**
  * Labels in the kubernetes.io / k8s.io namespaces that a kubelet may set on its own node

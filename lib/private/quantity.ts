@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { propError } from './private/errors';
+import { propError } from './errors';
 
 /**
  * A Kubernetes memory quantity for a Size, in the largest binary unit that keeps it whole.

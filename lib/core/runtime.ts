@@ -1,4 +1,4 @@
-import { checkDns1123Label, propError } from './private/errors';
+import { checkDns1123Label, propError } from '../private/errors';
 
 /**
  * How a Wasm module reaches a runtime on the node: the three integration routes of the design

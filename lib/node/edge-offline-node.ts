@@ -2,21 +2,21 @@ import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Subdomain, propError } from './private/errors';
-import { ContainerdTemplate } from './node/containerd-template';
-import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './node/density';
-import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './node/k3s-config';
-import { K3sVersion } from './node/k3s-version';
-import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudInit } from './node/node-file';
-import { checkLabelKey, checkLabelValue } from './node/node-labels';
-import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './node/registries';
-import { IWasmPlacement, NodeTaint, placementTolerations } from './placement';
-import { checkNodePath, normalizeDataDir } from './private/node-toml';
-import { NodeTree, writeNodeTrees } from './private/node-writer';
-import { byCodeUnit } from './private/order';
-import { checkLabels, checkSingleLine } from './private/validate';
-import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './runtime';
+import { checkDns1123Subdomain, propError } from '../private/errors';
+import { ContainerdTemplate } from './containerd-template';
+import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './density';
+import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './k3s-config';
+import { K3sVersion } from './k3s-version';
+import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudInit } from './node-file';
+import { checkLabelKey, checkLabelValue } from '../private/labels';
+import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './registries';
+import { IWasmPlacement, NodeTaint, placementTolerations } from '../core/placement';
+import { checkNodePath, normalizeDataDir } from '../private/node-toml';
+import { NodeTree, writeNodeTrees } from '../private/node-writer';
+import { byCodeUnit } from '../private/order';
+import { checkLabels, checkSingleLine } from '../private/validate';
+import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-30';
-import { checkInt, propError } from './private/errors';
-import { checkLabelKey } from './node/node-labels';
+import { checkInt, propError } from '../private/errors';
+import { checkLabelKey } from '../private/labels';
 
 /** The well-known node label of the zone (an MEC zone, a factory hall, a rack). */
 export const TOPOLOGY_ZONE_KEY = 'topology.kubernetes.io/zone';

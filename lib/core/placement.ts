@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { propError } from './private/errors';
-import { byCodeUnit } from './private/order';
-import { isLabelValue, isQualifiedName } from './private/validate';
+import { propError } from '../private/errors';
+import { byCodeUnit } from '../private/order';
+import { isLabelValue, isQualifiedName } from '../private/validate';
 import { WasmRuntime } from './runtime';
 
 /** A node taint (`key=value:effect`). */
