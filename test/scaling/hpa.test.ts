@@ -114,7 +114,7 @@ describe('WasmHorizontalPodAutoscaler', () => {
       const c = chart();
       const hpa = new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: wasm(c), metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))] });
       const [w] = Warnings.of(hpa).messages;
-      expect(w).toMatch(/^\[cdk8s-wasm-edge\] warning: test\/Hpa: metrics: CPU-based scaling of WasmDeployment test\/Hello/);
+      expect(w).toMatch(/^\[cdk8s-wasm-edge\] warning: test\/Hpa: metrics="cpu": CPU-based scaling of WasmDeployment test\/Hello/);
       expect(w).toContain('SystemdCgroup = true');
       expect(w).toContain('containerd-shim-spin #180, runwasi #821');
       expect(w).toMatch(/request-rate scaling.*queue-based scaling/);

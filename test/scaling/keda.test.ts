@@ -155,7 +155,7 @@ describe('KedaScaledObject', () => {
   test('cpu trigger on a Wasm workload warns', () => {
     const c = chart();
     const so = new KedaScaledObject(c, 'So', { target: wasm(c), triggers: [kafka(), KedaTrigger.cpu({ utilization: 70 })] });
-    expect(Warnings.of(so).messages).toEqual([expect.stringContaining('triggers[1]: CPU-based scaling of WasmDeployment test/Hello')]);
+    expect(Warnings.of(so).messages).toEqual([expect.stringContaining('triggers[1]="cpu": CPU-based scaling of WasmDeployment test/Hello')]);
     const strict = chart(true);
     new KedaScaledObject(strict, 'So', { target: wasm(strict), triggers: [KedaTrigger.cpu({ utilization: 70 })] });
     expect(validationText(strict)).toContain('SystemdCgroup = true');
