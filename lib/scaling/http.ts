@@ -9,10 +9,10 @@ import { appIndex } from '../private/app-checks';
 import { namespaceOf } from '../private/app-checks/autoscalers';
 import { HTTP_ROUTE } from '../private/app-checks/http-routes';
 import { checkNoCredential } from '../private/credentials';
-import { checkDns1123Label, checkInt, checkInt32, propError } from '../private/errors';
+import { checkDns1123Label, checkInt, checkInt32, isWholeNumber, propError } from '../private/errors';
 import { normalizeHost, routeClaimKey } from '../private/route-claim';
 import { definedMetadata } from '../private/scaling-metadata';
-import { checkMetadata, checkPort } from '../private/validate';
+import { checkMetadata, checkPort, GO_MAX_DURATION_MS } from '../private/validate';
 
 /** Scale on requests per second per replica, averaged over a sliding window. */
 export interface KedaHttpRequestRate {
@@ -651,7 +651,7 @@ function goDuration(scope: IConstruct, prop: string, d?: Duration): string | und
   if (!(d instanceof Duration)) throw propError(scope, prop, d, 'is not a Duration', 'use e.g. Duration.seconds(30)');
   const ms = d.toMilliseconds({ integral: false });
   // Go's time.ParseDuration stops at int64 nanoseconds (about 292 years).
-  if (!Number.isInteger(ms) || ms < 0 || ms > 9_223_372_036_854) {
+  if (!isWholeNumber(ms, 0, GO_MAX_DURATION_MS)) {
     throw propError(scope, prop, `${ms}ms`, 'must be whole milliseconds >= 0 (and below 292 years)', 'use e.g. Duration.seconds(30)');
   }
   if (ms === 0) return '0s';
