@@ -28,7 +28,7 @@ export interface WasmHorizontalPodAutoscalerProps {
    * The fewest replicas. Must be at least 1: scaling an HPA to zero needs the alpha `HPAScaleToZero`
    * feature gate; use `KedaScaledObject` to scale to zero.
    *
-   * @default - the target's `warmReplicas` (at least 1) for a WasmDeployment, else 1
+   * @default - the target's `warmReplicas` (at least 1) for a Wasm workload (`IWasmScalable`, e.g. a WasmDeployment), else 1
    */
   readonly minReplicas?: number;
 

@@ -353,7 +353,7 @@ export interface KedaHttpScaledObjectProps extends KedaHttpScalingOptions {
   /**
    * The fewest replicas (0 = scale to zero; requests wait in the interceptor for the first pod).
    *
-   * @default - the target's `warmReplicas` for a WasmDeployment, else 0
+   * @default - the target's `warmReplicas` for a Wasm workload (`IWasmScalable`, e.g. a WasmDeployment), else 0
    */
   readonly minReplicas?: number;
   /**

@@ -62,8 +62,8 @@ export interface KedaScaledObjectOptions {
   /**
    * The fewest replicas while a trigger is active (0 = scale to zero, which cpu/memory triggers cannot).
    *
-   * @default - the target's `warmReplicas` for a WasmDeployment, else 0 (KEDA's default); 1 when
-   * every trigger is cpu/memory
+   * @default - the target's `warmReplicas` for a Wasm workload (`IWasmScalable`, e.g. a
+   * WasmDeployment), else 0 (KEDA's default); at least 1 when every trigger is cpu/memory
    */
   readonly minReplicas?: number;
 
