@@ -66,6 +66,8 @@ describe('the one integer checker', () => {
   test('checkInt: a call site keeps its own problem and fix', () => {
     const e = thrown(() => checkInt('x', 'code', 600, 100, 599, { problem: 'must be an HTTP status code from 100 to 599', fix: 'use e.g. 503' })) as ValidationError;
     expect(e.message).toBe(`${ERROR_PREFIX} x: code=600: must be an HTTP status code from 100 to 599. Fix: use e.g. 503`);
+    expect((thrown(() => checkInt('x', 'n', NaN, 0)) as ValidationError).value).toBe('null');
+    expect((thrown(() => checkInt('x', 'n', NaN, 0, 9, { shown: 'NaN' })) as ValidationError).value).toBe('"NaN"');
   });
 
   test('checkInt32: required, at most 2147483647, "<min> or more" unless told', () => {

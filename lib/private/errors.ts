@@ -84,6 +84,8 @@ export interface IntWording {
   readonly fix?: string;
   /** Whether a missing value is an error too. @default false: undefined passes */
   readonly required?: boolean;
+  /** What the message shows as the value. @default the value (NaN and Infinity show as null, as JSON has them) */
+  readonly shown?: unknown;
 }
 
 /**
@@ -96,7 +98,7 @@ export function checkInt(scope: IConstruct | string, prop: string, value: number
   if (value === undefined && !wording.required) return;
   if (!isWholeNumber(value, min, max)) {
     const range = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
-    throw propError(scope, prop, value, wording.problem ?? `must be ${range}`, wording.fix ?? `set ${prop} to ${range}`);
+    throw propError(scope, prop, 'shown' in wording ? wording.shown : value, wording.problem ?? `must be ${range}`, wording.fix ?? `set ${prop} to ${range}`);
   }
 }
 
