@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { chart, MODEL, ofKind } from './helpers';
 import { DevicePushMethod, KubeEdgeDevice, KubeEdgeDeviceModel } from '../../lib';
+import { validationErrorOf } from '../util/errors';
 import { synthAndValidate } from '../util/validate';
 
 describe('KubeEdgeDevice', () => {
@@ -131,8 +132,10 @@ describe('cycles are milliseconds (the unit the mapper reads)', () => {
     // _template/mapper/device/devicetwin.go Run(): if td.CollectCycle == 0 { td.CollectCycle = common.DefaultCollectCycle }
     const c = chart();
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
-    expect(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', properties: [{ name: 'temperature', collectCycle: Duration.seconds(0) }] }))
-      .toThrow(/^\[cdk8s-wasm-edge\] test\/dev: properties\[0\]\.collectCycle="0ms": must be a whole number of milliseconds, at least 1.*Fix: /);
+    const e = validationErrorOf(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', properties: [{ name: 'temperature', collectCycle: Duration.seconds(0) }] }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['test/dev', 'properties[0].collectCycle', '"0ms"']);
+    expect(e.problem).toMatch(/^must be a whole number of milliseconds, at least 1/);
+    expect(e.fix).toBe('use e.g. Duration.seconds(1) or Duration.millis(500)');
   });
 });
 
@@ -141,7 +144,9 @@ describe('DevicePushMethod.mqtt', () => {
     // eclipse/paho.mqtt.golang netconn.go openConnection(): case "mqtt", "tcp": dialer.Dial("tcp", uri.Host);
     // case "ssl", "tls", "mqtts", ...: tls.DialWithDialer(dialer, "tcp", uri.Host, tlsc). The mapper's
     // MQTT push (mapper-framework _template/mapper/data/publish/mqtt/client.go Push) passes the address to AddBroker.
-    expect(() => DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' })).toThrow(/address="mqtt:\/\/10\.0\.0\.5": has no port.*Fix: add the broker port, e\.g\. "mqtt:\/\/10\.0\.0\.5:1883"/);
+    const e = validationErrorOf(() => DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['DevicePushMethod.mqtt', 'address', '"mqtt://10.0.0.5"']);
+    expect(e.fix).toBe('add the broker port, e.g. "mqtt://10.0.0.5:1883"');
     expect(() => DevicePushMethod.mqtt({ address: 'ssl://broker', topic: 't' })).toThrow(/has no port/);
     expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:99999', topic: 't' })).toThrow(/address port=99999: is not a port/);
     expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:0', topic: 't' })).toThrow(/address port=0: is not a port/);
