@@ -1,4 +1,4 @@
-import { ApiObjectMetadata, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDns1123Subdomain, propError } from '../private/errors';
 import { DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
@@ -191,6 +191,8 @@ export function checkConfigData(scope: Construct | string, prop: string, data: {
  * @see https://kubeedge.io/docs/developer/device_crd/
  */
 export class KubeEdgeDeviceModel extends Construct {
+  /** The DeviceModel object. */
+  public readonly apiObject: ApiObject;
   /** The object name. */
   public readonly deviceModelName: string;
   /** The protocol of the model's devices. */
@@ -237,7 +239,7 @@ export class KubeEdgeDeviceModel extends Construct {
     });
     if (props.name !== undefined) checkDns1123Subdomain(this, 'name', props.name);
 
-    const resource = new DeviceModelV1Beta1(this, 'Resource', {
+    this.apiObject = new DeviceModelV1Beta1(this, 'Resource', {
       metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         protocol: props.protocol,
@@ -253,7 +255,7 @@ export class KubeEdgeDeviceModel extends Construct {
         })),
       },
     });
-    this.deviceModelName = resource.name;
+    this.deviceModelName = this.apiObject.name;
     this.protocol = props.protocol;
   }
 

@@ -1,11 +1,11 @@
-import { ApiObjectMetadata, Chart, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, checkInt, propError, propMessage } from '../private/errors';
+import { checkDns1123Subdomain, checkInt, isWholeNumber, propError, propMessage } from '../private/errors';
 import { checkConfigData, checkDeviceName, checkFreeText, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
 import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 import { credentialInValue, redact } from '../private/credentials';
 import { definedMetadata } from '../private/scaling-metadata';
-import { checkMetadata, checkPort } from '../private/validate';
+import { checkMetadata, checkPort, GO_MAX_DURATION_MS } from '../private/validate';
 
 /** Where a mapper publishes a property's values over MQTT (`pushMethod.mqtt`). */
 export interface MqttPushOptions {
@@ -214,6 +214,8 @@ export interface KubeEdgeDeviceProps {
  * @see https://github.com/kubeedge/mapper-framework/blob/main/_template/mapper/device/device.go
  */
 export class KubeEdgeDevice extends Construct {
+  /** The Device object. */
+  public readonly apiObject: ApiObject;
   /** The object name. */
   public readonly deviceName: string;
   /** The device model. */
@@ -260,7 +262,7 @@ export class KubeEdgeDevice extends Construct {
       };
     });
 
-    const resource = new DeviceV1Beta1(this, 'Resource', {
+    this.apiObject = new DeviceV1Beta1(this, 'Resource', {
       metadata: definedMetadata(props.metadata, { name: props.name }),
       spec: {
         deviceModelRef: { name: props.model.deviceModelName },
@@ -276,7 +278,7 @@ export class KubeEdgeDevice extends Construct {
         },
       },
     });
-    this.deviceName = resource.name;
+    this.deviceName = this.apiObject.name;
 
     this.node.addValidation({
       validate: () => {
@@ -299,7 +301,7 @@ function toMillis(scope: Construct, prop: string, d: Duration | undefined): numb
   if (d === undefined) return undefined;
   const ms = d instanceof Duration ? d.toMilliseconds({ integral: false }) : NaN;
   // Go's time.Duration is int64 nanoseconds: the ticker overflows past about 292 years.
-  if (!(ms >= 1) || !Number.isInteger(ms) || ms > 9_223_372_036_854) {
+  if (!isWholeNumber(ms, 1, GO_MAX_DURATION_MS)) {
     throw propError(scope, prop, `${ms}ms`, 'must be a whole number of milliseconds, at least 1 (the mapper reads cycles in milliseconds)',
       'use e.g. Duration.seconds(1) or Duration.millis(500)');
   }

@@ -65,14 +65,48 @@ function suggestLabel(value: string): string {
   return s || 'my-name';
 }
 
+/** The largest int32: replica counts, periods in seconds and metric targets are int32 in the Kubernetes APIs. */
+export const INT32_MAX = 2147483647;
+
 /**
- * Checks that a number is a whole number at least `min`.
+ * Whether `value` is a whole number from `min` to `max` (the one integer test every check shares).
  * @internal
  */
-export function checkInt(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max?: number): void {
-  if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+export function isWholeNumber(value: unknown, min: number, max = Infinity): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** How `checkInt` words its error where a call site says it its own way. */
+export interface IntWording {
+  /** The problem. @default "must be a whole number >= <min>" or "... from <min> to <max>" */
+  readonly problem?: string;
+  /** The fix. @default "set <prop> to <the range>" */
+  readonly fix?: string;
+  /** Whether a missing value is an error too. @default false: undefined passes */
+  readonly required?: boolean;
+  /** What the message shows as the value. @default the value (NaN and Infinity show as null, as JSON has them) */
+  readonly shown?: unknown;
+}
+
+/**
+ * Checks that a number is a whole number at least `min` (and at most `max`): the one integer
+ * checker of the library; `wording` keeps a call site's own problem and fix texts.
+ * @internal
+ */
+export function checkInt(scope: IConstruct | string, prop: string, value: number | undefined, min: number, max?: number,
+  wording: IntWording = {}): void {
+  if (value === undefined && !wording.required) return;
+  if (!isWholeNumber(value, min, max)) {
     const range = max === undefined ? `a whole number >= ${min}` : `a whole number from ${min} to ${max}`;
-    throw propError(scope, prop, value, `must be ${range}`, `set ${prop} to ${range}`);
+    throw propError(scope, prop, 'shown' in wording ? wording.shown : value, wording.problem ?? `must be ${range}`, wording.fix ?? `set ${prop} to ${range}`);
   }
+}
+
+/**
+ * An int32 count of at least `min` that must be given, worded "a whole number >= <min> (and at
+ * most 2147483647)" (replica counts, targets, thresholds).
+ * @internal
+ */
+export function checkInt32(scope: IConstruct | string, prop: string, value: number | undefined, min: number, fix = `set ${prop} to ${min} or more`): void {
+  checkInt(scope, prop, value, min, INT32_MAX, { required: true, problem: `must be a whole number >= ${min} (and at most ${INT32_MAX})`, fix });
 }

@@ -1,6 +1,6 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain, propError } from './errors';
+import { checkDns1123Label, checkDns1123Subdomain, isWholeNumber, propError } from './errors';
 import { checkNoCredential } from './credentials';
 
 /**
@@ -10,13 +10,21 @@ import { checkNoCredential } from './credentials';
  */
 
 /**
+ * The longest Go `time.Duration` in whole milliseconds (int64 nanoseconds, about 292 years): what
+ * a Go controller can parse or tick on.
+ *
+ * @internal
+ */
+export const GO_MAX_DURATION_MS = 9_223_372_036_854;
+
+/**
  * A TCP/UDP port: a whole number from 1 to 65535 (core/v1 ContainerPort, ServicePort).
  *
  * @internal
  */
 export function checkPort(scope: IConstruct | string, prop: string, port: number | undefined): void {
   if (port === undefined) return;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+  if (!isWholeNumber(port, 1, 65535)) {
     throw propError(scope, prop, port, 'is not a port (a whole number from 1 to 65535)', 'use a port such as 8080');
   }
 }

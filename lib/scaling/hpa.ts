@@ -1,10 +1,11 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { propError } from '../private/errors';
-import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
+import { checkReplicaRange, registerAutoscaler, warmFloor, warnCpuScaling } from './guardrails';
 import { ScalingBehavior } from './scaling-behavior';
+import { namespaceOf } from '../private/app-checks/autoscalers';
 import { checkNoCredential } from '../private/credentials';
+import { checkInt, INT32_MAX, propError } from '../private/errors';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
@@ -27,7 +28,7 @@ export interface WasmHorizontalPodAutoscalerProps {
    * The fewest replicas. Must be at least 1: scaling an HPA to zero needs the alpha `HPAScaleToZero`
    * feature gate; use `KedaScaledObject` to scale to zero.
    *
-   * @default - the target's `warmReplicas` (at least 1) for a WasmDeployment, else 1
+   * @default - the target's `warmReplicas` (at least 1) for a Wasm workload (`IWasmScalable`, e.g. a WasmDeployment), else 1
    */
   readonly minReplicas?: number;
 
@@ -148,9 +149,9 @@ function checkMetric(scope: Construct, prop: string, metric: any): void {
   const resourceKind = metric.resource !== undefined || metric.containerResource !== undefined;
   if (target.type === 'Utilization') {
     const u = target.averageUtilization;
-    if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > INT32_MAX) {
-      throw propError(scope, `${where}.averageUtilization`, u, 'must be a whole percentage > 0 (an int32; the API server refuses 0 and fractions)', 'use e.g. MetricTarget.averageUtilization(70)');
-    }
+    checkInt(scope, `${where}.averageUtilization`, u, 1, INT32_MAX, {
+      required: true, problem: 'must be a whole percentage > 0 (an int32; the API server refuses 0 and fractions)', fix: 'use e.g. MetricTarget.averageUtilization(70)',
+    });
     if (!resourceKind) {
       throw propError(scope, `${where}.type`, 'Utilization', `is only for resource metrics (cpu, memory); ${metric.type} metrics take Value or AverageValue`,
         'use MetricTarget.averageValue(...) or MetricTarget.value(...)');

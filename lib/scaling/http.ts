@@ -1,16 +1,18 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from '../private/errors';
-import { checkReplicaRange, namespaceOf, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
+import { checkReplicaRange, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
 import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
 import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
+import { appIndex } from '../private/app-checks';
+import { namespaceOf } from '../private/app-checks/autoscalers';
+import { HTTP_ROUTE } from '../private/app-checks/http-routes';
 import { checkNoCredential } from '../private/credentials';
+import { checkDns1123Label, checkInt, checkInt32, isWholeNumber, propError } from '../private/errors';
 import { normalizeHost, routeClaimKey } from '../private/route-claim';
 import { definedMetadata } from '../private/scaling-metadata';
-import { checkMetadata, checkPort } from '../private/validate';
-import { appConstructs, groupBy, perValidationPass, trackValidationPasses } from '../root-registry';
+import { checkMetadata, checkPort, GO_MAX_DURATION_MS } from '../private/validate';
 
 /** Scale on requests per second per replica, averaged over a sliding window. */
 export interface KedaHttpRequestRate {
@@ -221,13 +223,6 @@ export class KedaInterceptorRoute extends Construct {
   /** Every path prefix the route's rules name, in order (empty: any path). */
   public readonly pathPrefixes: string[];
 
-  /**
-   * The host/path/header keys the route claims in the interceptor's routing table.
-   *
-   * @internal
-   */
-  public readonly _claims: string[];
-
   constructor(scope: Construct, id: string, props: KedaInterceptorRouteProps) {
     super(scope, id);
     checkMetadata(this, 'metadata', props.metadata);
@@ -237,16 +232,14 @@ export class KedaInterceptorRoute extends Construct {
     const rules = rulesOf(this, props);
     this.hosts = [...new Set(rules.flatMap(r => r.hosts ?? []))];
     this.pathPrefixes = [...new Set(rules.flatMap(r => (r.paths ?? []).map((x: { value: string }) => x.value)))];
-    this._claims = [...new Set(rules.flatMap(r => claimKeysOf(r.hosts, (r.paths ?? []).map((x: { value: string }) => x.value), r.headers)))];
+    const claims = [...new Set(rules.flatMap(r => claimKeysOf(r.hosts, (r.paths ?? []).map((x: { value: string }) => x.value), r.headers)))];
     const port = props.port;
     checkPort(this, 'port', port);
     checkPort(this, 'coldStartFallback.port', props.coldStartFallback?.port);
     const placeholder = props.placeholderResponse;
     if (placeholder) {
       const status = placeholder.statusCode;
-      if (status !== undefined && (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)) {
-        throw propError(this, 'placeholderResponse.statusCode', placeholder.statusCode, 'must be an HTTP status code from 100 to 599', 'use e.g. 503');
-      }
+      checkInt(this, 'placeholderResponse.statusCode', status, 100, 599, { problem: 'must be an HTTP status code from 100 to 599', fix: 'use e.g. 503' });
       if (placeholder.body !== undefined && (typeof placeholder.body !== 'string' || placeholder.body.length > 32768)) {
         throw propError(this, 'placeholderResponse.body', typeof placeholder.body === 'string' ? `${placeholder.body.length} characters` : placeholder.body,
           'must be a string of at most 32768 characters', 'shorten the body');
@@ -285,8 +278,7 @@ export class KedaInterceptorRoute extends Construct {
         }),
       }),
     });
-    trackValidationPasses(this);
-    this.node.addValidation({ validate: () => routeConflicts(this, 'KedaInterceptorRoute') });
+    appIndex(this).add(HTTP_ROUTE, { scope: this, kind: 'KedaInterceptorRoute', claims });
   }
 
   /** The InterceptorRoute's name. */
@@ -361,7 +353,7 @@ export interface KedaHttpScaledObjectProps extends KedaHttpScalingOptions {
   /**
    * The fewest replicas (0 = scale to zero; requests wait in the interceptor for the first pod).
    *
-   * @default - the target's `warmReplicas` for a WasmDeployment, else 0
+   * @default - the target's `warmReplicas` for a Wasm workload (`IWasmScalable`, e.g. a WasmDeployment), else 0
    */
   readonly minReplicas?: number;
   /**
@@ -420,13 +412,6 @@ export class KedaHttpScaledObject extends Construct {
   /** The path prefixes routed to the workload (empty: any path). */
   public readonly pathPrefixes: string[];
 
-  /**
-   * The host/path keys the object claims in the interceptor's routing table.
-   *
-   * @internal
-   */
-  public readonly _claims: string[];
-
   constructor(scope: Construct, id: string, props: KedaHttpScaledObjectProps) {
     super(scope, id);
     checkMetadata(this, 'metadata', props.metadata);
@@ -446,7 +431,7 @@ export class KedaHttpScaledObject extends Construct {
     this.hosts = hosts;
     this.pathPrefixes = pathPrefixes;
     // pkg/routing/table.go refreshMemory converts an HTTPScaledObject into one rule of its hosts and path prefixes.
-    this._claims = claimKeysOf(hosts, pathPrefixes, undefined);
+    const claims = claimKeysOf(hosts, pathPrefixes, undefined);
     checkPort(this, 'port', props.port);
     const scaledown = wholeSeconds(this, 'scaledownPeriod', props.scaledownPeriod, 0);
     const initialCooldown = wholeSeconds(this, 'initialCooldownPeriod', props.initialCooldownPeriod, 0);
@@ -485,8 +470,7 @@ export class KedaHttpScaledObject extends Construct {
         },
       }),
     });
-    trackValidationPasses(this);
-    this.node.addValidation({ validate: () => routeConflicts(this, 'KedaHttpScaledObject') });
+    appIndex(this).add(HTTP_ROUTE, { scope: this, kind: 'KedaHttpScaledObject', claims });
   }
 
   /** The HTTPScaledObject's name. */
@@ -512,40 +496,11 @@ function claimKeysOf(hosts: string[] | undefined, paths: string[] | undefined,
   return hs.flatMap(h => ps.map(p => `${routeClaimKey(h, p)}${hdr ? ` [${hdr}]` : ''}`));
 }
 
-type RouteClaimer = KedaInterceptorRoute | KedaHttpScaledObject;
-
-/**
- * Other InterceptorRoutes and HTTPScaledObjects of the app that claim a key of `scope`. The
- * interceptor's table lists both kinds in every namespace (pkg/routing/table.go refreshMemory:
- * reader.List of InterceptorRouteList and HTTPScaledObjectList, no namespace), so namespaces
- * and charts do not separate them. One index per validation pass: linear in the number of routes.
- */
-function routeConflicts(scope: RouteClaimer, kind: string): string[] {
-  const index = perValidationPass(scope, 'keda-http-route-claims', () => groupBy(
-    appConstructs(scope).filter((c): c is RouteClaimer => c instanceof KedaInterceptorRoute || c instanceof KedaHttpScaledObject),
-    c => c._claims,
-  ));
-  const out: string[] = [];
-  const reported = new Set<RouteClaimer>();
-  for (const key of scope._claims) {
-    for (const other of index.get(key) ?? []) {
-      if (other === scope || reported.has(other)) continue;
-      reported.add(other);
-      const [host, path] = key.split(' ');
-      const otherKind = other instanceof KedaInterceptorRoute ? 'KedaInterceptorRoute' : 'KedaHttpScaledObject';
-      out.push(propMessage(scope, 'hosts', `${host === '*' ? '(any host)' : host}${path}`,
-        `${kind} ${scope.node.path} and ${otherKind} ${other.node.path} claim the same host and path prefix (${host === '*' ? 'any host' : host}, ${path}); `
-        + 'the KEDA HTTP interceptor routes by host and path across all namespaces and sends every such request to only one of them (the oldest), so the other is unreachable',
-        'give each route its own host or path prefix (or distinct header matches), or route both paths to one workload'));
-    }
-  }
-  return out;
-}
-
 function scalingMetricOf(scope: IConstruct, props: KedaHttpScalingOptions, allowBoth: boolean): any {
-  if (props.targetConcurrency !== undefined) checkTarget(scope, 'targetConcurrency', props.targetConcurrency);
+  // targetValue is an int32 with minimum 1 (InterceptorRoute/HTTPScaledObject CRDs).
+  if (props.targetConcurrency !== undefined) checkInt32(scope, 'targetConcurrency', props.targetConcurrency, 1, 'set targetConcurrency, e.g. 100');
   const rate = props.targetRequestRate;
-  if (rate) checkTarget(scope, 'targetRequestRate.targetValue', rate.targetValue);
+  if (rate) checkInt32(scope, 'targetRequestRate.targetValue', rate.targetValue, 1, 'set targetRequestRate.targetValue, e.g. 100');
   if (!allowBoth && rate && props.targetConcurrency !== undefined) {
     throw propError(scope, 'targetRequestRate', rate.targetValue, 'an HTTPScaledObject scales on concurrency or request rate, not both',
       'drop one of them, or use a KedaInterceptorRoute, which takes both');
@@ -652,13 +607,6 @@ function checkPath(scope: IConstruct, prop: string, path: string): void {
   checkNoCredential(scope, prop, undefined, path, 'paths are public: remove the credential');
 }
 
-function checkTarget(scope: IConstruct, prop: string, value: number): void {
-  // targetValue is an int32 with minimum 1 (InterceptorRoute/HTTPScaledObject CRDs).
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 2147483647) {
-    throw propError(scope, prop, value, 'must be a whole number >= 1 (and at most 2147483647)', `set ${prop}, e.g. 100`);
-  }
-}
-
 /** The Service a route or HTTPScaledObject sends to: a construct, or a name and port. */
 function serviceRef(
   scope: Construct,
@@ -703,7 +651,7 @@ function goDuration(scope: IConstruct, prop: string, d?: Duration): string | und
   if (!(d instanceof Duration)) throw propError(scope, prop, d, 'is not a Duration', 'use e.g. Duration.seconds(30)');
   const ms = d.toMilliseconds({ integral: false });
   // Go's time.ParseDuration stops at int64 nanoseconds (about 292 years).
-  if (!Number.isInteger(ms) || ms < 0 || ms > 9_223_372_036_854) {
+  if (!isWholeNumber(ms, 0, GO_MAX_DURATION_MS)) {
     throw propError(scope, prop, `${ms}ms`, 'must be whole milliseconds >= 0 (and below 292 years)', 'use e.g. Duration.seconds(30)');
   }
   if (ms === 0) return '0s';

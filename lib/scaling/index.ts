@@ -5,3 +5,4 @@ export * from './keda-trigger-authentication';
 export * from './keda-trigger';
 export * from './keda';
 export * from './http';
+export * from './scalable';

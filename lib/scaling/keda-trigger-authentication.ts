@@ -1,8 +1,8 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, propError, propMessage } from '../private/errors';
 import { TriggerAuthentication } from '../imports/keda';
+import { checkDns1123Subdomain, propError, propMessage } from '../private/errors';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 

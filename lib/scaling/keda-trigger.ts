@@ -1,11 +1,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { propError } from '../private/errors';
-import { credentialInValue, findCredential, redact } from '../private/credentials';
-import { checkNumber, checkPort } from '../private/validate';
-import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../private/quantity';
 import { KedaHttpAddOn } from './keda-http-add-on';
 import { IKedaTriggerAuthentication, KedaAuthenticationKind } from './keda-trigger-authentication';
+import { credentialInValue, findCredential, redact } from '../private/credentials';
+import { checkInt, INT32_MAX, propError } from '../private/errors';
+import { cpuToMillis, sizeToBytes, sizeToQuantity } from '../private/quantity';
+import { checkNumber, checkPort } from '../private/validate';
 
 /**
  * How the HPA compares a trigger's metric with its target.
@@ -508,8 +508,8 @@ export class KedaTrigger {
       throw propError(where, 'topic', topic, 'is not a Kafka topic name (letters, digits, ".", "_", "-", at most 249)', 'use e.g. "sensor-events"');
     }
     // kafkaMetadata.Validate: lagThreshold must be positive, activationLagThreshold non-negative (int64).
-    checkWhole(where, 'lagThreshold', options.lagThreshold, 1);
-    checkWhole(where, 'activationLagThreshold', options.activationLagThreshold, 0);
+    checkInt(where, 'lagThreshold', options.lagThreshold, 1, Number.MAX_SAFE_INTEGER);
+    checkInt(where, 'activationLagThreshold', options.activationLagThreshold, 0, Number.MAX_SAFE_INTEGER);
     for (const prop of ['allowIdleConsumers', 'limitToPartitionsWithLag', 'ensureEvenDistributionOfPartitions', 'excludePersistentLag',
       'scaleToZeroOnInvalidOffset', 'tls', 'unsafeSsl', 'fullMetadata', 'useCachedMetrics'] as const) {
       checkBoolean(where, prop, options[prop]);
@@ -646,7 +646,7 @@ export class KedaTrigger {
           prop === 'start' ? 'use e.g. "0 8 * * 1-5" (08:00 on weekdays)' : 'use e.g. "0 20 * * 1-5" (20:00 on weekdays)');
       }
     }
-    checkWhole(where, 'desiredReplicas', options.desiredReplicas, 1, INT32_MAX);
+    checkInt(where, 'desiredReplicas', options.desiredReplicas, 1, INT32_MAX);
     if (options.desiredReplicas === undefined) {
       throw propError(where, 'desiredReplicas', undefined, 'is required', 'set desiredReplicas, e.g. 3');
     }
@@ -824,7 +824,6 @@ const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:\d{1,5}$/;
 // 5 fields of digits, *, /, -, ",", and names (JAN, MON); KEDA's cron library also takes @hourly etc.
 const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|([\d*/,?A-Za-z-]+\s+){4}[\d*/,?A-Za-z-]+)$/;
 
-const INT32_MAX = 2147483647;
 // sarama ParseKafkaVersion: "0.a.b.c" for 0.x releases, "a.b.c" otherwise.
 const KAFKA_VERSION = /^(0\.\d+\.\d+\.\d+|[1-9]\d*\.\d+\.\d+)$/;
 // Metadata keys: KEDA's are camelCase words (a few dotted or dashed).
@@ -909,9 +908,7 @@ function resourceTarget(
   }
   if (utilization !== undefined) {
     // The HPA's averageUtilization is an int32 > 0 (kubernetes pkg/apis/autoscaling/validation validateMetricTarget).
-    if (typeof utilization !== 'number' || !Number.isInteger(utilization) || utilization < 1 || utilization > INT32_MAX) {
-      throw propError(where, 'utilization', utilization, 'must be a whole percentage from 1 to 2147483647', 'use e.g. 70');
-    }
+    checkInt(where, 'utilization', utilization, 1, INT32_MAX, { problem: 'must be a whole percentage from 1 to 2147483647', fix: 'use e.g. 70' });
     return { value: String(utilization), metricType: KedaMetricType.UTILIZATION };
   }
   return { value: averageValue!(), metricType: KedaMetricType.AVERAGE_VALUE };
@@ -948,12 +945,6 @@ function checkPositive(where: string, prop: string, value: number | undefined): 
 function checkNonNegative(where: string, prop: string, value: number | undefined): void {
   if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
     throw propError(where, prop, value, 'must be a number >= 0', `set ${prop} to 0 or more, or leave it out`);
-  }
-}
-
-function checkWhole(where: string, prop: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
-    throw propError(where, prop, value, `must be a whole number from ${min} to ${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
   }
 }
 

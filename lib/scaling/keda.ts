@@ -1,12 +1,13 @@
 import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from '../private/errors';
-import { checkReplicaRange, INT32_MAX, namespaceOf, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
+import { checkReplicaRange, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
 import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';
 import { ScaledObject } from '../imports/keda';
+import { namespaceOf } from '../private/app-checks/autoscalers';
 import { findCredential } from '../private/credentials';
+import { checkDns1123Label, checkInt32, propError, propMessage } from '../private/errors';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
 
@@ -61,8 +62,8 @@ export interface KedaScaledObjectOptions {
   /**
    * The fewest replicas while a trigger is active (0 = scale to zero, which cpu/memory triggers cannot).
    *
-   * @default - the target's `warmReplicas` for a WasmDeployment, else 0 (KEDA's default); 1 when
-   * every trigger is cpu/memory
+   * @default - the target's `warmReplicas` for a Wasm workload (`IWasmScalable`, e.g. a
+   * WasmDeployment), else 0 (KEDA's default); at least 1 when every trigger is cpu/memory
    */
   readonly minReplicas?: number;
 
@@ -212,8 +213,8 @@ export class KedaScaledObject extends Construct {
     const initialCooldown = wholeSeconds(this, 'initialCooldownPeriod', props.initialCooldownPeriod, 0);
     if (props.fallback) {
       // keda apis/keda/v1alpha1/scaledobject_types.go Fallback: FailureThreshold and Replicas are int32.
-      checkWhole(this, 'fallback.failureThreshold', props.fallback.failureThreshold, 1);
-      checkWhole(this, 'fallback.replicas', props.fallback.replicas, 0);
+      checkInt32(this, 'fallback.failureThreshold', props.fallback.failureThreshold, 1);
+      checkInt32(this, 'fallback.replicas', props.fallback.replicas, 0);
       if (props.fallback.behavior !== undefined && !Object.values(KedaFallbackBehavior).includes(props.fallback.behavior)) {
         throw propError(this, 'fallback.behavior', props.fallback.behavior, 'is not a fallback behavior', 'use a KedaFallbackBehavior value');
       }
@@ -314,12 +315,6 @@ export class KedaScaledObject extends Construct {
       throw propError(this, prop, 0, `KEDA cannot scale to zero on ${[...new Set(triggers.map(t => t.type))].join('/')} triggers alone (with no pods there is no CPU or memory to measure)`,
         'set minReplicas to 1 or more, or add an event trigger that can wake the workload (KedaTrigger.prometheus, kafka, rabbitmq, cron, httpAddOn)');
     }
-  }
-}
-
-function checkWhole(scope: Construct, prop: string, value: number, min: number): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > INT32_MAX) {
-    throw propError(scope, prop, value, `must be a whole number >= ${min} (and at most ${INT32_MAX})`, `set ${prop} to ${min} or more`);
   }
 }
 

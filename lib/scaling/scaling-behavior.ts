@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { IConstruct } from 'constructs';
-import { propError } from '../private/errors';
+import { checkInt, INT32_MAX, isWholeNumber, propError } from '../private/errors';
 
 /** Options of a custom `ScalingBehavior`. */
 export interface ScalingBehaviorOptions {
@@ -115,7 +115,7 @@ function rulesToKube(scope: IConstruct, prop: string, rules?: kplus.ScalingRules
       'leave the direction out, or give it policies with ScalingStrategy.MAX_CHANGE or MIN_CHANGE');
   }
   const window = rules.stabilizationWindow?.toSeconds({ integral: false });
-  if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > 3600)) {
+  if (window !== undefined && !isWholeNumber(window, 0, 3600)) {
     throw propError(scope, `${prop}.stabilizationWindow`, `${window}s`, 'must be whole seconds from 0 to 3600 (one hour)',
       'use e.g. Duration.seconds(0) to react at once, Duration.minutes(5) to smooth out short dips');
   }
@@ -123,12 +123,11 @@ function rulesToKube(scope: IConstruct, prop: string, rules?: kplus.ScalingRules
     const where = `${prop}.policies[${i}]`;
     const kube = p.replicas._toKube();
     // HPAScalingPolicy.value is an int32 > 0 (kubernetes pkg/apis/autoscaling/validation validateScalingPolicy).
-    if (typeof kube.value !== 'number' || !Number.isInteger(kube.value) || kube.value <= 0 || kube.value > 2147483647) {
-      throw propError(scope, `${where}.replicas`, kube.value, `a ${kube.type} policy must change a whole number > 0 (and at most 2147483647) of replicas`,
-        'use e.g. Replicas.absolute(4) or Replicas.percent(100)');
-    }
+    checkInt(scope, `${where}.replicas`, kube.value, 1, INT32_MAX, {
+      required: true, problem: `a ${kube.type} policy must change a whole number > 0 (and at most 2147483647) of replicas`, fix: 'use e.g. Replicas.absolute(4) or Replicas.percent(100)',
+    });
     const period = (p.duration ?? Duration.seconds(15)).toSeconds({ integral: false });
-    if (!Number.isInteger(period) || period < 1 || period > 1800) {
+    if (!isWholeNumber(period, 1, 1800)) {
       throw propError(scope, `${where}.duration`, `${period}s`, 'must be whole seconds from 1 to 1800 (30 minutes)',
         'use e.g. Duration.seconds(15)');
     }

@@ -1,69 +1,22 @@
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, errorOf, validationText, wasm, wasmWithService } from './helpers';
-import { KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, WasmHorizontalPodAutoscaler } from '../../lib/scaling';
+import { chart, errorOf, wasm, wasmWithService } from './helpers';
+import { KedaHttpScaledObject, KedaScaledObject, KedaTrigger, WasmHorizontalPodAutoscaler } from '../../lib/scaling';
+import { validationErrorOf } from '../util/errors';
 import { synthAndValidate } from '../util/validate';
 
 const prom = () => KedaTrigger.prometheus({ serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: 100 });
 const rps = () => kplus.Metric.pods({ name: 'http_requests_per_second', target: kplus.MetricTarget.averageValue(50) });
 
-describe('one autoscaler per workload', () => {
-  test('HPA and KEDA ScaledObject on the same WasmDeployment', () => {
-    const c = chart();
-    const d = wasm(c);
-    new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: d, metrics: [rps()] });
-    new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] });
-    const text = validationText(c);
-    expect(text).toContain('[cdk8s-wasm-edge] test/Hpa: target="apps/v1 Deployment test-hello-');
-    expect(text).toContain('the workload is also scaled by KEDA ScaledObject test/Keda');
-    expect(text).toContain('[cdk8s-wasm-edge] test/Keda: target=');
-    expect(text).toContain('also scaled by HorizontalPodAutoscaler test/Hpa');
-    expect(text).toContain('Fix: keep one autoscaler per workload');
-  });
-
-  test('HTTPScaledObject and an InterceptorRoute ScaledObject', () => {
-    const c = chart();
-    const { deployment, service } = wasmWithService(c);
-    new KedaHttpScaledObject(c, 'Http', { target: deployment, service, hosts: ['a.example.com'] });
-    new KedaInterceptorRoute(c, 'Route', { service, hosts: ['a.example.com'] }).autoscale(deployment);
-    expect(validationText(c)).toMatch(/test\/Http: target=.*also scaled by KEDA ScaledObject test\/Route\/ScaledObject/);
-  });
-
-  test('a cdk8s-plus HorizontalPodAutoscaler counts too', () => {
-    const c = chart();
-    const d = new kplus.Deployment(c, 'Plain', { containers: [{ image: 'nginx:1.27', resources: { cpu: { request: kplus.Cpu.millis(100) } } }] });
-    new kplus.HorizontalPodAutoscaler(c, 'PlusHpa', { target: d, maxReplicas: 5 });
-    new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] });
-    expect(validationText(c)).toContain('test/Keda: target="apps/v1 Deployment test-plain-');
-    expect(validationText(c)).toContain('also scaled by HorizontalPodAutoscaler test/PlusHpa');
-  });
-
-  // The autoscalers of the app are indexed once per validation pass: a synth after the app grew
-  // sees what was added since the last one.
-  test('an autoscaler added after a synth is seen by the next synth', () => {
-    const c = chart();
-    const d = new kplus.Deployment(c, 'Plain', { containers: [{ image: 'nginx:1.27', resources: { cpu: { request: kplus.Cpu.millis(100) } } }] });
-    new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] });
-    expect(validationText(c)).toBe('');
-    new kplus.HorizontalPodAutoscaler(c, 'PlusHpa', { target: d, maxReplicas: 5 });
-    expect(validationText(c)).toContain('also scaled by HorizontalPodAutoscaler test/PlusHpa');
-  });
-
-  test('different workloads are fine', () => {
-    const c = chart();
-    new WasmHorizontalPodAutoscaler(c, 'Hpa', { target: wasm(c, 'A'), metrics: [rps()] });
-    new KedaScaledObject(c, 'Keda', { target: wasm(c, 'B'), triggers: [prom()] });
-    expect(validationText(c)).toBe('');
-    synthAndValidate(c);
-  });
-});
-
 describe('no fixed replica count on an autoscaled workload', () => {
   test('explicit replicas on a WasmDeployment is an error naming the fix', () => {
     const c = chart();
     const d = wasm(c, 'Fixed', { replicas: 5 });
-    const msg = errorOf(() => new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] }));
-    expect(msg).toMatch(/^\[cdk8s-wasm-edge\] test\/Keda: target="apps\/v1 Deployment test-fixed-\w+": the workload sets a fixed replicas=5/);
-    expect(msg).toContain('Fix: remove replicas from the WasmDeployment; use warmReplicas for the floor the autoscaler keeps');
+    const e = validationErrorOf(() => new KedaScaledObject(c, 'Keda', { target: d, triggers: [prom()] }));
+    expect([e.constructPath, e.prop]).toEqual(['test/Keda', 'target']);
+    expect(e.value).toMatch(/^"apps\/v1 Deployment test-fixed-\w+"$/);
+    expect(e.problem).toMatch(/^the workload sets a fixed replicas=5/);
+    expect(e.fix).toBe('remove replicas from the WasmDeployment; use warmReplicas for the floor the autoscaler keeps');
   });
 
   test('explicit replicas on a plain Deployment', () => {
@@ -81,5 +34,27 @@ describe('no fixed replica count on an autoscaled workload', () => {
     const objects = synthAndValidate(c);
     expect(objects.find(o => o.kind === 'Deployment').spec.replicas).toBeUndefined();
     expect(deployment.hasAutoscaler).toBe(true);
+  });
+});
+
+describe('replica ranges and durations', () => {
+  test.each<[string, () => unknown, string, string, string]>([
+    ['maxReplicas 0', () => new KedaScaledObject(chart(), 'So', { target: wasm(chart()), triggers: [prom()], maxReplicas: 0 }), 'maxReplicas', '0',
+      'set maxReplicas to the most replicas the nodes can hold, e.g. 10'],
+    ['minReplicas -1', () => new KedaScaledObject(chart(), 'So', { target: wasm(chart()), triggers: [prom()], minReplicas: -1 }), 'minReplicas', '-1',
+      'set minReplicas to 0 or more'],
+    ['HPA maxReplicas above int32', () => new WasmHorizontalPodAutoscaler(chart(), 'Hpa', { target: wasm(chart()), metrics: [rps()], maxReplicas: 2 ** 31 }), 'maxReplicas',
+      '2147483648', 'set maxReplicas to the most replicas the nodes can hold, e.g. 10'],
+  ])('%s', (_what, make, prop, value, fix) => {
+    const e = validationErrorOf(make);
+    expect([e.prop, e.value, e.fix]).toEqual([prop, value, fix]);
+    expect(e.problem).toMatch(/^must be a whole number >= \d \(and at most 2147483647\)$/);
+  });
+
+  test('durations are whole seconds', () => {
+    const c = chart();
+    const e = validationErrorOf(() => new KedaScaledObject(c, 'So', { target: wasm(c), triggers: [prom()], pollingInterval: Duration.millis(1500) }));
+    expect([e.prop, e.value, e.problem]).toEqual(['pollingInterval', '"1.5s"', 'must be whole seconds from 1 up']);
+    expect(e.fix).toBe('use e.g. Duration.seconds(30)');
   });
 });

@@ -1,18 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { chart, errorOf, ofKind, wasmWithService } from './helpers';
-import { KedaHttpAddOn, KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject } from '../../lib/scaling';
+import { KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-
-describe('KedaHttpAddOn constants', () => {
-  test('interceptor proxy and external scaler', () => {
-    expect(KedaHttpAddOn.INTERCEPTOR_PROXY_SERVICE).toBe('keda-add-ons-http-interceptor-proxy');
-    expect(KedaHttpAddOn.NAMESPACE).toBe('keda');
-    expect(KedaHttpAddOn.INTERCEPTOR_PROXY_PORT).toBe(8080);
-    expect(KedaHttpAddOn.INTERCEPTOR_PROXY_FQDN).toBe('keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local');
-    expect(KedaHttpAddOn.EXTERNAL_SCALER_ADDRESS).toBe('keda-add-ons-http-external-scaler.keda:9090');
-  });
-});
 
 describe('KedaInterceptorRoute', () => {
   test('snapshot: route + ScaledObject with the external-push trigger, ordered after the route', () => {

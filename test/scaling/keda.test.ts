@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { chart, errorOf, ofKind, validationText, wasm } from './helpers';
 import { KedaFallbackBehavior, KedaMetricType, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior } from '../../lib/scaling';
 import { Warnings } from '../../lib/warnings';
+import { validationErrorOf } from '../util/errors';
 import { synthAndValidate } from '../util/validate';
 
 const prom = (name?: string) => KedaTrigger.prometheus({ name, serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(rate(http_requests_total[1m]))', threshold: 100 });
@@ -84,19 +85,21 @@ describe('KedaScaledObject', () => {
 
     test('scale to zero with only cpu/memory triggers (minReplicas 0)', () => {
       const c = chart();
-      const msg = errorOf(() => new KedaScaledObject(c, 'So', {
+      const e = validationErrorOf(() => new KedaScaledObject(c, 'So', {
         target: wasm(c),
         minReplicas: 0,
         triggers: [KedaTrigger.cpu({ utilization: 60 }), KedaTrigger.memory({ utilization: 80 })],
       }));
-      expect(msg).toContain('test/So: minReplicas=0: KEDA cannot scale to zero on cpu/memory triggers alone');
-      expect(msg).toContain('Fix: set minReplicas to 1 or more, or add an event trigger');
+      expect([e.constructPath, e.prop, e.value]).toEqual(['test/So', 'minReplicas', '0']);
+      expect(e.problem).toMatch(/^KEDA cannot scale to zero on cpu\/memory triggers alone/);
+      expect(e.fix).toMatch(/^set minReplicas to 1 or more, or add an event trigger/);
     });
 
     test('scale to zero with only cpu triggers (idleReplicaCount 0)', () => {
       const c = chart();
-      const msg = errorOf(() => new KedaScaledObject(c, 'So', { target: wasm(c), minReplicas: 2, idleReplicaCount: 0, triggers: [KedaTrigger.cpu({ utilization: 60 })] }));
-      expect(msg).toContain('test/So: idleReplicaCount=0: KEDA cannot scale to zero on cpu triggers alone');
+      const e = validationErrorOf(() => new KedaScaledObject(c, 'So', { target: wasm(c), minReplicas: 2, idleReplicaCount: 0, triggers: [KedaTrigger.cpu({ utilization: 60 })] }));
+      expect([e.prop, e.value]).toEqual(['idleReplicaCount', '0']);
+      expect(e.problem).toMatch(/^KEDA cannot scale to zero on cpu triggers alone/);
     });
 
     test('cpu next to an event trigger may scale to zero', () => {
@@ -155,7 +158,7 @@ describe('KedaScaledObject', () => {
   test('cpu trigger on a Wasm workload warns', () => {
     const c = chart();
     const so = new KedaScaledObject(c, 'So', { target: wasm(c), triggers: [kafka(), KedaTrigger.cpu({ utilization: 70 })] });
-    expect(Warnings.of(so).messages).toEqual([expect.stringContaining('triggers[1]: CPU-based scaling of WasmDeployment test/Hello')]);
+    expect(Warnings.of(so).messages).toEqual([expect.stringContaining('triggers[1]="cpu": CPU-based scaling of WasmDeployment test/Hello')]);
     const strict = chart(true);
     new KedaScaledObject(strict, 'So', { target: wasm(strict), triggers: [KedaTrigger.cpu({ utilization: 70 })] });
     expect(validationText(strict)).toContain('SystemdCgroup = true');

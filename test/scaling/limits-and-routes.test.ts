@@ -1,11 +1,10 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { chart, errorOf, ofKind, validationText, wasm, wasmWithService } from './helpers';
+import { chart, errorOf, ofKind, wasm, wasmWithService } from './helpers';
 import {
   KedaHttpScaledObject, KedaInterceptorRoute, KedaScaledObject, KedaTrigger, KedaTriggerAuthentication, ScalingBehavior, WasmHorizontalPodAutoscaler,
 } from '../../lib/scaling';
 import { synthAndValidate } from '../util/validate';
-import { rootWalks } from '../util/walks';
 
 const prom = () => KedaTrigger.prometheus({ serverAddress: 'http://p.monitoring:9090', query: 'sum(up)', threshold: 10 });
 
@@ -141,65 +140,6 @@ describe('HTTP add-on objects: ports, strings, and several hosts and paths', () 
   });
 });
 
-describe('no two HTTP add-on objects claim the same host and path prefix', () => {
-  // kedacore/http-add-on pkg/routing/table.go refreshMemory(): the interceptor lists every
-  // InterceptorRoute and HTTPScaledObject of the cluster (reader.List with no namespace) into one
-  // table; pkg/routing/key.go NewKey() keys it by host and path with "/" trimmed from both ends
-  // (so /v1 and /v1/ are one key), newKeysFromRoutingRule(): no hosts = the catch-all "*";
-  // pkg/routing/tablememory.go remember(): entries of one key are sorted by headers, then creation
-  // time, and Route() returns the first match: the other object never gets a request.
-  interface RouteSpec { ns?: string; hosts?: string[]; paths?: string[] }
-  function twoRoutes(app: App, a: RouteSpec, b: RouteSpec, sameChart = false): void {
-    const c1 = new Chart(app, 'one', { namespace: a.ns });
-    const c2 = sameChart ? c1 : new Chart(app, 'two', { namespace: b.ns });
-    new KedaInterceptorRoute(c1, 'RouteA', { serviceName: 'svc-a', port: 80, hosts: a.hosts, pathPrefixes: a.paths });
-    new KedaInterceptorRoute(c2, 'RouteB', { serviceName: 'svc-b', port: 80, hosts: b.hosts, pathPrefixes: b.paths });
-  }
-
-  test('in one chart: refused at synth, naming both constructs', () => {
-    const app = Testing.app();
-    twoRoutes(app, { hosts: ['api.example.com'], paths: ['/v1'] }, { hosts: ['api.example.com'], paths: ['/v1'] }, true);
-    const msg = errorOf(() => app.synth());
-    expect(msg).toContain('KedaInterceptorRoute one/RouteA and KedaInterceptorRoute one/RouteB claim the same host and path prefix (api.example.com, /v1)');
-    expect(msg).toContain('KedaInterceptorRoute one/RouteB and KedaInterceptorRoute one/RouteA claim the same host and path prefix');
-    expect(msg).toMatch(/Fix: give each route its own host or path prefix/);
-  });
-
-  test('across charts and namespaces, /v1 and /v1/ alike, hosts compared case-insensitively', () => {
-    const app = Testing.app();
-    twoRoutes(app, { ns: 'team-a', hosts: ['api.example.com', 'other.example.com'], paths: ['/v1'] }, { ns: 'team-b', hosts: ['api.example.com'], paths: ['/v1/'] });
-    expect(errorOf(() => app.synth())).toContain('one/RouteA and KedaInterceptorRoute two/RouteB claim the same host and path prefix (api.example.com, /v1)');
-  });
-
-  test('an InterceptorRoute and an HTTPScaledObject share the table too', () => {
-    const c = chart();
-    const { deployment, service } = wasmWithService(c, 'Fn');
-    new KedaInterceptorRoute(c, 'Route', { serviceName: 'svc', port: 80, hosts: ['fn.example.com'] });
-    new KedaHttpScaledObject(c, 'Hso', { target: deployment, service, hosts: ['fn.example.com'], pathPrefixes: ['/'] });
-    expect(validationText(c)).toContain('KedaHttpScaledObject test/Hso and KedaInterceptorRoute test/Route claim the same host and path prefix (fn.example.com, /)');
-  });
-
-  test('no hosts is the catch-all: two catch-alls on one path collide, a catch-all and a named host do not', () => {
-    const app = Testing.app();
-    twoRoutes(app, { paths: ['/hook'] }, { paths: ['/hook'] });
-    expect(errorOf(() => app.synth())).toContain('(any host, /hook)');
-    const ok = Testing.app();
-    // newKeysFromRoutingRule: "*" is its own key; Route() tries the exact host first, then wildcards, then "*".
-    twoRoutes(ok, { paths: ['/hook'] }, { hosts: ['a.example.com'], paths: ['/hook'] });
-    expect(() => ok.synth()).not.toThrow();
-  });
-
-  test('different paths, hosts, or header matches do not collide', () => {
-    const app = Testing.app();
-    twoRoutes(app, { hosts: ['api.example.com'], paths: ['/v1'] }, { hosts: ['api.example.com'], paths: ['/v10'] });
-    expect(() => app.synth()).not.toThrow();
-    const c = chart();
-    new KedaInterceptorRoute(c, 'A', { serviceName: 'a', port: 80, rules: [{ hosts: ['x.example.com'], headers: [{ name: 'X-Env', value: 'prod' }] }] });
-    new KedaInterceptorRoute(c, 'B', { serviceName: 'b', port: 80, rules: [{ hosts: ['x.example.com'], headers: [{ name: 'X-Env', value: 'dev' }] }] });
-    expect(validationText(c)).toBe('');
-  });
-});
-
 describe('metadata props with undefined keys keep the generated name and the namespace', () => {
   // cdk8s ApiObject spreads the given metadata over its defaults: `{ name: undefined }` (what
   // `{ name: props.name }` builds) would erase the generated name, and the API server refuses an
@@ -226,19 +166,3 @@ describe('metadata props with undefined keys keep the generated name and the nam
   });
 });
 
-describe('the duplicate-route check stays linear', () => {
-  // As test/complexity.test.ts: count walks of the whole tree during synth; the route index is
-  // built once per validation pass (root-registry perValidationPass + groupBy), not per route.
-  function walksFor(k: number): number {
-    const app = Testing.app();
-    const c = new Chart(app, 'c');
-    for (let i = 0; i < k; i++) new KedaInterceptorRoute(c, `r${i}`, { serviceName: `svc-${i}`, port: 80, hosts: [`h${i}.example.com`], pathPrefixes: ['/v1'] });
-    return rootWalks(app);
-  }
-
-  test('1 or 30 routes: the same number of walks of the tree per synth', () => {
-    const one = walksFor(1);
-    expect(one).toBeGreaterThan(0);
-    expect(walksFor(30)).toBe(one);
-  });
-});

@@ -28,3 +28,30 @@ export function autoscalerFloors(view: AppView): Map<kplus.IScalable, number> {
   for (const h of view.ofType(kplus.HorizontalPodAutoscaler)) floors.set(h.target, h.minReplicas);
   return floors;
 }
+
+/** "apps/v1 Deployment my-app" (namespace-qualified when known). */
+export function targetLabel(target: kplus.IScalable): string {
+  const t = target.toScalingTarget();
+  const ns = namespaceOf(target);
+  return `${t.apiVersion} ${t.kind} ${ns ? `${ns}/` : ''}${t.name}`;
+}
+
+/** The namespace of a scaled workload, when it is a cdk8s-plus resource. */
+export function namespaceOf(target: kplus.IScalable): string | undefined {
+  return target instanceof kplus.Resource ? target.metadata.namespace : undefined;
+}
+
+// toScalingTarget() builds the target's container list each call: a cdk8s-plus resource names
+// itself without it, and every key is computed once.
+const WORKLOAD_KEYS = new WeakMap<kplus.IScalable, string>();
+
+/** What tells two workloads apart: API version, kind, namespace and name. */
+export function workloadKey(target: kplus.IScalable): string {
+  let key = WORKLOAD_KEYS.get(target);
+  if (key === undefined) {
+    const t = target instanceof kplus.Resource ? target : target.toScalingTarget();
+    key = `${t.apiVersion}|${t.kind}|${namespaceOf(target) ?? ''}|${t.name}`;
+    WORKLOAD_KEYS.set(target, key);
+  }
+  return key;
+}

@@ -3,6 +3,12 @@
  * stable order). A new rule is a file in this folder and a line here.
  */
 import { AppRule } from './engine';
+// scaling
+import { ONE_HTTP_ROUTE_PER_HOST_AND_PATH } from './http-routes';
+import { ONE_AUTOSCALER_PER_WORKLOAD } from './scaling';
 
 export const RULES: readonly AppRule[] = [
+  // scaling
+  ONE_AUTOSCALER_PER_WORKLOAD,
+  ONE_HTTP_ROUTE_PER_HOST_AND_PATH,
 ];

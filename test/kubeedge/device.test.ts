@@ -1,80 +1,8 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
-import {
-  DevicePropertyAccessMode, DevicePropertyType, DevicePushMethod, ERROR_PREFIX, KubeEdgeDevice, KubeEdgeDeviceModel,
-  KubeEdgeDeviceModelProps,
-} from '../../lib';
+import { Duration, Testing } from 'cdk8s';
+import { chart, MODEL, ofKind } from './helpers';
+import { DevicePushMethod, KubeEdgeDevice, KubeEdgeDeviceModel } from '../../lib';
+import { validationErrorOf } from '../util/errors';
 import { synthAndValidate } from '../util/validate';
-
-function chart(namespace?: string, app: App = Testing.app(), id = 'test'): Chart {
-  return new Chart(app, id, { namespace });
-}
-
-const MODEL: KubeEdgeDeviceModelProps = {
-  name: 'thermo',
-  protocol: 'modbus',
-  properties: [
-    { name: 'temperature', type: DevicePropertyType.FLOAT, unit: 'celsius', minimum: -40, maximum: 125 },
-    { name: 'setpoint', type: DevicePropertyType.INT, accessMode: DevicePropertyAccessMode.READ_WRITE },
-  ],
-};
-
-function ofKind(objs: any[], kind: string): any[] {
-  return objs.filter(o => o.kind === kind);
-}
-
-describe('KubeEdgeDeviceModel', () => {
-  test('renders a schema-valid devices.kubeedge.io/v1beta1 DeviceModel; accessMode defaults to ReadOnly', () => {
-    const c = chart('factory');
-    const m = new KubeEdgeDeviceModel(c, 'model', { ...MODEL, protocolConfigData: { baudRate: 9600 } });
-    const [dm] = ofKind(synthAndValidate(c), 'DeviceModel');
-    expect(dm.apiVersion).toBe('devices.kubeedge.io/v1beta1');
-    expect(dm.metadata).toEqual({ name: 'thermo', namespace: 'factory' });
-    expect(dm.spec).toEqual({
-      protocol: 'modbus',
-      protocolConfigData: { baudRate: 9600 },
-      properties: [
-        { name: 'temperature', type: 'FLOAT', accessMode: 'ReadOnly', unit: 'celsius', minimum: '-40', maximum: '125' },
-        { name: 'setpoint', type: 'INT', accessMode: 'ReadWrite' },
-      ],
-    });
-    expect(m.deviceModelName).toBe('thermo');
-    expect(m.protocol).toBe('modbus');
-    expect(m.namespace).toBe('factory');
-    expect(m.propertyNames).toEqual(['temperature', 'setpoint']);
-    expect(m.property('setpoint')?.accessMode).toBe(DevicePropertyAccessMode.READ_WRITE);
-    expect(m.property('nope')).toBeUndefined();
-  });
-
-  test('name defaults to a generated one; no protocolConfigData unless given', () => {
-    const c = chart();
-    const m = new KubeEdgeDeviceModel(c, 'model', { protocol: 'opcua', properties: [{ name: 'on', type: DevicePropertyType.BOOLEAN }] });
-    const [dm] = ofKind(synthAndValidate(c), 'DeviceModel');
-    expect(dm.metadata.name).toBe(m.deviceModelName);
-    expect(m.deviceModelName).toMatch(/^test-model-/);
-    expect(dm.spec.protocolConfigData).toBeUndefined();
-  });
-
-  test.each<[string, Partial<KubeEdgeDeviceModelProps>, RegExp]>([
-    ['protocol', { protocol: 'mod bus' }, /protocol="mod bus": is not a valid name/],
-    ['empty properties', { properties: [] }, /properties=\[\]: is empty/],
-    ['property name', { properties: [{ name: '', type: DevicePropertyType.INT }] }, /properties\[0\]\.name="": is not a valid name/],
-    ['duplicate property', { properties: [{ name: 'a', type: DevicePropertyType.INT }, { name: 'a', type: DevicePropertyType.FLOAT }] }, /properties\[1\]\.name="a": is already a property/],
-    ['minimum on a string', { properties: [{ name: 's', type: DevicePropertyType.STRING, minimum: 1 }] }, /properties\[0\]\.minimum=1: only applies to numeric properties/],
-    ['fractional INT bound', { properties: [{ name: 'i', type: DevicePropertyType.INT, maximum: 1.5 }] }, /properties\[0\]\.maximum=1\.5: is not a valid INT value/],
-    ['non-finite bound', { properties: [{ name: 'f', type: DevicePropertyType.DOUBLE, maximum: Infinity }] }, /properties\[0\]\.maximum=.*is not a valid DOUBLE value/],
-    ['minimum above maximum', { properties: [{ name: 'f', type: DevicePropertyType.FLOAT, minimum: 5, maximum: 1 }] }, /properties\[0\]\.minimum=5: is above maximum 1/],
-    ['object name', { name: 'Thermo_Model' }, /name="Thermo_Model": is not a DNS-1123 subdomain/],
-  ])('refuses a bad %s', (_what, override, message) => {
-    const c = chart();
-    expect(() => new KubeEdgeDeviceModel(c, 'model', { ...MODEL, ...override } as KubeEdgeDeviceModelProps)).toThrow(message);
-    try {
-      new KubeEdgeDeviceModel(chart(), 'model', { ...MODEL, ...override } as KubeEdgeDeviceModelProps);
-    } catch (e) {
-      expect((e as Error).message.startsWith(`${ERROR_PREFIX} test/model: `)).toBe(true);
-      expect((e as Error).message).toMatch(/Fix: /);
-    }
-  });
-});
 
 describe('KubeEdgeDevice', () => {
   test('renders a schema-valid Device: model ref, node, protocol, properties in milliseconds, MQTT push', () => {
@@ -204,8 +132,10 @@ describe('cycles are milliseconds (the unit the mapper reads)', () => {
     // _template/mapper/device/devicetwin.go Run(): if td.CollectCycle == 0 { td.CollectCycle = common.DefaultCollectCycle }
     const c = chart();
     const model = new KubeEdgeDeviceModel(c, 'model', MODEL);
-    expect(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', properties: [{ name: 'temperature', collectCycle: Duration.seconds(0) }] }))
-      .toThrow(/^\[cdk8s-wasm-edge\] test\/dev: properties\[0\]\.collectCycle="0ms": must be a whole number of milliseconds, at least 1.*Fix: /);
+    const e = validationErrorOf(() => new KubeEdgeDevice(c, 'dev', { model, nodeName: 'gw-01', properties: [{ name: 'temperature', collectCycle: Duration.seconds(0) }] }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['test/dev', 'properties[0].collectCycle', '"0ms"']);
+    expect(e.problem).toMatch(/^must be a whole number of milliseconds, at least 1/);
+    expect(e.fix).toBe('use e.g. Duration.seconds(1) or Duration.millis(500)');
   });
 });
 
@@ -214,7 +144,9 @@ describe('DevicePushMethod.mqtt', () => {
     // eclipse/paho.mqtt.golang netconn.go openConnection(): case "mqtt", "tcp": dialer.Dial("tcp", uri.Host);
     // case "ssl", "tls", "mqtts", ...: tls.DialWithDialer(dialer, "tcp", uri.Host, tlsc). The mapper's
     // MQTT push (mapper-framework _template/mapper/data/publish/mqtt/client.go Push) passes the address to AddBroker.
-    expect(() => DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' })).toThrow(/address="mqtt:\/\/10\.0\.0\.5": has no port.*Fix: add the broker port, e\.g\. "mqtt:\/\/10\.0\.0\.5:1883"/);
+    const e = validationErrorOf(() => DevicePushMethod.mqtt({ address: 'mqtt://10.0.0.5', topic: 't' }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['DevicePushMethod.mqtt', 'address', '"mqtt://10.0.0.5"']);
+    expect(e.fix).toBe('add the broker port, e.g. "mqtt://10.0.0.5:1883"');
     expect(() => DevicePushMethod.mqtt({ address: 'ssl://broker', topic: 't' })).toThrow(/has no port/);
     expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:99999', topic: 't' })).toThrow(/address port=99999: is not a port/);
     expect(() => DevicePushMethod.mqtt({ address: 'tcp://broker:0', topic: 't' })).toThrow(/address port=0: is not a port/);

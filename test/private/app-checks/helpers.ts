@@ -1,0 +1,26 @@
+import { IConstruct } from 'constructs';
+import { appIndex, AppRule, AppView } from '../../../lib/private/app-checks';
+import { ValidationError } from '../../../lib/private/validation-error';
+
+/** Runs one rule over the app of `scope`: the errors it reports, and how often it walked the tree. */
+export function runRule(rule: AppRule, scope: IConstruct): { errors: ValidationError[]; walks: number } {
+  const index = appIndex(scope);
+  const errors: ValidationError[] = [];
+  let walks = 0;
+  let walk: readonly IConstruct[] | undefined;
+  const constructs = () => {
+    if (!walk) {
+      walks++;
+      walk = scope.node.root.node.findAll();
+    }
+    return walk;
+  };
+  const view: AppView = {
+    members: kind => index.members(kind),
+    derived: d => index.derived(d),
+    constructs,
+    ofType: <T>(type: abstract new (...args: any[]) => T) => constructs().filter((c): c is IConstruct & T => c instanceof type),
+  };
+  rule.check(view, { error: e => errors.push(e), warn: () => undefined });
+  return { errors, walks };
+}
