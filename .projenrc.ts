@@ -97,6 +97,17 @@ const consumerCheck = project.addTask('consumer-check', {
 });
 project.postCompileTask.spawn(consumerCheck);
 
+// Import-graph check: no import cycle in lib/, no import from a lower layer into a higher one
+// (imports < private < building blocks < lib/*.ts). Runs with the tests, so CI runs it. To only
+// print the findings without failing the build, set this to false:
+const CHECK_IMPORTS_ENFORCE = true;
+const checkImports = project.addTask('check-imports', {
+  description: 'Fail on import cycles and layer violations in lib/ (--report-only or CHECK_IMPORTS=report: print only)',
+  exec: `ts-node --project projenrc/tsconfig.json scripts/check-imports.ts${CHECK_IMPORTS_ENFORCE ? '' : ' --report-only'}`,
+  receiveArgs: true,
+});
+project.testTask.spawn(checkImports);
+
 project.addTask('bench', {
   description: 'Fleet-scale synthesis benchmark (not a test)',
   exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
