@@ -72,16 +72,32 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120000,
+      // The examples import 'cdk8s-wasm-edge' as a user's app does; in the repository it is lib/.
+      moduleNameMapper: { '^cdk8s-wasm-edge$': '<rootDir>/lib/index.ts' },
     },
   },
-  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
+  // In the repository, 'cdk8s-wasm-edge' (what the examples import) is lib/; type-checking with
+  // `tsc -p test/tsconfig.json` covers the examples too.
+  tsconfigDev: {
+    compilerOptions: { paths: { 'cdk8s-wasm-edge': ['../lib/index.ts'] } },
+    include: ['../examples/*/*.ts'],
+  },
+  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/examples/*/node_modules/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
 });
+
+// The package version (projen would write 0.0.0 outside a release workflow, and this project has
+// none): bump it here with a CHANGELOG.md entry; the examples' package.json ask for ^<this>.
+project.package.addVersion('0.2.0');
 
 // Generated L1 types for the CRDs in ../shared/crds: regenerated offline by `npx projen import-crds`.
 project.addTask('import-crds', {
   description: 'Regenerate lib/imports/ from the pinned CRDs in ../shared/crds',
   exec: 'ts-node --project projenrc/tsconfig.json scripts/import-crds.ts',
 });
+
+// ts-node runs the scripts with projenrc/tsconfig.json: synth-examples loads the examples, which
+// import 'cdk8s-wasm-edge' (lib/ here; scripts/synth-examples.ts resolves it at run time).
+project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-wasm-edge': ['../lib/index.ts'] });
 
 // Main job: synthesize every example into dist/<name>/ (node files into dist-nodes/<name>/).
 project.addTask('synth-examples', {
