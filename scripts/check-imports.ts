@@ -231,7 +231,8 @@ export function findLayerViolations(graph: ImportGraph): LayerViolation[] {
 export function checkGraph(graph: ImportGraph, prefix = 'lib/'): string[] {
   const lines: string[] = [];
   for (const scc of findCycles(graph)) {
-    lines.push(`import cycle: ${cyclePath(graph, scc).map(f => prefix + f).join(' -> ')}` + (scc.length > 2 ? ` (component of ${scc.length} files: ${scc.map(f => prefix + f).join(', ')})` : ''));
+    const component = scc.length > 2 ? ` (component of ${scc.length} files: ${scc.map(f => prefix + f).join(', ')})` : '';
+    lines.push(`import cycle: ${cyclePath(graph, scc).map(f => prefix + f).join(' -> ')}${component}`);
   }
   for (const v of findLayerViolations(graph)) {
     lines.push(v.to ? `layer violation: ${prefix}${v.from} -> ${prefix}${v.to}: ${v.problem}` : `layer violation: ${prefix}${v.from} ${v.problem}`);

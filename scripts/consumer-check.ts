@@ -69,7 +69,7 @@ function checkCopiedExample(work: string, tarball: string): Array<[string, boole
     [`example ${EXAMPLE}: cdk8s-wasm-edge loads from the copy's node_modules`, resolved.startsWith(path.join(dir, 'node_modules') + path.sep)],
     [`example ${EXAMPLE}: cdk8s synth wrote ${files.join(', ') || 'nothing'}`, files.length > 0],
     [`example ${EXAMPLE}: ${docs.length} YAML documents, each an object with kind and apiVersion`,
-      docs.length > 0 && docs.every(d => typeof d === 'object' && typeof (d as { kind?: unknown }).kind === 'string' && typeof (d as { apiVersion?: unknown }).apiVersion === 'string')],
+      docs.length > 0 && docs.every(d => typeof (d as { kind?: unknown }).kind === 'string' && typeof (d as { apiVersion?: unknown }).apiVersion === 'string')],
   ];
 }
 
