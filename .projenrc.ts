@@ -15,6 +15,13 @@ const project = new cdk.JsiiProject({
   workflowNodeVersion: '20',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
+  // Source maps beside the JavaScript (dist/lib/*.js.map, shipped), not inlined into it: inline maps
+  // with inlined sources made the JavaScript 4.2 times larger (4.6 MB), and node reads all of it at
+  // require('cdk8s-wasm-edge') (README, Performance: loading cost). jsii's strict tsconfig rules
+  // leave these three options to the project.
+  tsconfig: {
+    compilerOptions: { inlineSourceMap: false, inlineSources: true, sourceMap: true },
+  },
   srcdir: 'lib',
   testdir: 'test',
   libdir: 'dist/lib',
@@ -140,6 +147,8 @@ project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.en
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/']) {
   project.addPackageIgnore(p);
 }
+// The source maps (see tsconfig above) ship with the JavaScript, so stack traces still map to lib/.
+project.addPackageIgnore('!/dist/lib/**/*.js.map');
 
 // projen's eslint brings eslint-import-resolver-typescript 4.x, which resolves through unrs-resolver:
 // its per-platform packages are missing from this registry, and npm ci then refuses the lock file.
@@ -151,6 +160,9 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 project.eslint?.addOverride({
   files: ['lib/**/*.ts'],
   rules: {
+    // lib/private/lazy.ts: the generated CRD modules and js-yaml load on first use, through
+    // `lazyModule((): typeof import('../imports/x') => require('../imports/x'))`; nothing else is required.
+    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$'] }],
     'no-restricted-syntax': ['error', {
       selector: 'ObjectExpression[properties.length>1] > SpreadElement',
       message: 'use Object.assign({}, a, { ... }): a spread among other properties is 5-10x slower in Node 20 (README, Development)',
