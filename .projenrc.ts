@@ -144,7 +144,8 @@ const checkApiMd = project.addTask('check-api-md', {
 // In CI (a clean clone) a regenerated API.md that differs from the committed one fails the build.
 project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.env.CI) process.exit(1)"' });
 
-for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/']) {
+// .bench/, .consumer/ and cdk8s.out/ hold local build output (npm run bench) that npm pack would otherwise ship.
+for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/', '/.bench/', '/.consumer/', '/cdk8s.out/']) {
   project.addPackageIgnore(p);
 }
 // The source maps (see tsconfig above) ship with the JavaScript, so stack traces still map to lib/.
