@@ -34,6 +34,10 @@ export interface RequireTimes {
   readonly requireMsPeersOnly: number;
   /** requireMs / requireMsPeersOnly (target: at most 1.2). */
   readonly requireRatio: number;
+  /** The same by CPU time of the process (steadier on a shared machine). */
+  readonly requireCpuMs: number;
+  readonly requireCpuMsPeersOnly: number;
+  readonly requireCpuRatio: number;
   /** What was measured (relative to the project). */
   readonly target: string;
   readonly runs: number;
@@ -41,14 +45,20 @@ export interface RequireTimes {
 }
 
 // The child times only its require calls (not node's own start-up), in milliseconds.
-const CHILD = 'const t=process.hrtime.bigint();for(const m of JSON.parse(process.argv[1]))require(m);'
-  + 'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+// CPU time too: on a shared VM it moves less than wall time when another tenant takes the core.
+const CHILD = 'const t=process.hrtime.bigint(),c=process.cpuUsage();for(const m of JSON.parse(process.argv[1]))require(m);'
+  + 'const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({ms:Number(process.hrtime.bigint()-t)/1e6,cpuMs:(u.user+u.system)/1e3}))';
 
-/** One fresh process requiring `modules` (absolute paths); its require time in ms. */
-export function requireOnce(modules: string[]): number {
+/** One fresh process requiring `modules` (absolute paths); its require time (wall and CPU) in ms. */
+export function requireSample(modules: string[]): { ms: number; cpuMs: number } {
   const r = spawnSync(process.execPath, ['-e', CHILD, JSON.stringify(modules)], { cwd: PROJECT, encoding: 'utf-8' });
   if (r.status !== 0) throw new Error(`bench require ${modules.join(', ')} failed:\n${r.stderr}`);
-  return Number(r.stdout.trim());
+  return JSON.parse(r.stdout.trim());
+}
+
+/** One fresh process requiring `modules`; its wall-clock require time in ms. */
+export function requireOnce(modules: string[]): number {
+  return requireSample(modules).ms;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -76,30 +86,35 @@ export function measureRequire(runs = Number(process.env.BENCH_REQUIRE_RUNS ?? 1
   // One warm-up of each, unrecorded: the first process after a build pays for the file cache.
   requireOnce(peers);
   requireOnce([target]);
-  const pkg: number[] = [];
-  const peersOnly: number[] = [];
+  const pkg: Array<{ ms: number; cpuMs: number }> = [];
+  const peersOnly: Array<{ ms: number; cpuMs: number }> = [];
   for (let i = 0; i < runs; i++) {
-    pkg.push(requireOnce([target]));
-    peersOnly.push(requireOnce(peers));
+    pkg.push(requireSample([target]));
+    peersOnly.push(requireSample(peers));
   }
-  const requireMs = round(median(pkg));
-  const requireMsPeersOnly = round(median(peersOnly));
+  const requireMs = round(median(pkg.map(s => s.ms)));
+  const requireMsPeersOnly = round(median(peersOnly.map(s => s.ms)));
+  const requireCpuMs = round(median(pkg.map(s => s.cpuMs)));
+  const requireCpuMsPeersOnly = round(median(peersOnly.map(s => s.cpuMs)));
   return {
     requireMs,
     requireMsPeersOnly,
     requireRatio: Math.round(requireMs / requireMsPeersOnly * 100) / 100,
+    requireCpuMs,
+    requireCpuMsPeersOnly,
+    requireCpuRatio: Math.round(requireCpuMs / requireCpuMsPeersOnly * 100) / 100,
     target: path.relative(PROJECT, target),
     runs,
-    samples: { package: pkg.map(round), peersOnly: peersOnly.map(round) },
+    samples: { package: pkg.map(s => round(s.ms)), peersOnly: peersOnly.map(s => round(s.ms)) },
   };
 }
 
 /** The table rows of a measurement. */
 export function requireRows(t: RequireTimes): string[][] {
   return [
-    ['require', 'ms (median)', 'vs peers'],
-    [`package (${t.target})`, String(t.requireMs), `x${t.requireRatio}`],
-    ['peers only (cdk8s, cdk8s-plus-30, constructs)', String(t.requireMsPeersOnly), 'x1'],
+    ['require', 'ms (median)', 'vs peers', 'CPU ms', 'vs peers (CPU)'],
+    [`package (${t.target})`, String(t.requireMs), `x${t.requireRatio}`, String(t.requireCpuMs), `x${t.requireCpuRatio}`],
+    ['peers only (cdk8s, cdk8s-plus-30, constructs)', String(t.requireMsPeersOnly), 'x1', String(t.requireCpuMsPeersOnly), 'x1'],
   ];
 }
 

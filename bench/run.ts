@@ -92,7 +92,14 @@ function printTable(rows: string[][]): void {
 
 function requireSummary(t: RequireTimes) {
   return {
-    requireMs: t.requireMs, requireMsPeersOnly: t.requireMsPeersOnly, requireRatio: t.requireRatio, requireTarget: t.target, requireRuns: t.runs,
+    requireMs: t.requireMs,
+    requireMsPeersOnly: t.requireMsPeersOnly,
+    requireRatio: t.requireRatio,
+    requireCpuMs: t.requireCpuMs,
+    requireCpuMsPeersOnly: t.requireCpuMsPeersOnly,
+    requireCpuRatio: t.requireCpuRatio,
+    requireTarget: t.target,
+    requireRuns: t.runs,
   };
 }
 
