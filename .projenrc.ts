@@ -15,6 +15,13 @@ const project = new cdk.JsiiProject({
   workflowNodeVersion: '20',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
+  // Source maps beside the JavaScript (dist/lib/*.js.map, shipped), not inlined into it: inline maps
+  // with inlined sources made the JavaScript 4.2 times larger (4.6 MB), and node reads all of it at
+  // require('cdk8s-wasm-edge') (README, Performance: loading cost). jsii's strict tsconfig rules
+  // leave these three options to the project.
+  tsconfig: {
+    compilerOptions: { inlineSourceMap: false, inlineSources: true, sourceMap: true },
+  },
   srcdir: 'lib',
   testdir: 'test',
   libdir: 'dist/lib',
@@ -72,16 +79,32 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120000,
+      // The examples import 'cdk8s-wasm-edge' as a user's app does; in the repository it is lib/.
+      moduleNameMapper: { '^cdk8s-wasm-edge$': '<rootDir>/lib/index.ts' },
     },
   },
-  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
+  // In the repository, 'cdk8s-wasm-edge' (what the examples import) is lib/; type-checking with
+  // `tsc -p test/tsconfig.json` covers the examples too.
+  tsconfigDev: {
+    compilerOptions: { paths: { 'cdk8s-wasm-edge': ['../lib/index.ts'] } },
+    include: ['../examples/*/*.ts'],
+  },
+  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/examples/*/node_modules/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
 });
+
+// The package version (projen would write 0.0.0 outside a release workflow, and this project has
+// none): bump it here with a CHANGELOG.md entry; the examples' package.json ask for ^<this>.
+project.package.addVersion('0.2.0');
 
 // Generated L1 types for the CRDs in ../shared/crds: regenerated offline by `npx projen import-crds`.
 project.addTask('import-crds', {
   description: 'Regenerate lib/imports/ from the pinned CRDs in ../shared/crds',
   exec: 'ts-node --project projenrc/tsconfig.json scripts/import-crds.ts',
 });
+
+// ts-node runs the scripts with projenrc/tsconfig.json: synth-examples loads the examples, which
+// import 'cdk8s-wasm-edge' (lib/ here; scripts/synth-examples.ts resolves it at run time).
+project.tryFindObjectFile('projenrc/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-wasm-edge': ['../lib/index.ts'] });
 
 // Main job: synthesize every example into dist/<name>/ (node files into dist-nodes/<name>/).
 project.addTask('synth-examples', {
@@ -97,6 +120,17 @@ const consumerCheck = project.addTask('consumer-check', {
 });
 project.postCompileTask.spawn(consumerCheck);
 
+// Import-graph check: no import cycle in lib/, no import from a lower layer into a higher one
+// (imports < private < building blocks < lib/*.ts). Runs with the tests, so CI runs it. To only
+// print the findings without failing the build, set this to false:
+const CHECK_IMPORTS_ENFORCE = true;
+const checkImports = project.addTask('check-imports', {
+  description: 'Fail on import cycles and layer violations in lib/ (--report-only or CHECK_IMPORTS=report: print only)',
+  exec: `ts-node --project projenrc/tsconfig.json scripts/check-imports.ts${CHECK_IMPORTS_ENFORCE ? '' : ' --report-only'}`,
+  receiveArgs: true,
+});
+project.testTask.spawn(checkImports);
+
 project.addTask('bench', {
   description: 'Fleet-scale synthesis benchmark (not a test)',
   exec: 'ts-node --project projenrc/tsconfig.json bench/run.ts',
@@ -110,9 +144,12 @@ const checkApiMd = project.addTask('check-api-md', {
 // In CI (a clean clone) a regenerated API.md that differs from the committed one fails the build.
 project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.env.CI) process.exit(1)"' });
 
-for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/']) {
+// .bench/, .consumer/ and cdk8s.out/ hold local build output (npm run bench) that npm pack would otherwise ship.
+for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/', '/.bench/', '/.consumer/', '/cdk8s.out/']) {
   project.addPackageIgnore(p);
 }
+// The source maps (see tsconfig above) ship with the JavaScript, so stack traces still map to lib/.
+project.addPackageIgnore('!/dist/lib/**/*.js.map');
 
 // projen's eslint brings eslint-import-resolver-typescript 4.x, which resolves through unrs-resolver:
 // its per-platform packages are missing from this registry, and npm ci then refuses the lock file.
@@ -124,6 +161,9 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.6.3');
 project.eslint?.addOverride({
   files: ['lib/**/*.ts'],
   rules: {
+    // lib/private/lazy.ts: the generated CRD modules and js-yaml load on first use, through
+    // `lazyModule((): typeof import('../imports/x') => require('../imports/x'))`; nothing else is required.
+    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$'] }],
     'no-restricted-syntax': ['error', {
       selector: 'ObjectExpression[properties.length>1] > SpreadElement',
       message: 'use Object.assign({}, a, { ... }): a spread among other properties is 5-10x slower in Node 20 (README, Development)',

@@ -4,12 +4,15 @@
  * For N = 1000, 5000, 10000 workloads (Deployment + Service + KEDA ScaledObject each):
  *   (a) this library, (b) hand-written cdk8s-plus-30, (c) js-yaml dump of the same documents;
  * and node files for 1000 and 10000 EdgeOfflineNodes. Each measurement runs in a fresh process,
- * RUNS times; the median is reported. Prints one JSON object, then a table.
+ * RUNS times; the median is reported. Prints one JSON object, then a table. Also the loading cost:
+ * requiring the package against requiring its peers alone (bench/require.ts; `requireMs`,
+ * `requireMsPeersOnly`). BENCH_ONLY=require measures only that (a few seconds).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { measureRequire, requireRows, RequireTimes } from './require';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number);
@@ -74,8 +77,41 @@ function measure(modes: string[], n: number): Record<string, Sample> {
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+function machine() {
+  return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.arch()}` };
+}
+
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log('');
+  console.log(line(rows[0]));
+  console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+function requireSummary(t: RequireTimes) {
+  return {
+    requireMs: t.requireMs,
+    requireMsPeersOnly: t.requireMsPeersOnly,
+    requireRatio: t.requireRatio,
+    requireCpuMs: t.requireCpuMs,
+    requireCpuMsPeersOnly: t.requireCpuMsPeersOnly,
+    requireCpuRatio: t.requireCpuRatio,
+    requireTarget: t.target,
+    requireRuns: t.runs,
+  };
+}
+
 function main(): void {
   const started = Date.now();
+  if (process.env.BENCH_ONLY === 'require') {
+    const t = measureRequire();
+    const totalSeconds = round((Date.now() - started) / 1000, 1);
+    console.log(JSON.stringify(Object.assign({ machine: machine() }, requireSummary(t), { totalSeconds }), null, 2));
+    printTable(requireRows(t));
+    return;
+  }
   fs.rmSync(BUILD, { recursive: true, force: true });
   compile();
   const results: Record<string, Record<number, Sample>> = { library: {}, plain: {}, yaml: {}, nodes: {} };
@@ -96,6 +132,8 @@ function main(): void {
     process.stderr.write(`${mode}: ${extra[mode].map(s => `n=${s.n} ${round(s.ms, 0)} ms`).join(', ')}\n`);
   }
   fs.rmSync(WORK, { recursive: true, force: true });
+  const loading = measureRequire();
+  process.stderr.write(`require: package ${loading.requireMs} ms, peers only ${loading.requireMsPeersOnly} ms\n`);
   const largest = Math.max(...SIZES);
   // Every library run times its phases: report those of the median run at the largest N.
   const phases = results.library[largest].phases!;
@@ -105,8 +143,9 @@ function main(): void {
 
   const summary = {
     outputDir: WORK,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: machine(),
     runs: RUNS,
+    ...requireSummary(loading),
     sizes: SIZES.map(n => ({
       n,
       objects: n * objectsPer,
@@ -150,12 +189,8 @@ function main(): void {
   for (const s of summary.nodes) {
     rows.push([`${s.n} nodes`, `${s.files} files`, String(round(s.ms, 0)), '', '', '', '', '', String(round(s.maxRssMb, 0)), '', String(round(s.bytes / 2 ** 20, 1))]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  console.log('');
-  console.log(line(rows[0]));
-  console.log(`|${widths.map(w => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows.slice(1)) console.log(line(r));
+  printTable(rows);
+  printTable(requireRows(loading));
   console.log('');
   console.log(`growth ${smallest} -> ${largest} (x${largest / smallest}): time x${summary.growth.libraryTime}, memory x${summary.growth.libraryMemory}`);
   console.log(`phases at N=${largest}: ${Object.entries(summary.phasesAtLargestN).map(([k, v]) => `${k} ${Math.round(v.share * 100)}%`).join(', ')}`);

@@ -5,9 +5,28 @@
  * Usage: npx projen synth-examples [name ...]
  */
 import * as fs from 'fs';
+import Module = require('module');
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
+const PACKAGE = 'cdk8s-wasm-edge';
+
+/**
+ * The examples import 'cdk8s-wasm-edge', as a copied example does from its node_modules. In the
+ * repository that name is lib/ (the `paths` mapping of projenrc/tsconfig.json and test/tsconfig.json
+ * gives the types; this gives the module at run time).
+ */
+export function resolvePackageToLib(): void {
+  const m = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = m._resolveFilename;
+  if ((original as { cdk8sWasmEdgeAlias?: boolean }).cdk8sWasmEdgeAlias) return;
+  const lib = path.join(ROOT, 'lib', 'index.ts');
+  const patched = function (this: unknown, request: string, ...rest: unknown[]): string {
+    return original.call(this, request === PACKAGE ? lib : request, ...rest);
+  };
+  (patched as { cdk8sWasmEdgeAlias?: boolean }).cdk8sWasmEdgeAlias = true;
+  m._resolveFilename = patched;
+}
 
 export function exampleNames(): string[] {
   const dir = path.join(ROOT, 'examples');
@@ -19,6 +38,7 @@ export function exampleNames(): string[] {
 function main(): void {
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : exampleNames();
+  resolvePackageToLib();
   for (const name of names) {
     const outdir = path.join(ROOT, 'dist', name);
     const nodesOutdir = path.join(ROOT, 'dist-nodes', name);

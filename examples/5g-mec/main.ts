@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, IntegrationRoute, RuntimeClass, TrafficDistribution,
   TrafficPolicy, WasmDeployment, WasmRuntime,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 /** Options of the 5G MEC example. */
 export interface MecExampleOptions {

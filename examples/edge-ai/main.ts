@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   EdgeNodeRole, EdgeOfflineNode, FunctionRoute, Gateway, KedaScaledObject, KedaTrigger, RouteBackend, RuntimeClass,
   WasmDeployment, WasmRuntime,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 const SITE = 'plant-a';
 const SERVER_URL = 'https://10.20.0.10:6443';

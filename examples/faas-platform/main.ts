@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   EdgeOfflineNode, FunctionTenant, Gateway, KedaKafkaOffsetResetPolicy, KedaTrigger, KedaTriggerAuthentication,
   ServerlessFunction, TraefikEntryPoint,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 /** Host the shop tenant's functions answer on (Traefik routes by Host, the KEDA interceptor too). */
 const SHOP_HOST = 'shop.faas.example.com';

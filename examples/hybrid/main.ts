@@ -8,7 +8,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime, WorkloadPlacement,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 const HARDENED = WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT;
 

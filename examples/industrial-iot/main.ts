@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   DevicePropertyAccessMode, DevicePropertyOptions, DevicePropertyType, DevicePushMethod, EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode,
   KubeEdgeDevice, KubeEdgeDeviceModel, RuntimeClass, WasmDeployment, WasmRuntime, WorkloadPlacement,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 const NAMESPACE = 'iiot';
 const BROKER = 'mqtt-broker';

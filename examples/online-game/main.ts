@@ -9,7 +9,7 @@ import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, FunctionRoute, Gateway, KedaScaledObject, KedaTrigger,
   RouteBackend, RuntimeClass, ScalingBehavior, ServerlessFunction, TOPOLOGY_HOSTNAME_KEY, TraefikEntryPoint, WasmDeployment,
   WasmRuntime, WhenUnsatisfiable,
-} from '../../lib';
+} from 'cdk8s-wasm-edge';
 
 /** Options of the online-game example. */
 export interface OnlineGameOptions {

@@ -2,7 +2,7 @@
 // job runner on a crun RuntimeClass with scheduling (crun-capable nodes only).
 import { App, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime } from '../../lib';
+import { EdgeOfflineNode, RuntimeClass, WasmDeployment, WasmRuntime } from 'cdk8s-wasm-edge';
 
 export class QuickstartChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
