@@ -2,9 +2,9 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { chart, EDGE_SITE, errorOf, fn, IMAGE, kinds, ofKind, one, validationText } from './helpers';
 import {
-  FunctionBackend, FunctionBackendKind, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags,
+  FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeFeatureFlags,
 } from '../../lib/backends/function-backend';
-import { Gateway, GatewayKind, InterceptorAccess } from '../../lib/routing';
+import { Gateway, InterceptorAccess } from '../../lib/routing';
 import { WasmRuntime } from '../../lib/core/runtime';
 import { RuntimeClass } from '../../lib/runtime-class';
 import { KedaTrigger, KedaTriggerAuthentication } from '../../lib/scaling';
@@ -392,7 +392,9 @@ describe('ServerlessFunction defaults (@default)', () => {
     expect(f.functionName).toMatch(/^test-hello-[0-9a-f]{8}$/);
   });
   test('backend: FunctionBackend.KUBERNETES', () => {
-    expect(fn().f.backend.kind).toBe(FunctionBackendKind.KUBERNETES);
+    const f = fn().f;
+    expect(f.backend).toBe(FunctionBackend.KUBERNETES);
+    expect(f.backend.displayName).toBe('Kubernetes + KEDA');
   });
   test('runtimeClass: K3s wasmedge; on SpinKube the existing wasmtime-spin-v2', () => {
     expect(one(fn().objs(), 'Deployment').spec.template.spec.runtimeClassName).toBe('wasmedge');
@@ -456,7 +458,9 @@ describe('ServerlessFunction defaults (@default)', () => {
     expect(one(fn().objs(), 'Deployment').spec.template.spec.nodeSelector).toBeUndefined();
   });
   test('FunctionBackend.kubernetes httpAddOnApi: INTERCEPTOR_ROUTE', () => {
-    expect(FunctionBackend.kubernetes().httpAddOnApi).toBe(HttpAddOnApi.INTERCEPTOR_ROUTE);
+    const f = fn({ backend: FunctionBackend.kubernetes(), scaleToZero: true, host: 'hello.example.com' });
+    expect(f.f.interceptorRoute).toBeDefined();
+    expect(f.f.httpScaledObject).toBeUndefined();
   });
   test('FunctionBackend.knative: featureFlags WARN, class KPA, no window or scale-down-delay', () => {
     const ann = one(fn({ backend: FunctionBackend.knative() }).objs(), 'Service').spec.template.metadata.annotations;
@@ -540,7 +544,7 @@ describe('ServerlessFunction errors name the construct, prop, value and fix', ()
       expect(K({ triggers: [kafka()] })).toMatch(/triggers=\["kafka"\]: the Knative backend cannot express triggers: Knative scales a Service on its own HTTP metrics.*Fix: deliver events over HTTP with Knative Eventing/);
     });
     test('a gateway', () => {
-      expect(K({ gateway: Gateway.traefik() })).toMatch(/gateway="traefik-ingress-route": the Knative backend cannot express gateway.*Fix: drop gateway; set host to map a custom domain/);
+      expect(K({ gateway: Gateway.traefik() })).toMatch(/gateway="IngressRoute": the Knative backend cannot express gateway.*Fix: drop gateway; set host to map a custom domain/);
     });
     test('a path', () => {
       expect(K({ path: '/api' })).toMatch(/path="\/api": the Knative backend cannot express path: a Knative Service is addressed by host name only/);
@@ -612,7 +616,10 @@ describe('cross-checks at synth', () => {
     new ServerlessFunction(c, 'b', { image: IMAGE, name: 'same', backend: FunctionBackend.spinKube({ executorName: 'x' }), triggers: [cron()] });
     expect(validationText(c)).toMatch(/two autoscalers on one workload fight over its replica count/);
   });
-  test('the gateway kind is recorded on the route', () => {
-    expect(fn({ gateway: Gateway.gatewayApi({ gatewayName: 'edge' }) }).f.route?.gateway.kind).toBe(GatewayKind.GATEWAY_API);
+  test('the gateway and its route object are recorded on the route', () => {
+    const route = fn({ gateway: Gateway.gatewayApi({ gatewayName: 'edge' }) }).f.route!;
+    expect(route.gateway.routeKind).toBe('HTTPRoute');
+    expect(route.apiObject.kind).toBe('HTTPRoute');
+    expect(route.resource).toBe(route.apiObject);
   });
 });

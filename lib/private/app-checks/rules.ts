@@ -3,6 +3,11 @@
  * stable order). A new rule is a file in this folder and a line here.
  */
 import { AppRule } from './engine';
+import { UNIQUE_NAMES } from './functions';
+import { UNIQUE_ROUTES } from './routes';
 
 export const RULES: readonly AppRule[] = [
+  // functions and routes
+  UNIQUE_ROUTES,
+  UNIQUE_NAMES,
 ];
