@@ -54,37 +54,32 @@ export interface KedaTarget {
 export function renderKedaScaling(scope: Construct, fn: ResolvedFunction, httpScaling: boolean, api: HttpAddOnApi, t: KedaTarget): KedaScaling {
   const triggers = fn.triggers;
   if (!httpScaling && triggers.length === 0) return { routesThroughInterceptor: false };
-  const serviceName = t.service ? undefined : t.serviceName;
+  // What the add-on routes: without a Service of ours (SpinKube creates its own), the platform's Service.
+  const routing = {
+    service: t.service,
+    serviceName: t.service ? undefined : t.serviceName,
+    port: t.port,
+    hosts: [...fn.hosts],
+    pathPrefixes: httpPathPrefixes(fn.paths),
+    targetConcurrency: fn.concurrency,
+  };
   if (httpScaling && api === HttpAddOnApi.HTTP_SCALED_OBJECT) {
-    const httpScaledObject = new KedaHttpScaledObject(scope, 'HttpScaledObject', {
+    const httpScaledObject = new KedaHttpScaledObject(scope, 'HttpScaledObject', Object.assign({
       minReplicas: fn.warmReplicas,
       maxReplicas: fn.maxReplicas,
       target: t.target,
-      // Without a Service of ours (SpinKube creates its own), name the platform's Service.
-      service: t.service,
-      serviceName,
-      port: t.port,
-      hosts: [...fn.hosts],
-      pathPrefixes: httpPathPrefixes(fn.paths),
-      targetConcurrency: fn.concurrency,
       metadata: { name: fn.name },
-    });
+    }, routing));
     return { routesThroughInterceptor: true, httpScaledObject };
   }
   const all = [...triggers];
   let interceptorRoute: KedaInterceptorRoute | undefined;
   if (httpScaling) {
-    interceptorRoute = new KedaInterceptorRoute(scope, 'InterceptorRoute', {
-      service: t.service,
-      serviceName,
-      port: t.port,
-      hosts: [...fn.hosts],
-      pathPrefixes: httpPathPrefixes(fn.paths),
-      targetConcurrency: fn.concurrency,
+    interceptorRoute = new KedaInterceptorRoute(scope, 'InterceptorRoute', Object.assign({
       // The interceptor holds requests for the cold-start budget while a pod starts.
       timeouts: { readiness: Duration.seconds(fn.probes.budgetSeconds) },
       metadata: { name: fn.name },
-    });
+    }, routing));
     all.unshift(interceptorRoute.trigger({ name: 'http' }));
   }
   const scaledObject = new KedaScaledObject(scope, 'ScaledObject', {
