@@ -15,6 +15,16 @@ import { checkString } from '../private/function-checks';
 export * from './options';
 export * from './resolved-function';
 
+/** The built-in backend classes, once made (declared before FunctionBackend, whose static KUBERNETES makes them). */
+const BUILT_INS: { classes?: BuiltInBackends } = {};
+
+interface BuiltInBackends {
+  readonly Kubernetes: new (httpAddOnApi: HttpAddOnApi) => FunctionBackend;
+  readonly Knative: new (options: KnativeBackendOptions) => FunctionBackend;
+  readonly SpinKube: new (options: SpinKubeBackendOptions) => FunctionBackend;
+  readonly OpenFaas: new (options: OpenFaasBackendOptions) => FunctionBackend;
+}
+
 /**
  * The platform that runs a ServerlessFunction: it renders the function's objects in `bind()`. Props
  * a platform cannot express are refused with an error naming the prop and the platform.
@@ -26,16 +36,13 @@ export * from './resolved-function';
  */
 export abstract class FunctionBackend {
   /** Plain Kubernetes: WasmDeployment + Service + KEDA. */
-  public static get KUBERNETES(): FunctionBackend {
-    if (!defaultKubernetes) defaultKubernetes = FunctionBackend.kubernetes();
-    return defaultKubernetes;
-  }
+  public static readonly KUBERNETES: FunctionBackend = FunctionBackend.kubernetes();
 
   /**
    * Plain Kubernetes with options.
    */
   public static kubernetes(options: KubernetesBackendOptions = {}): FunctionBackend {
-    return new KubernetesFunctionBackend(options.httpAddOnApi ?? HttpAddOnApi.INTERCEPTOR_ROUTE);
+    return new (builtIns(FunctionBackend).Kubernetes)(options.httpAddOnApi ?? HttpAddOnApi.INTERCEPTOR_ROUTE);
   }
 
   /**
@@ -51,7 +58,7 @@ export abstract class FunctionBackend {
     if (options.domainClaims !== undefined && !Object.values(KnativeDomainClaims).includes(options.domainClaims)) {
       throw propError('FunctionBackend.knative', 'domainClaims', options.domainClaims, 'is not a KnativeDomainClaims value', 'use KnativeDomainClaims.EMIT or CLUSTER_AUTOCREATES');
     }
-    return new KnativeFunctionBackend(options);
+    return new (builtIns(FunctionBackend).Knative)(options);
   }
 
   /**
@@ -75,7 +82,7 @@ export abstract class FunctionBackend {
     if (options.executor?.name !== undefined) checkDns1123Subdomain(where, 'executor.name', options.executor.name);
     const ca = options.executor?.installDefaultCaCerts;
     if (ca !== undefined && typeof ca !== 'boolean') throw propError(where, 'executor.installDefaultCaCerts', ca, 'is not a boolean', 'use true or false');
-    return new SpinKubeFunctionBackend(options);
+    return new (builtIns(FunctionBackend).SpinKube)(options);
   }
 
   /**
@@ -95,7 +102,7 @@ export abstract class FunctionBackend {
     if (options.edition !== undefined && !Object.values(OpenFaasEdition).includes(options.edition)) {
       throw propError('FunctionBackend.openFaas', 'edition', options.edition, 'is not an OpenFaaS edition', 'use OpenFaasEdition.STANDARD, ENTERPRISE or COMMUNITY');
     }
-    return new OpenFaasFunctionBackend(options);
+    return new (builtIns(FunctionBackend).OpenFaas)(options);
   }
 
   /** A readable name for messages, e.g. "Knative". */
@@ -127,55 +134,63 @@ export abstract class FunctionBackend {
   public abstract bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig;
 }
 
-let defaultKubernetes: FunctionBackend | undefined;
+/**
+ * The built-in backends: subclasses of FunctionBackend, made on first use (the base class's own
+ * static KUBERNETES needs one while the class is still being defined, so they take it as `base`).
+ */
+function builtIns(base: typeof FunctionBackend): BuiltInBackends {
+  if (BUILT_INS.classes) return BUILT_INS.classes;
+  class Kubernetes extends base {
+    public readonly displayName = 'Kubernetes + KEDA';
+    constructor(private readonly httpAddOnApi: HttpAddOnApi) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderKubernetes(scope, fn, this.httpAddOnApi);
+    }
+  }
 
-class KubernetesFunctionBackend extends FunctionBackend {
-  public readonly displayName = 'Kubernetes + KEDA';
-  constructor(private readonly httpAddOnApi: HttpAddOnApi) {
-    super();
+  class Knative extends base {
+    public readonly displayName = 'Knative';
+    constructor(private readonly options: KnativeBackendOptions) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderKnative(scope, fn, this.options, this.displayName);
+    }
   }
-  public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
-    return renderKubernetes(scope, fn, this.httpAddOnApi);
-  }
-}
 
-class KnativeFunctionBackend extends FunctionBackend {
-  public readonly displayName = 'Knative';
-  constructor(private readonly options: KnativeBackendOptions) {
-    super();
+  class SpinKube extends base {
+    public readonly displayName = 'SpinKube';
+    constructor(private readonly options: SpinKubeBackendOptions) {
+      super();
+    }
+    /** spin-operator fixes the port. */
+    public get defaultPort(): number {
+      return SPINKUBE_HTTP_PORT;
+    }
+    public get defaultRuntime(): WasmRuntime {
+      return WasmRuntime.SPIN;
+    }
+    /** The class SpinAppExecutors expect (RuntimeClass.SPINKUBE_CLASS_NAME). */
+    public get defaultRuntimeClassName(): string | undefined {
+      return SPINKUBE_RUNTIME_CLASS_NAME;
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderSpinKube(scope, fn, this.options, this.displayName);
+    }
   }
-  public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
-    return renderKnative(scope, fn, this.options, this.displayName);
-  }
-}
 
-class SpinKubeFunctionBackend extends FunctionBackend {
-  public readonly displayName = 'SpinKube';
-  constructor(private readonly options: SpinKubeBackendOptions) {
-    super();
+  class OpenFaas extends base {
+    public readonly displayName = 'OpenFaaS';
+    constructor(private readonly options: OpenFaasBackendOptions) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderOpenFaas(scope, fn, this.options, this.displayName);
+    }
   }
-  /** spin-operator fixes the port. */
-  public get defaultPort(): number {
-    return SPINKUBE_HTTP_PORT;
-  }
-  public get defaultRuntime(): WasmRuntime {
-    return WasmRuntime.SPIN;
-  }
-  /** The class SpinAppExecutors expect (RuntimeClass.SPINKUBE_CLASS_NAME). */
-  public get defaultRuntimeClassName(): string | undefined {
-    return SPINKUBE_RUNTIME_CLASS_NAME;
-  }
-  public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
-    return renderSpinKube(scope, fn, this.options, this.displayName);
-  }
-}
 
-class OpenFaasFunctionBackend extends FunctionBackend {
-  public readonly displayName = 'OpenFaaS';
-  constructor(private readonly options: OpenFaasBackendOptions) {
-    super();
-  }
-  public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
-    return renderOpenFaas(scope, fn, this.options, this.displayName);
-  }
+  BUILT_INS.classes = { Kubernetes, Knative, SpinKube, OpenFaas };
+  return BUILT_INS.classes;
 }
