@@ -180,7 +180,9 @@ describe('FunctionRoute: reaching the KEDA interceptor', () => {
 
 describe('routing defaults (@default)', () => {
   test('Gateway.traefik entryPoints: [web] without TLS', () => {
-    expect(Gateway.traefik().entryPoints).toEqual(['web']);
+    const c = chart();
+    new FunctionRoute(c, 'r', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080) });
+    expect(synthAndValidate(c)[0].spec.entryPoints).toEqual(['web']);
   });
   test('Gateway.traefik tlsSecretName: no TLS section', () => {
     const c = chart();
