@@ -1,7 +1,8 @@
-import { Duration } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
 import { chart, EDGE_SITE, errorOf, fn, IMAGE, ofKind, one, validationText } from './serverless/helpers';
-import { FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass } from '../lib/backends/function-backend';
+import { FunctionBackend, HttpAddOnApi, KnativeAutoscalerClass, KnativeDomainClaims, KnativeFeatureFlags } from '../lib/backends/function-backend';
 import { WasmRuntime } from '../lib/core/runtime';
 import { Gateway } from '../lib/routing';
 import { RuntimeClass } from '../lib/runtime-class';
@@ -248,5 +249,34 @@ describe('cross-checks at synth', () => {
     expect(route.gateway.routeKind).toBe('HTTPRoute');
     expect(route.apiObject.kind).toBe('HTTPRoute');
     expect(route.resource).toBe(route.apiObject);
+  });
+});
+
+describe('the app-level name check (one pass from the app root)', () => {
+  test('two functions of one name in a namespace: each names the objects the other claims, under the app root', () => {
+    const c = chart();
+    new ServerlessFunction(c, 'a', { image: IMAGE, name: 'same' });
+    const backend = FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.ASSUME_ENABLED });
+    new ServerlessFunction(c, 'b', { image: IMAGE, name: 'same', backend });
+    const text = validationText(c);
+    expect(text).toMatch(/\[\] \[cdk8s-wasm-edge\] test\/a: name="Service apps\/same": test\/b claims the same name \(Service apps\/same \(created by Knative\)\)/);
+    expect(text).toMatch(/\[\] \[cdk8s-wasm-edge\] test\/b: name="Service apps\/same \(created by Knative\)": test\/a\/Deployment\/sameService\/Resource claims/);
+  });
+
+  test('functions of one name in two namespaces, and a function\'s own route, do not clash', () => {
+    const app = chart('one').node.root as Construct;
+    new ServerlessFunction(new Chart(app, 'c1', { namespace: 'one' }), 'f', { image: IMAGE, name: 'same', gateway: Gateway.traefik(), host: 'a.example.com' });
+    new ServerlessFunction(new Chart(app, 'c2', { namespace: 'two' }), 'f', { image: IMAGE, name: 'same', gateway: Gateway.traefik(), host: 'b.example.com' });
+    expect(() => (app as App).synth()).not.toThrow();
+  });
+
+  test('Knative domains are claimed app-wide, also when the cluster creates the ClusterDomainClaims', () => {
+    const c = chart();
+    const knative = () => FunctionBackend.knative({
+      featureFlags: KnativeFeatureFlags.ASSUME_ENABLED, domainClaims: KnativeDomainClaims.CLUSTER_AUTOCREATES,
+    });
+    new ServerlessFunction(c, 'a', { image: IMAGE, name: 'a', backend: knative(), host: 'hello.example.com' });
+    new ServerlessFunction(new Chart(c.node.root as Construct, 'other', { namespace: 'other' }), 'b', { image: IMAGE, name: 'b', backend: knative(), host: 'hello.example.com' });
+    expect(validationText(c)).toMatch(/test\/a: name="Knative domain hello.example.com": other\/b claims the same name/);
   });
 });

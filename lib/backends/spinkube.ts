@@ -166,7 +166,8 @@ export function renderSpinKube(scope: Construct, fn: ResolvedFunction, opts: Spi
 function warnResourceMetricScaling(scope: Construct, fn: ResolvedFunction): void {
   const resource = fn.triggers.filter(t => t.type === 'cpu' || t.type === 'memory').map(t => t.type);
   if (resource.length === 0) return;
-  warn(scope, 'triggers', resource, `${[...new Set(resource)].join('/')}-based scaling of SpinApp ${fn.name}: the CPU and memory metrics of Spin pods stay flat unless `
+  const kinds = [...new Set(resource)];
+  warn(scope, 'triggers', kinds, `${kinds.join('/')}-based scaling of SpinApp ${fn.name}: the CPU and memory metrics of Spin pods stay flat unless `
     + 'containerd-shim-spin runs with SystemdCgroup = true (containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out',
   'set SystemdCgroup = true in the node\'s containerd runtime options for the spin runtime, '
     + 'or prefer request-rate scaling (concurrency, through the KEDA HTTP add-on) or queue-based scaling (KedaTrigger.kafka, KedaTrigger.rabbitmq)');
