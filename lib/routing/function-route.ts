@@ -192,7 +192,11 @@ export class FunctionRoute extends Construct {
     index.add(NAME_CLAIMER, { scope: this, objects: () => objectsUnder(this), names: [], fix: 'give one of them another name' });
   }
 
-  /** The route object (IngressRoute, Ingress or HTTPRoute); the same as `apiObject`. */
+  /**
+   * The route object (IngressRoute, Ingress or HTTPRoute).
+   *
+   * @deprecated use `apiObject`
+   */
   public get resource(): ApiObject {
     return this.apiObject;
   }
