@@ -1,27 +1,25 @@
 import { ApiObject, Chart, Duration, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { Construct, IConstruct } from 'constructs';
-import { ResolvedFunction, probeTiming } from './backends/common';
-import { FunctionBackend, FunctionBackendKind, HttpAddOnApi, unsupported } from './backends/function-backend';
-import { renderKnative } from './backends/knative';
-import { OPENFAAS_FUNCTION_PORT, renderOpenFaas } from './backends/openfaas';
-import { renderSpinKube, SPINKUBE_HTTP_PORT } from './backends/spinkube';
-import { checkDns1123Subdomain, checkInt, propError } from './private/errors';
+import { Construct } from 'constructs';
+import { DEFAULT_FUNCTION_PORT, probeTiming } from './backends/common';
+import { FunctionBackend, FunctionBackendConfig, IFunctionWorkloads, ResolvedFunction } from './backends/function-backend';
 import { IWasmPlacement } from './core/placement';
+import { IntegrationRoute } from './core/runtime';
+import { appIndex } from './private/app-checks';
+import { NAME_CLAIMER, objectsUnder, serviceClaim } from './private/app-checks/functions';
 import { checkNoCredential, isCredentialKey } from './private/credentials';
+import { checkDns1123Subdomain, checkInt, propError } from './private/errors';
 import { checkList, checkPlacementShape, checkString, checkStringMap } from './private/function-checks';
-import { claimConflicts, claimName } from './private/function-claims';
-import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
-import { FunctionRoute, routeHosts, routePaths, TraefikMiddlewareRef } from './routing/function-route';
-import { Gateway } from './routing/gateway';
+import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
+import { FunctionRoute, routeHosts, routePaths } from './routing/function-route';
+import { Gateway, TraefikMiddlewareRef } from './routing/gateway';
 import { InterceptorAccess, RouteBackend } from './routing/route-backend';
-import { IntegrationRoute, WasmRuntime } from './core/runtime';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { KedaHttpScaledObject, KedaInterceptorRoute } from './scaling/http';
 import { KedaScaledObject } from './scaling/keda';
 import { KedaTrigger } from './scaling/keda-trigger';
-import { checkImage, DEFAULT_WASM_UID, WasmDeployment } from './wasm-deployment';
+import { checkImage, CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, WasmDeployment } from './wasm-deployment';
 
 /** A key of a Kubernetes Secret, for an environment variable. */
 export interface FunctionSecretRef {
@@ -240,7 +238,7 @@ export class ServerlessFunction extends Construct {
   /** Default autoscaling ceiling. */
   public static readonly DEFAULT_MAX_REPLICAS = 10;
   /** Default port (except SpinKube). */
-  public static readonly DEFAULT_PORT = 8080;
+  public static readonly DEFAULT_PORT = DEFAULT_FUNCTION_PORT;
 
   /** Name of the function's objects. */
   public readonly functionName: string;
@@ -286,7 +284,8 @@ export class ServerlessFunction extends Construct {
       throw propError(where, 'backend', backend, 'is not a FunctionBackend', 'use FunctionBackend.KUBERNETES, knative(), spinKube() or openFaas()');
     }
     this.backend = backend;
-    const fn = resolve(this, props, backend);
+    const workloads = new FunctionWorkloads();
+    const fn = resolve(this, props, backend, workloads);
     this.functionName = fn.name;
     this.hosts = fn.hosts;
     this.paths = fn.paths;
@@ -294,122 +293,22 @@ export class ServerlessFunction extends Construct {
     this.maxReplicas = fn.autoscales ? fn.maxReplicas : fn.warmReplicas;
     this.scalesToZero = fn.scaleToZero;
 
-    const triggers = fn.triggers;
-    const isKedaBackend = backend.kind === FunctionBackendKind.KUBERNETES || backend.kind === FunctionBackendKind.SPINKUBE;
-    // HTTP traffic drives scaling when asked for (concurrency), when nothing else can wake a
-    // scaled-to-zero function that serves HTTP, or when maxReplicas asks for autoscaling without triggers.
-    const servesHttp = props.gateway !== undefined || fn.hosts.length > 0;
-    const httpScaling = isKedaBackend && (fn.concurrency !== undefined
-      || (fn.scaleToZero && (triggers.length === 0 || servesHttp))
-      || (triggers.length === 0 && props.maxReplicas !== undefined));
+    const config: FunctionBackendConfig = backend.bind(this, fn);
+    this.deployment = workloads.deployment;
+    this.service = config.service;
+    this.resource = config.resource;
+    this.serviceName = config.serviceName;
+    this.servicePort = config.servicePort;
+    this.scaledObject = config.scaledObject;
+    this.interceptorRoute = config.interceptorRoute;
+    this.httpScaledObject = config.httpScaledObject;
+    const httpScaling = config.routesThroughInterceptor ?? false;
     this.routesThroughInterceptor = httpScaling;
-    if (httpScaling && fn.hosts.length === 0) {
-      throw propError(this, 'host', undefined, 'the KEDA HTTP interceptor routes requests by Host header, so an HTTP-scaled function needs a host',
-        'set host (e.g. "hello.example.com"; in-cluster callers can send the Service name as Host), or scale on triggers only');
-    }
-    if (httpScaling && triggers.length > 0 && backend.httpAddOnApi === HttpAddOnApi.HTTP_SCALED_OBJECT) {
-      throw propError(this, 'triggers', triggers.map(t => t.type), 'an HTTPScaledObject creates its own ScaledObject, so event triggers cannot be added to it',
-        'use HttpAddOnApi.INTERCEPTOR_ROUTE (the default; KEDA HTTP add-on v0.14+), or drop the triggers');
-    }
-
-    const extraObjects: ApiObject[] = [];
-    let scaleTarget: kplus.IScalable | undefined;
-    let scaleService: kplus.Service | undefined;
-    switch (backend.kind) {
-      case FunctionBackendKind.KUBERNETES: {
-        const d = renderDeployment(this, fn);
-        this.deployment = d.deployment;
-        this.service = d.service;
-        scaleTarget = d.deployment;
-        scaleService = d.service;
-        this.serviceName = d.service.name;
-        this.servicePort = fn.port;
-        break;
-      }
-      case FunctionBackendKind.SPINKUBE: {
-        const s = renderSpinKube(this, fn);
-        this.resource = s.spinApp;
-        // The shared executor lives in the chart: this function answers for the one it emitted.
-        if (s.executor) extraObjects.push(s.executor);
-        scaleTarget = s.scaleTarget;
-        this.serviceName = fn.name;
-        this.servicePort = SPINKUBE_HTTP_PORT;
-        break;
-      }
-      case FunctionBackendKind.KNATIVE: {
-        if (props.gateway) {
-          throw unsupported(where, 'gateway', props.gateway.kind, backend, 'Knative exposes Services through its own networking layer (Kourier, Contour or Istio)',
-            'drop gateway; set host to map a custom domain (a DomainMapping is emitted), or use FunctionBackend.KUBERNETES');
-        }
-        const k = renderKnative(this, fn);
-        this.resource = k.service;
-        // Knative's DomainMapping webhook and ClusterDomainClaims make a domain cluster-wide.
-        for (const host of fn.hosts) claimName(this, `knative-domain ${host}`, `Knative domain ${host}`);
-        // Knative creates a Service named after the ksvc, on port 80.
-        this.serviceName = fn.name;
-        this.servicePort = 80;
-        break;
-      }
-      case FunctionBackendKind.OPENFAAS: {
-        const o = renderOpenFaas(this, fn, props.gateway !== undefined);
-        this.resource = o.functionObject;
-        // faas-netes creates a Service named after the function, on the watchdog port.
-        this.serviceName = fn.name;
-        this.servicePort = OPENFAAS_FUNCTION_PORT;
-        break;
-      }
-      default:
-        throw propError(this, 'backend', backend.kind, 'is not a known backend', 'use FunctionBackend.KUBERNETES, knative(), spinKube() or openFaas()');
-    }
-
-    if (scaleTarget && (httpScaling || triggers.length > 0)) {
-      const scaling = { minReplicas: fn.warmReplicas, maxReplicas: fn.maxReplicas };
-      if (httpScaling && backend.httpAddOnApi === HttpAddOnApi.HTTP_SCALED_OBJECT) {
-        this.httpScaledObject = new KedaHttpScaledObject(this, 'HttpScaledObject', {
-          minReplicas: scaling.minReplicas,
-          maxReplicas: scaling.maxReplicas,
-          target: scaleTarget,
-          // Without a Service of ours (SpinKube creates its own), name the platform's Service.
-          service: scaleService,
-          serviceName: scaleService ? undefined : this.serviceName,
-          port: this.servicePort,
-          hosts: [...fn.hosts],
-          pathPrefixes: httpPathPrefixes(fn.paths),
-          targetConcurrency: fn.concurrency,
-          metadata: { name: fn.name },
-        });
-      } else {
-        const all = [...triggers];
-        if (httpScaling) {
-          this.interceptorRoute = new KedaInterceptorRoute(this, 'InterceptorRoute', {
-            service: scaleService,
-            serviceName: scaleService ? undefined : this.serviceName,
-            port: this.servicePort,
-            hosts: [...fn.hosts],
-            pathPrefixes: httpPathPrefixes(fn.paths),
-            targetConcurrency: fn.concurrency,
-            // The interceptor holds requests for the cold-start budget while a pod starts.
-            timeouts: { readiness: Duration.seconds(fn.probes.budgetSeconds) },
-            metadata: { name: fn.name },
-          });
-          all.unshift(this.interceptorRoute.trigger({ name: 'http' }));
-        }
-        this.scaledObject = new KedaScaledObject(this, 'ScaledObject', {
-          minReplicas: scaling.minReplicas,
-          maxReplicas: scaling.maxReplicas,
-          target: scaleTarget,
-          triggers: all,
-          metadata: { name: fn.name },
-        });
-        // The add-on wants the InterceptorRoute first: a ScaledObject created before it falls back to CPU.
-        if (this.interceptorRoute) this.scaledObject.node.addDependency(this.interceptorRoute.apiObject);
-      }
-    }
 
     // Hosts and paths take effect in a gateway route, the HTTP interceptor's routing table or a
     // Knative DomainMapping; anywhere else they would be dropped without a word.
     const pathsGiven = props.path !== undefined || props.paths !== undefined;
-    if (!props.gateway && !httpScaling && backend.kind !== FunctionBackendKind.KNATIVE && (fn.hosts.length > 0 || pathsGiven)) {
+    if (!props.gateway && !httpScaling && !config.routesByHost && (fn.hosts.length > 0 || pathsGiven)) {
       throw propError(this, fn.hosts.length > 0 ? 'host' : 'path', fn.hosts.length > 0 ? fn.hosts : fn.paths,
         `nothing routes by it: without a gateway the ${backend.displayName} backend serves only the Service ${fn.name}, and the KEDA HTTP interceptor routes only scale-to-zero or concurrency-scaled functions`,
         'set gateway (e.g. Gateway.traefik()), set scaleToZero or concurrency to route through the KEDA HTTP interceptor, or drop host/path');
@@ -436,32 +335,54 @@ export class ServerlessFunction extends Construct {
 
     // Every backend creates a Service named after the function (ours on Kubernetes; Knative,
     // spin-operator and faas-netes their own): two functions of one namespace cannot share a name.
-    if (backend.kind !== FunctionBackendKind.KUBERNETES) {
-      const ns = Chart.of(this).namespace ?? '';
-      claimName(this, `object /Service ${ns}/${fn.name}`, `Service ${ns ? `${ns}/` : ''}${fn.name} (created by ${backend.displayName})`);
-    }
+    const names = (config.claimedNames ?? []).map(what => ({ key: what, what }));
+    if (!config.service) names.push(serviceClaim(Chart.of(this).namespace ?? '', config.serviceName, backend.displayName));
+    const shared = config.sharedObjects ?? [];
     const route = this.route;
-    this.node.addValidation({
-      validate: () => claimConflicts(this, [
-        ...this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && !(route && isUnder(c, route))), ...extraObjects,
-      ],
-      'give each function its own name (and host) in a namespace'),
+    appIndex(this).add(NAME_CLAIMER, {
+      scope: this,
+      objects: () => [...objectsUnder(this, route), ...shared],
+      names,
+      fix: 'give each function its own name (and host) in a namespace',
     });
   }
 }
 
-function isUnder(c: IConstruct, scope: IConstruct): boolean {
-  for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (s === scope) return true;
-  return false;
+/** The WasmDeployment a backend builds through ServerlessFunction (the backends sit below the named constructs). */
+interface WorkloadSettings {
+  readonly name: string;
+  readonly runtimeClass: IRuntimeClass;
+  readonly warmReplicas: number;
+  readonly placement?: IWasmPlacement;
 }
 
-/** The HTTP add-on's path prefixes: none when one of them is "/" (it routes every path then). */
-function httpPathPrefixes(paths: string[]): string[] | undefined {
-  return paths.includes('/') ? undefined : [...paths];
+class FunctionWorkloads implements IFunctionWorkloads {
+  public deployment?: WasmDeployment;
+  private fn?: WorkloadSettings;
+
+  /** What every WasmDeployment of the function is made of (set once the props are resolved). */
+  public configure(fn: WorkloadSettings): void {
+    this.fn = fn;
+  }
+
+  public addWasmDeployment(scope: Construct, id: string, container: kplus.ContainerProps): kplus.Deployment {
+    const fn = this.fn!;
+    const deployment = new WasmDeployment(scope, id, {
+      metadata: { name: fn.name },
+      runtimeClass: fn.runtimeClass,
+      wasiNetworking: true,
+      warmReplicas: fn.warmReplicas,
+      placement: fn.placement,
+      wasmContainers: [container],
+    });
+    this.deployment = deployment;
+    return deployment;
+  }
 }
 
 /** Checks and defaults the props into what every backend renders from. */
-function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, backend: FunctionBackend): ResolvedFunction {
+function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, backend: FunctionBackend,
+  workloads: FunctionWorkloads): ResolvedFunction {
   const where = scope.node.path;
   checkString(where, 'image', props.image, 'ghcr.io/acme/hello-wasm:1.0.0');
   checkImage(where, props.image);
@@ -489,8 +410,7 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   // creates a Service of this name, so "1abc" is refused by the API server on all four.
   checkDns1035Label(where, 'name', name);
 
-  const isSpin = backend.kind === FunctionBackendKind.SPINKUBE;
-  const port = props.port ?? (isSpin ? SPINKUBE_HTTP_PORT : ServerlessFunction.DEFAULT_PORT);
+  const port = props.port ?? backend.defaultPort;
   checkPort(where, 'port', port);
 
   const scaleToZero = props.scaleToZero ?? false;
@@ -589,10 +509,11 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
 
   const resources = mergeResources(where, props.resources);
 
-  // The runtime class: SpinKube needs the Spin shim class; the others default to K3s's wasmedge.
+  // The runtime class: the backend's (SpinKube needs the Spin shim class), else K3s's class for its runtime.
+  const defaultClassName = backend.defaultRuntimeClassName;
   const runtimeClass = props.runtimeClass
-    ?? (isSpin ? RuntimeClass.fromRuntimeClassName(scope, 'RuntimeClass', RuntimeClass.SPINKUBE_CLASS_NAME, WasmRuntime.SPIN)
-      : RuntimeClass.fromK3s(scope, 'RuntimeClass', WasmRuntime.WASMEDGE));
+    ?? (defaultClassName !== undefined ? RuntimeClass.fromRuntimeClassName(scope, 'RuntimeClass', defaultClassName, backend.defaultRuntime)
+      : RuntimeClass.fromK3s(scope, 'RuntimeClass', backend.defaultRuntime));
   if (!runtimeClass || typeof runtimeClass !== 'object' || !runtimeClass.runtime || typeof runtimeClass.runtimeClassName !== 'string') {
     throw propError(where, 'runtimeClass', runtimeClass, 'is not a RuntimeClass', 'use RuntimeClass.fromK3s(this, "Wasm", WasmRuntime.WASMEDGE) or another RuntimeClass factory');
   }
@@ -602,18 +523,20 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
       `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
   }
 
+  workloads.configure({ name, runtimeClass, warmReplicas, placement: props.placement });
+  // WasmEdge inside a Linux image needs no RuntimeClass unless it is a GPU class.
+  const needsClass = route !== IntegrationRoute.WASMEDGE_IN_IMAGE || runtimeClass.runtime.gpu;
   return {
     where,
-    backend,
     name,
     image: props.image,
     port,
     command: props.command,
     args: props.args,
-    // WasmEdge inside a Linux image needs no RuntimeClass unless it is a GPU class.
-    runtimeClass: route === IntegrationRoute.WASMEDGE_IN_IMAGE && !runtimeClass.runtime.gpu ? undefined : runtimeClass,
-    declaredRuntimeClass: runtimeClass,
+    runtimeClassName: needsClass ? runtimeClass.runtimeClassName : undefined,
+    runtime: runtimeClass.runtime,
     route,
+    crunVariantAnnotation: CRUN_VARIANT_ANNOTATION,
     scaleToZero,
     warmReplicas,
     maxReplicas,
@@ -628,6 +551,8 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     hosts,
     paths,
     uid: DEFAULT_WASM_UID,
+    gateway: props.gateway,
+    workloads,
   };
 }
 
@@ -683,44 +608,3 @@ function mergeResources(where: string, r?: kplus.ContainerResources): kplus.Cont
   }
   return merged;
 }
-
-/** The Kubernetes backend: a WasmDeployment with WASI networking and a ClusterIP Service. */
-function renderDeployment(scope: ServerlessFunction, fn: ResolvedFunction): { deployment: WasmDeployment; service: kplus.Service } {
-  const envVariables: { [k: string]: kplus.EnvValue } = {};
-  for (const k of Object.keys(fn.env).sort()) envVariables[k] = kplus.EnvValue.fromValue(fn.env[k]);
-  for (const k of Object.keys(fn.secretEnv).sort()) {
-    const ref = fn.secretEnv[k];
-    const secret = kplus.Secret.fromSecretName(scope, `Secret-${k}`, ref.secretName);
-    envVariables[k] = kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
-  }
-  const p = fn.probes;
-  const deployment = new WasmDeployment(scope, 'Deployment', {
-    metadata: { name: fn.name },
-    runtimeClass: fn.declaredRuntimeClass,
-    wasiNetworking: true,
-    warmReplicas: fn.warmReplicas,
-    placement: fn.placement,
-    wasmContainers: [{
-      name: 'function',
-      image: fn.image,
-      command: fn.command,
-      args: fn.args,
-      portNumber: fn.port,
-      envVariables,
-      resources: fn.resources,
-      startup: kplus.Probe.fromTcpSocket({
-        port: fn.port,
-        initialDelaySeconds: Duration.seconds(0),
-        periodSeconds: Duration.seconds(p.periodSeconds),
-        failureThreshold: p.failureThreshold,
-        timeoutSeconds: Duration.seconds(1),
-      }),
-    }],
-  });
-  const service = deployment.exposeViaService({
-    name: fn.name,
-    ports: [{ name: 'http', port: fn.port, targetPort: fn.port }],
-  });
-  return { deployment, service };
-}
-

@@ -1,71 +1,17 @@
 /**
- * What every backend renderer receives: the ServerlessFunction's props, checked and defaulted.
- * Internal: not exported from the package.
+ * What the built-in backend renderers share. Internal: not exported from the package.
  */
 import * as kplus from 'cdk8s-plus-30';
-import { IWasmPlacement } from '../core/placement';
+import { ProbeTiming, ResolvedFunction } from './resolved-function';
+import { propError } from '../private/errors';
 import { cpuToMillis, sizeToQuantity } from '../private/quantity';
-import { IntegrationRoute } from '../core/runtime';
-import { IRuntimeClass } from '../runtime-class';
-import { KedaTrigger } from '../scaling/keda-trigger';
-import { DEFAULT_WASM_UID } from '../wasm-deployment';
-import { FunctionBackend } from './function-backend';
+import { ValidationError } from '../private/validation-error';
 
-/** A key of a Secret, for an environment variable. */
-export interface ResolvedSecretRef {
-  readonly secretName: string;
-  readonly key: string;
-}
-
-/** Probe timing derived from the cold-start budget. */
-export interface ProbeTiming {
-  /** The budget in whole seconds (rounded up; at least 1). */
-  readonly budgetSeconds: number;
-  /** Probe period. */
-  readonly periodSeconds: number;
-  /** Failures allowed before the budget is spent. */
-  readonly failureThreshold: number;
-}
-
-/** @internal */
-export interface ResolvedFunction {
-  /** Construct path, for messages. */
-  readonly where: string;
-  readonly backend: FunctionBackend;
-  /** Resource name of the workload (Deployment / Knative Service / SpinApp / Function) and Service. */
-  readonly name: string;
-  readonly image: string;
-  readonly port: number;
-  readonly command?: string[];
-  readonly args?: string[];
-  /** The RuntimeClass (undefined on the WasmEdge-in-image route without GPU). */
-  readonly runtimeClass?: IRuntimeClass;
-  /** The RuntimeClass as given or defaulted (before the WasmEdge-in-image rule). */
-  readonly declaredRuntimeClass: IRuntimeClass;
-  readonly route: IntegrationRoute;
-  readonly scaleToZero: boolean;
-  /** Replicas kept warm (0 with scaleToZero). */
-  readonly warmReplicas: number;
-  /** The autoscaler's ceiling, when the function autoscales. */
-  readonly maxReplicas: number;
-  /** Whether anything asks for autoscaling (scaleToZero, concurrency, triggers or maxReplicas). */
-  readonly autoscales: boolean;
-  readonly concurrency?: number;
-  readonly probes: ProbeTiming;
-  readonly triggers: KedaTrigger[];
-  readonly resources: kplus.ContainerResources;
-  readonly env: { [key: string]: string };
-  readonly secretEnv: { [key: string]: ResolvedSecretRef };
-  readonly placement?: IWasmPlacement;
-  /** Host names the function serves (empty: every host). */
-  readonly hosts: string[];
-  /** URL path prefixes of the route (at least one; `['/']` by default). */
-  readonly paths: string[];
-  readonly uid: number;
-}
+/** The port a function listens on unless its backend fixes another. */
+export const DEFAULT_FUNCTION_PORT = 8080;
 
 /** The container security context every backend uses where its API allows it. */
-export function hardenedContainerContext(uid: number = DEFAULT_WASM_UID) {
+export function hardenedContainerContext(uid: number) {
   return {
     runAsNonRoot: true,
     runAsUser: uid,
@@ -107,7 +53,7 @@ function cpuQuantity(cpu: kplus.Cpu): string {
   return `${cpuToMillis(cpu)}m`;
 }
 
-/** Kubernetes EnvVar entries (plain values, then Secret references), sorted by name within each group. */
+/** EnvVar entries (plain values, then Secret references), sorted by name within each group. */
 export function envVars(fn: ResolvedFunction): Array<{ name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }> {
   return [
     ...Object.keys(fn.env).sort().map(name => ({ name, value: fn.env[name] })),
@@ -118,5 +64,7 @@ export function envVars(fn: ResolvedFunction): Array<{ name: string; value?: str
   ];
 }
 
-/** The pod's tolerations for a placement, in the shape of core/v1 Toleration. */
-export { placementTolerations } from '../core/placement';
+/** The error for a prop a backend cannot express. */
+export function unsupported(scope: string, prop: string, value: unknown, backendName: string, why: string, fix: string): ValidationError {
+  return propError(scope, prop, value, `the ${backendName} backend cannot express ${prop}: ${why}`, fix);
+}

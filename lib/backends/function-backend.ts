@@ -1,227 +1,48 @@
-import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DEFAULT_FUNCTION_PORT } from './common';
+import { renderKnative } from './knative';
+import { renderKubernetes } from './kubernetes';
+import { renderOpenFaas } from './openfaas';
+import {
+  HttpAddOnApi, KnativeBackendOptions, KnativeDomainClaims, KubernetesBackendOptions, OpenFaasBackendOptions, OpenFaasEdition, SpinKubeBackendOptions,
+} from './options';
+import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
+import { renderSpinKube, SPINKUBE_HTTP_PORT, SPINKUBE_RUNTIME_CLASS_NAME } from './spinkube';
+import { WasmRuntime } from '../core/runtime';
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
 import { checkString } from '../private/function-checks';
 
-/** Which platform runs a ServerlessFunction. */
-export enum FunctionBackendKind {
-  /** A WasmDeployment + Service, scaled by KEDA (and the KEDA HTTP add-on for HTTP traffic). */
-  KUBERNETES = 'kubernetes',
-  /** A Knative Service (serving.knative.dev/v1), scaled by Knative's autoscaler. */
-  KNATIVE = 'knative',
-  /** A SpinKube SpinApp + SpinAppExecutor (core.spinkube.dev/v1alpha1). */
-  SPINKUBE = 'spinkube',
-  /** An OpenFaaS Function (openfaas.com/v1) + Profile. */
-  OPENFAAS = 'openfaas',
-}
+export * from './options';
+export * from './resolved-function';
 
-/** Which API of the KEDA HTTP add-on routes and scales HTTP traffic. */
-export enum HttpAddOnApi {
-  /**
-   * `InterceptorRoute` (http.keda.sh/v1beta1) plus a KEDA `ScaledObject` with the add-on's
-   * `external-push` trigger: the current API (add-on v0.14+), and the only one that combines HTTP
-   * scaling with event triggers (Kafka, RabbitMQ, cron) in one ScaledObject.
-   *
-   * @see https://keda.sh/http-add-on/0.16/user-guide/autoscale-an-app/
-   */
-  INTERCEPTOR_ROUTE = 'interceptor-route',
+/** The built-in backend classes, once made (declared before FunctionBackend, whose static KUBERNETES makes them). */
+const BUILT_INS: { classes?: BuiltInBackends } = {};
 
-  /**
-   * `HTTPScaledObject` (http.keda.sh/v1alpha1), deprecated since add-on v0.14: the add-on creates
-   * the ScaledObject itself, so event triggers cannot be added.
-   *
-   * @see https://keda.sh/http-add-on/0.14/reference/httpscaledobject/
-   */
-  HTTP_SCALED_OBJECT = 'http-scaled-object',
-}
-
-/** How a Knative function gets the `config-features` flags it needs (runtimeClassName, nodeSelector, tolerations). */
-export enum KnativeFeatureFlags {
-  /**
-   * Emit nothing; a synth warning names the flags and the `kubectl patch` command that enables them.
-   */
-  WARN = 'warn',
-
-  /**
-   * Emit the `config-features` ConfigMap (namespace `knative-serving`) carrying only these flags.
-   * Applying it replaces the ConfigMap's data written by Knative's installer (client-side apply
-   * drops the keys it does not list; server-side apply takes ownership of just these keys): prefer
-   * server-side apply, or let the Knative Operator own the ConfigMap.
-   */
-  EMIT_CONFIG_MAP = 'emit-config-map',
-
-  /** The cluster already enables the flags (e.g. through the Knative Operator): emit and warn nothing. */
-  ASSUME_ENABLED = 'assume-enabled',
-}
-
-/** Knative's autoscaler implementation (`autoscaling.knative.dev/class`). */
-export enum KnativeAutoscalerClass {
-  /** The Knative Pod Autoscaler: concurrency or RPS, and scale to zero. */
-  KPA = 'kpa.autoscaling.knative.dev',
-  /** The Kubernetes HPA (CPU or memory): no scale to zero. */
-  HPA = 'hpa.autoscaling.knative.dev',
+interface BuiltInBackends {
+  readonly Kubernetes: new (httpAddOnApi: HttpAddOnApi) => FunctionBackend;
+  readonly Knative: new (options: KnativeBackendOptions) => FunctionBackend;
+  readonly SpinKube: new (options: SpinKubeBackendOptions) => FunctionBackend;
+  readonly OpenFaas: new (options: OpenFaasBackendOptions) => FunctionBackend;
 }
 
 /**
- * Whether a Knative function's custom domains get a `ClusterDomainClaim`.
+ * The platform that runs a ServerlessFunction: it renders the function's objects in `bind()`. Props
+ * a platform cannot express are refused with an error naming the prop and the platform.
  *
- * Knative's DomainMapping reconciler refuses a domain unless a ClusterDomainClaim
- * (networking.internal.knative.dev/v1alpha1, cluster-scoped) names the DomainMapping's namespace,
- * and creates that claim itself only when `config-network` sets
- * `autocreate-cluster-domain-claims: "true"` (`autocreateClusterDomainClaims` in older releases;
- * false by default since Knative 0.24, true in some distributions' operators).
- *
- * @see https://knative.dev/docs/serving/services/custom-domains/
+ * The built-in backends come from the static factories. A new backend is a subclass that implements
+ * `displayName` and `bind()` (and overrides the defaults it needs); `bind()` receives the function's
+ * props checked and defaulted (`ResolvedFunction`) and returns what ServerlessFunction routes,
+ * scales and claims (`FunctionBackendConfig`).
  */
-export enum KnativeDomainClaims {
-  /**
-   * Emit one ClusterDomainClaim per host (named after the host, `spec.namespace` = the function's
-   * namespace). Applying it needs cluster-scoped rights.
-   */
-  EMIT = 'emit',
-
-  /** The cluster sets `autocreate-cluster-domain-claims: "true"`: emit no claim. */
-  CLUSTER_AUTOCREATES = 'cluster-autocreates',
-}
-
-/**
- * The OpenFaaS edition that runs the functions, in OpenFaaS's terms.
- *
- * @see https://docs.openfaas.com/openfaas-pro/introduction/
- */
-export enum OpenFaasEdition {
-  /**
-   * OpenFaaS Community Edition (CE): faas-netes without operator mode, so no Function CRD and no
-   * Profiles, which is everything this backend emits; it also refuses the
-   * `com.openfaas.scale.zero`, `scale.target` and `scale.type` labels and more than 5 replicas.
-   * Choosing it makes the library refuse the function with the reasons.
-   */
-  COMMUNITY = 'community',
-
-  /** OpenFaaS Standard: the operator (Function CRD), Profiles, the autoscaler with scale to zero. */
-  STANDARD = 'standard',
-
-  /** OpenFaaS for Enterprises: everything Standard has. */
-  ENTERPRISE = 'enterprise',
-}
-
-/** Options of the SpinAppExecutor a SpinKube function emits. */
-export interface SpinAppExecutorOptions {
-  /**
-   * The executor's name. Functions of one namespace that use the same name share one executor; they
-   * must agree on its settings.
-   *
-   * @default 'containerd-shim-spin' (spin-operator's sample executor)
-   */
-  readonly name?: string;
-
-  /**
-   * `deploymentConfig.installDefaultCACerts`: spin-operator creates a Secret `spin-ca` with a CA
-   * bundle and mounts it at `/etc/ssl/certs/ca-certificates.crt`, so outbound HTTPS from the Spin app
-   * can verify servers. spin-operator's own default is false (no bundle).
-   *
-   * @default true (as spin-operator's sample executor)
-   */
-  readonly installDefaultCaCerts?: boolean;
-}
-
-/** Options of `FunctionBackend.kubernetes()`. */
-export interface KubernetesBackendOptions {
-  /**
-   * The KEDA HTTP add-on API used when the function scales on HTTP traffic or to zero.
-   *
-   * @default HttpAddOnApi.INTERCEPTOR_ROUTE
-   */
-  readonly httpAddOnApi?: HttpAddOnApi;
-}
-
-/** Options of `FunctionBackend.knative()`. */
-export interface KnativeBackendOptions {
-  /**
-   * How the `config-features` flags get enabled.
-   *
-   * @default KnativeFeatureFlags.WARN
-   */
-  readonly featureFlags?: KnativeFeatureFlags;
-
-  /**
-   * `autoscaling.knative.dev/class`.
-   *
-   * @default KnativeAutoscalerClass.KPA
-   */
-  readonly autoscalerClass?: KnativeAutoscalerClass;
-
-  /**
-   * `autoscaling.knative.dev/window`: the stable window the KPA averages over (6s to 1h).
-   *
-   * @default - the cluster's `stable-window` (60s)
-   */
-  readonly window?: Duration;
-
-  /**
-   * `autoscaling.knative.dev/scale-down-delay`: how long demand must stay low before replicas are
-   * removed (0s to 1h); keeps pods warm across short lulls.
-   *
-   * @default - the cluster's `scale-down-delay` (0s)
-   */
-  readonly scaleDownDelay?: Duration;
-
-  /**
-   * Whether custom domains (`host`/`hosts`) get a ClusterDomainClaim.
-   *
-   * @default KnativeDomainClaims.EMIT
-   */
-  readonly domainClaims?: KnativeDomainClaims;
-}
-
-/** Options of `FunctionBackend.spinKube()`. */
-export interface SpinKubeBackendOptions {
-  /**
-   * Name of an existing SpinAppExecutor to use; none is emitted. Excludes `executor`.
-   *
-   * @default - an emitted executor (see `executor`)
-   */
-  readonly executorName?: string;
-
-  /**
-   * The SpinAppExecutor to emit: one per namespace and name, shared by the functions that use it,
-   * with `createDeployment: true` and the function's RuntimeClass.
-   *
-   * @default - `containerd-shim-spin` with installDefaultCACerts
-   */
-  readonly executor?: SpinAppExecutorOptions;
-}
-
-/** Options of `FunctionBackend.openFaas()`. */
-export interface OpenFaasBackendOptions {
-  /**
-   * The namespace of the OpenFaaS core components, where faas-netes reads Profiles.
-   *
-   * @default 'openfaas'
-   */
-  readonly profileNamespace?: string;
-
-  /**
-   * The OpenFaaS edition of the cluster. What this backend emits (a Function in operator mode and a
-   * Profile) needs OpenFaaS Standard or Enterprise.
-   *
-   * @default OpenFaasEdition.STANDARD
-   */
-  readonly edition?: OpenFaasEdition;
-}
-
-/**
- * The platform that runs a ServerlessFunction. Props a platform cannot express are refused with an
- * error naming the prop and the platform.
- */
-export class FunctionBackend {
+export abstract class FunctionBackend {
   /** Plain Kubernetes: WasmDeployment + Service + KEDA. */
-  public static readonly KUBERNETES = new FunctionBackend(FunctionBackendKind.KUBERNETES, {});
+  public static readonly KUBERNETES: FunctionBackend = FunctionBackend.kubernetes();
 
   /**
    * Plain Kubernetes with options.
    */
   public static kubernetes(options: KubernetesBackendOptions = {}): FunctionBackend {
-    return new FunctionBackend(FunctionBackendKind.KUBERNETES, { httpAddOnApi: options.httpAddOnApi });
+    return new (builtIns(FunctionBackend).Kubernetes)(options.httpAddOnApi ?? HttpAddOnApi.INTERCEPTOR_ROUTE);
   }
 
   /**
@@ -237,7 +58,7 @@ export class FunctionBackend {
     if (options.domainClaims !== undefined && !Object.values(KnativeDomainClaims).includes(options.domainClaims)) {
       throw propError('FunctionBackend.knative', 'domainClaims', options.domainClaims, 'is not a KnativeDomainClaims value', 'use KnativeDomainClaims.EMIT or CLUSTER_AUTOCREATES');
     }
-    return new FunctionBackend(FunctionBackendKind.KNATIVE, { knative: options });
+    return new (builtIns(FunctionBackend).Knative)(options);
   }
 
   /**
@@ -261,7 +82,7 @@ export class FunctionBackend {
     if (options.executor?.name !== undefined) checkDns1123Subdomain(where, 'executor.name', options.executor.name);
     const ca = options.executor?.installDefaultCaCerts;
     if (ca !== undefined && typeof ca !== 'boolean') throw propError(where, 'executor.installDefaultCaCerts', ca, 'is not a boolean', 'use true or false');
-    return new FunctionBackend(FunctionBackendKind.SPINKUBE, { spinKube: options });
+    return new (builtIns(FunctionBackend).SpinKube)(options);
   }
 
   /**
@@ -281,42 +102,95 @@ export class FunctionBackend {
     if (options.edition !== undefined && !Object.values(OpenFaasEdition).includes(options.edition)) {
       throw propError('FunctionBackend.openFaas', 'edition', options.edition, 'is not an OpenFaaS edition', 'use OpenFaasEdition.STANDARD, ENTERPRISE or COMMUNITY');
     }
-    return new FunctionBackend(FunctionBackendKind.OPENFAAS, { openFaas: options });
+    return new (builtIns(FunctionBackend).OpenFaas)(options);
   }
 
-  /** The platform. */
-  public readonly kind: FunctionBackendKind;
-  /** KEDA HTTP add-on API (Kubernetes backend). */
-  public readonly httpAddOnApi: HttpAddOnApi;
-  /** Knative options (Knative backend). */
-  public readonly knativeOptions?: KnativeBackendOptions;
-  /** SpinKube options (SpinKube backend). */
-  public readonly spinKubeOptions?: SpinKubeBackendOptions;
-  /** OpenFaaS options (OpenFaaS backend). */
-  public readonly openFaasOptions?: OpenFaasBackendOptions;
+  /** A readable name for messages, e.g. "Knative". */
+  public abstract readonly displayName: string;
 
-  private constructor(kind: FunctionBackendKind, options: {
-    httpAddOnApi?: HttpAddOnApi; knative?: KnativeBackendOptions; spinKube?: SpinKubeBackendOptions; openFaas?: OpenFaasBackendOptions;
-  }) {
-    this.kind = kind;
-    this.httpAddOnApi = options.httpAddOnApi ?? HttpAddOnApi.INTERCEPTOR_ROUTE;
-    this.knativeOptions = options.knative;
-    this.spinKubeOptions = options.spinKube;
-    this.openFaasOptions = options.openFaas;
+  /** The port a function listens on unless it says otherwise. */
+  public get defaultPort(): number {
+    return DEFAULT_FUNCTION_PORT;
   }
 
-  /** A readable name for messages. */
-  public get displayName(): string {
-    switch (this.kind) {
-      case FunctionBackendKind.KNATIVE: return 'Knative';
-      case FunctionBackendKind.SPINKUBE: return 'SpinKube';
-      case FunctionBackendKind.OPENFAAS: return 'OpenFaaS';
-      default: return 'Kubernetes + KEDA';
-    }
+  /** The runtime of the function's RuntimeClass unless it names one. */
+  public get defaultRuntime(): WasmRuntime {
+    return WasmRuntime.WASMEDGE;
   }
+
+  /**
+   * The existing RuntimeClass a function uses unless it names one.
+   *
+   * @default - the class K3s creates for `defaultRuntime`
+   */
+  public get defaultRuntimeClassName(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * Renders the function's objects under `scope` (the ServerlessFunction) and says what it rendered.
+   * Called once, from the ServerlessFunction's constructor.
+   */
+  public abstract bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig;
 }
 
-/** @internal */
-export function unsupported(scope: string, prop: string, value: unknown, backend: FunctionBackend, why: string, fix: string): Error {
-  return propError(scope, prop, value, `the ${backend.displayName} backend cannot express ${prop}: ${why}`, fix);
+/**
+ * The built-in backends: subclasses of FunctionBackend, made on first use (the base class's own
+ * static KUBERNETES needs one while the class is still being defined, so they take it as `base`).
+ */
+function builtIns(base: typeof FunctionBackend): BuiltInBackends {
+  if (BUILT_INS.classes) return BUILT_INS.classes;
+  class Kubernetes extends base {
+    public readonly displayName = 'Kubernetes + KEDA';
+    constructor(private readonly httpAddOnApi: HttpAddOnApi) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderKubernetes(scope, fn, this.httpAddOnApi);
+    }
+  }
+
+  class Knative extends base {
+    public readonly displayName = 'Knative';
+    constructor(private readonly options: KnativeBackendOptions) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderKnative(scope, fn, this.options, this.displayName);
+    }
+  }
+
+  class SpinKube extends base {
+    public readonly displayName = 'SpinKube';
+    constructor(private readonly options: SpinKubeBackendOptions) {
+      super();
+    }
+    /** spin-operator fixes the port. */
+    public get defaultPort(): number {
+      return SPINKUBE_HTTP_PORT;
+    }
+    public get defaultRuntime(): WasmRuntime {
+      return WasmRuntime.SPIN;
+    }
+    /** The class SpinAppExecutors expect (RuntimeClass.SPINKUBE_CLASS_NAME). */
+    public get defaultRuntimeClassName(): string | undefined {
+      return SPINKUBE_RUNTIME_CLASS_NAME;
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderSpinKube(scope, fn, this.options, this.displayName);
+    }
+  }
+
+  class OpenFaas extends base {
+    public readonly displayName = 'OpenFaaS';
+    constructor(private readonly options: OpenFaasBackendOptions) {
+      super();
+    }
+    public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
+      return renderOpenFaas(scope, fn, this.options, this.displayName);
+    }
+  }
+
+  BUILT_INS.classes = { Kubernetes, Knative, SpinKube, OpenFaas };
+  return BUILT_INS.classes;
 }

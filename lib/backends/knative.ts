@@ -4,14 +4,16 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { propError } from '../private/errors';
-import * as kn from '../imports/knative-serving';
-import { rootMembers } from '../root-registry';
+import { envVars, hardenedContainerContext, resourceQuantities, unsupported } from './common';
+import { KnativeAutoscalerClass, KnativeBackendOptions, KnativeDomainClaims, KnativeFeatureFlags } from './options';
+import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
+import { placementTolerations } from '../core/placement';
 import { IntegrationRoute } from '../core/runtime';
-import { Warnings } from '../warnings';
-import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
-import { envVars, hardenedContainerContext, placementTolerations, ResolvedFunction, resourceQuantities } from './common';
-import { KnativeAutoscalerClass, KnativeDomainClaims, KnativeFeatureFlags, unsupported } from './function-backend';
+import * as kn from '../imports/knative-serving';
+import { appIndex, Slot } from '../private/app-checks';
+import { propError } from '../private/errors';
+import { mapValues } from '../private/objects';
+import { warn } from '../private/warnings';
 
 /** Knative's namespace and the ConfigMap of its feature flags. */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -24,26 +26,23 @@ const RESERVED_PORTS = [8012, 8013, 8022, 9090, 9091];
 /** Knative's default `container-concurrency-max-limit` (config-defaults). */
 export const KNATIVE_MAX_CONTAINER_CONCURRENCY = 1000;
 
-/** The objects a Knative function renders to. */
-export interface KnativeRendering {
-  readonly service: ApiObject;
-  /** One DomainMapping per host. */
-  readonly domainMappings: ApiObject[];
-  /** One ClusterDomainClaim per host (KnativeDomainClaims.EMIT). */
-  readonly domainClaims: ApiObject[];
-}
+/** Knative creates a Service named after the ksvc, on this port. */
+export const KNATIVE_SERVICE_PORT = 80;
 
 /** @internal */
-export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRendering {
-  const opts = fn.backend.knativeOptions ?? {};
+export function renderKnative(scope: Construct, fn: ResolvedFunction, opts: KnativeBackendOptions, backendName: string): FunctionBackendConfig {
   const cls = opts.autoscalerClass ?? KnativeAutoscalerClass.KPA;
+  if (fn.gateway) {
+    throw unsupported(fn.where, 'gateway', fn.gateway.routeKind, backendName, 'Knative exposes Services through its own networking layer (Kourier, Contour or Istio)',
+      'drop gateway; set host to map a custom domain (a DomainMapping is emitted), or use FunctionBackend.KUBERNETES');
+  }
   if (fn.triggers.length > 0) {
-    throw unsupported(fn.where, 'triggers', fn.triggers.map(t => t.type), fn.backend,
+    throw unsupported(fn.where, 'triggers', fn.triggers.map(t => t.type), backendName,
       'Knative scales a Service on its own HTTP metrics; KEDA cannot target a Knative Service',
       'deliver events over HTTP with Knative Eventing (KafkaSource, RabbitmqSource, PingSource for cron), or use FunctionBackend.KUBERNETES for KEDA triggers');
   }
   if (fn.paths.some(p => p !== '/')) {
-    throw unsupported(fn.where, 'path', fn.paths.length === 1 ? fn.paths[0] : fn.paths, fn.backend, 'a Knative Service is addressed by host name only',
+    throw unsupported(fn.where, 'path', fn.paths.length === 1 ? fn.paths[0] : fn.paths, backendName, 'a Knative Service is addressed by host name only',
       'drop path (serve the function at "/"), or put a gateway in front with FunctionBackend.KUBERNETES');
   }
   if (RESERVED_PORTS.includes(fn.port)) {
@@ -68,8 +67,8 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
 
   // Knative refuses these pod fields unless config-features enables them.
   const flags: string[] = [];
-  if (fn.runtimeClass) flags.push('kubernetes.podspec-runtimeclassname');
-  const nodeSelector = { ...(fn.placement?.nodeLabels ?? {}) };
+  if (fn.runtimeClassName !== undefined) flags.push('kubernetes.podspec-runtimeclassname');
+  const nodeSelector = Object.assign({}, fn.placement?.nodeLabels);
   const tolerations = placementTolerations(fn.placement);
   if (Object.keys(nodeSelector).length > 0) flags.push('kubernetes.podspec-nodeselector');
   if (tolerations.length > 0) flags.push('kubernetes.podspec-tolerations');
@@ -88,8 +87,9 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
     // The HPA class needs a resource metric; CPU of Wasm pods may stay flat (see facts: SystemdCgroup).
     annotations['autoscaling.knative.dev/metric'] = 'cpu';
     if (fn.route === IntegrationRoute.RUNWASI) {
-      Warnings.of(scope).add('KnativeAutoscalerClass.HPA scales on CPU, and the CPU metrics of pods on a runwasi shim stay flat unless the shim runs with SystemdCgroup = true '
-        + '(containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out. Set SystemdCgroup = true in the node\'s containerd runtime options, or use KnativeAutoscalerClass.KPA (concurrency)');
+      warn(scope, 'backend.autoscalerClass', cls, 'KnativeAutoscalerClass.HPA scales on CPU, and the CPU metrics of pods on a runwasi shim stay flat unless the shim runs with '
+        + 'SystemdCgroup = true (containerd-shim-spin #180, runwasi #821), so the autoscaler may never scale out',
+      'set SystemdCgroup = true in the node\'s containerd runtime options, or use KnativeAutoscalerClass.KPA (concurrency)');
     }
   }
   // Start with the warm pool; with scale to zero Knative starts one pod and then scales down.
@@ -97,7 +97,7 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
   if (opts.window) annotations['autoscaling.knative.dev/window'] = seconds(fn.where, 'window', opts.window, 6, 3600);
   if (opts.scaleDownDelay) annotations['autoscaling.knative.dev/scale-down-delay'] = seconds(fn.where, 'scaleDownDelay', opts.scaleDownDelay, 0, 3600);
   // queue-proxy is a Linux container beside the Wasm one: crun must run the pod as compat-smart.
-  if (fn.route === IntegrationRoute.CRUN) annotations[CRUN_VARIANT_ANNOTATION] = 'compat-smart';
+  if (fn.route === IntegrationRoute.CRUN) annotations[fn.crunVariantAnnotation] = 'compat-smart';
 
   const r = resourceQuantities(fn.resources);
   const p = fn.probes;
@@ -131,7 +131,7 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
         spec: {
           containerConcurrency: fn.concurrency,
           automountServiceAccountToken: false,
-          runtimeClassName: fn.runtimeClass?.runtimeClassName,
+          runtimeClassName: fn.runtimeClassName,
           nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,
           tolerations: tolerations.length > 0 ? tolerations : undefined,
           // Knative's pod-level securityContext needs another feature flag: the container one suffices.
@@ -141,32 +141,31 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
     },
   });
 
-  const domainMappings: ApiObject[] = [];
-  const domainClaims: ApiObject[] = [];
   const emitClaims = (opts.domainClaims ?? KnativeDomainClaims.EMIT) === KnativeDomainClaims.EMIT;
   const namespace = Chart.of(scope).namespace;
   if (emitClaims && fn.hosts.length > 0 && !namespace) {
-    Warnings.of(scope).add(`the chart has no namespace, so the ClusterDomainClaim for ${fn.hosts.join(', ')} names namespace "default"; Knative refuses the DomainMapping if it is applied elsewhere. `
-      + 'Give the chart a namespace');
+    warn(scope, fn.hosts.length > 1 ? 'hosts' : 'host', fn.hosts.length > 1 ? fn.hosts : fn.hosts[0],
+      `the chart has no namespace, so the ClusterDomainClaim for ${fn.hosts.join(', ')} names namespace "default"; Knative refuses the DomainMapping if it is applied elsewhere`,
+      'give the chart a namespace');
   }
   fn.hosts.forEach((host, i) => {
     const prop = fn.hosts.length > 1 ? `hosts[${i}]` : 'host';
     if (host.startsWith('*.')) {
-      throw unsupported(fn.where, prop, host, fn.backend, 'a DomainMapping maps one exact domain',
+      throw unsupported(fn.where, prop, host, backendName, 'a DomainMapping maps one exact domain',
         'use an exact host such as "hello.example.com"');
     }
     // knative/serving pkg/apis/serving/v1beta1/domainmapping_validation.go: the name must be a fully
     // qualified domain name (at least two labels) outside the cluster-local domain.
     if (!host.includes('.') || host === 'cluster.local' || host.endsWith('.cluster.local')) {
-      throw unsupported(fn.where, prop, host, fn.backend, 'a DomainMapping needs a fully qualified domain outside the cluster-local domain (Knative\'s webhook refuses the rest)',
+      throw unsupported(fn.where, prop, host, backendName, 'a DomainMapping needs a fully qualified domain outside the cluster-local domain (Knative\'s webhook refuses the rest)',
         'use a public host such as "hello.example.com"; in-cluster callers use the Knative Service\'s own address');
     }
     // A DomainMapping is named after the domain it maps.
     const id = i === 0 ? 'DomainMapping' : `DomainMapping${i}`;
-    domainMappings.push(new kn.DomainMapping(scope, id, {
+    new kn.DomainMapping(scope, id, {
       metadata: { name: host },
       spec: { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: fn.name } },
-    }));
+    });
     // knative/serving pkg/reconciler/domainmapping/reconciler.go: the reconciler does not serve the
     // mapping unless a ClusterDomainClaim of that name names this namespace, and creates (and, in
     // FinalizeKind, deletes) one only when config-network autocreates claims.
@@ -179,18 +178,17 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction): KnativeRe
       });
       // Cluster-scoped: drop the namespace cdk8s copies from a namespaced chart.
       if (claim.metadata.namespace) claim.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-      domainClaims.push(claim);
     }
   });
-  return { service, domainMappings, domainClaims };
-}
-
-function mapValues<T>(m: { [k: string]: string }, f: (v: string) => T): { [k: string]: T } | undefined {
-  const keys = Object.keys(m);
-  if (keys.length === 0) return undefined;
-  const out: { [k: string]: T } = {};
-  for (const k of keys) out[k] = f(m[k]);
-  return out;
+  return {
+    // Knative creates a Service named after the ksvc.
+    serviceName: fn.name,
+    servicePort: KNATIVE_SERVICE_PORT,
+    resource: service,
+    routesByHost: true,
+    // Knative's DomainMapping webhook and ClusterDomainClaims make a domain cluster-wide.
+    claimedNames: fn.hosts.map(host => `Knative domain ${host}`),
+  };
 }
 
 function seconds(where: string, prop: string, d: Duration, min: number, max: number): string {
@@ -210,20 +208,25 @@ function requireFeatureFlags(scope: Construct, mode: KnativeFeatureFlags, flags:
   if (flags.length === 0 || mode === KnativeFeatureFlags.ASSUME_ENABLED) return;
   if (mode === KnativeFeatureFlags.WARN) {
     const patch = JSON.stringify({ data: Object.fromEntries(flags.map(f => [f, 'enabled'])) });
-    Warnings.of(scope).add(`Knative refuses ${flags.map(f => f.replace('kubernetes.podspec-', '')).join(', ')} in a Service unless ConfigMap ${KNATIVE_CONFIG_FEATURES} (namespace ${KNATIVE_SERVING_NAMESPACE}) enables ${flags.join(', ')}. `
-      + `Run: kubectl -n ${KNATIVE_SERVING_NAMESPACE} patch configmap ${KNATIVE_CONFIG_FEATURES} --type merge -p '${patch}', `
-      + 'or pass FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.EMIT_CONFIG_MAP }) (or ASSUME_ENABLED when the cluster already has them)');
+    warn(scope, 'backend.featureFlags', mode,
+      `Knative refuses ${flags.map(f => f.replace('kubernetes.podspec-', '')).join(', ')} in a Service unless ConfigMap ${KNATIVE_CONFIG_FEATURES} `
+        + `(namespace ${KNATIVE_SERVING_NAMESPACE}) enables ${flags.join(', ')}`,
+      `run kubectl -n ${KNATIVE_SERVING_NAMESPACE} patch configmap ${KNATIVE_CONFIG_FEATURES} --type merge -p '${patch}', `
+        + 'or pass FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.EMIT_CONFIG_MAP }) (or ASSUME_ENABLED when the cluster already has them)');
     return;
   }
   KnativeFeaturesConfigMap.of(scope).enable(flags);
 }
 
+/** The app's `config-features` ConfigMap, once a function asks for it. */
+const CONFIG_FEATURES = new Slot<{ configMap?: KnativeFeaturesConfigMap }>('the Knative config-features ConfigMap', () => ({}));
+
 /** One `config-features` ConfigMap per app, carrying the union of the flags functions need. */
 class KnativeFeaturesConfigMap extends Construct {
   public static of(scope: IConstruct): KnativeFeaturesConfigMap {
-    const members = rootMembers<KnativeFeaturesConfigMap>(scope, 'knative-config-features');
-    if (members.length === 0) members.push(new KnativeFeaturesConfigMap(Chart.of(scope), 'KnativeConfigFeatures'));
-    return members[0];
+    const slot = appIndex(scope).slot(CONFIG_FEATURES);
+    if (!slot.configMap) slot.configMap = new KnativeFeaturesConfigMap(Chart.of(scope), 'KnativeConfigFeatures');
+    return slot.configMap;
   }
 
   private readonly flags = new Set<string>();

@@ -1,29 +1,24 @@
 /**
  * Renders a ServerlessFunction as an OpenFaaS Function + Profile. Internal.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { propError } from '../private/errors';
-import * as faas from '../imports/openfaas';
+import { resourceQuantities, unsupported } from './common';
+import { OpenFaasBackendOptions, OpenFaasEdition } from './options';
+import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
+import { placementTolerations } from '../core/placement';
 import { IntegrationRoute } from '../core/runtime';
-import { CRUN_VARIANT_ANNOTATION } from '../wasm-deployment';
-import { placementTolerations, ResolvedFunction, resourceQuantities } from './common';
-import { OpenFaasEdition, unsupported } from './function-backend';
+import * as faas from '../imports/openfaas';
+import { propError } from '../private/errors';
 
 /** The port of the OpenFaaS watchdog, and of the Service faas-netes creates per function. */
 export const OPENFAAS_FUNCTION_PORT = 8080;
 /** The annotation that selects Profiles for a function. */
 export const OPENFAAS_PROFILE_ANNOTATION = 'com.openfaas.profile';
 
-/** What an OpenFaaS function renders to. */
-export interface OpenFaasRendering {
-  readonly functionObject: ApiObject;
-  readonly profile: ApiObject;
-}
-
 /** @internal */
-export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute: boolean): OpenFaasRendering {
-  const b = fn.backend;
+export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, opts: OpenFaasBackendOptions, b: string): FunctionBackendConfig {
+  const hasRoute = fn.gateway !== undefined;
   if (fn.triggers.length > 0) {
     throw unsupported(fn.where, 'triggers', fn.triggers.map(t => t.type), b,
       'OpenFaaS scales functions with its own autoscaler; a KEDA ScaledObject would fight it',
@@ -48,7 +43,7 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
       'drop gateway/host and call the function through the OpenFaaS gateway (/function/<name>), or keep warm replicas');
   }
 
-  checkEdition(fn);
+  checkEdition(fn, opts);
 
   const minReplicas = Math.max(1, fn.warmReplicas);
   // max == min disables OpenFaaS scaling: a fixed warm pool when nothing asks for autoscaling.
@@ -68,10 +63,10 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
   // Profiles share one namespace, so the chart's namespace is part of the name.
   const chartNs = Chart.of(scope).namespace;
   const profileName = `${chartNs ? `${chartNs}-` : ''}${fn.name}-wasm`.slice(0, 63).replace(/-+$/, '');
-  const profile = new faas.Profile(scope, 'OpenFaasProfile', {
-    metadata: { name: profileName, namespace: fn.backend.openFaasOptions?.profileNamespace ?? 'openfaas' },
+  new faas.Profile(scope, 'OpenFaasProfile', {
+    metadata: { name: profileName, namespace: opts.profileNamespace ?? 'openfaas' },
     spec: {
-      runtimeClassName: fn.runtimeClass?.runtimeClassName,
+      runtimeClassName: fn.runtimeClassName,
       tolerations: tolerations.length > 0 ? tolerations : undefined,
       podSecurityContext: {
         runAsNonRoot: true,
@@ -83,7 +78,7 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
     },
   });
   const annotations: { [key: string]: string } = { [OPENFAAS_PROFILE_ANNOTATION]: profileName };
-  if (fn.route === IntegrationRoute.CRUN) annotations[CRUN_VARIANT_ANNOTATION] = 'compat';
+  if (fn.route === IntegrationRoute.CRUN) annotations[fn.crunVariantAnnotation] = 'compat';
 
   const r = resourceQuantities(fn.resources);
   const constraints = Object.entries(fn.placement?.nodeLabels ?? {}).sort().map(([k, v]) => `${k}=${v}`);
@@ -94,14 +89,15 @@ export function renderOpenFaas(scope: Construct, fn: ResolvedFunction, hasRoute:
       image: fn.image,
       labels,
       annotations,
-      environment: Object.keys(fn.env).length > 0 ? { ...fn.env } : undefined,
+      environment: Object.keys(fn.env).length > 0 ? Object.assign({}, fn.env) : undefined,
       constraints: constraints.length > 0 ? constraints : undefined,
       requests: { cpu: r.requests.cpu, memory: r.requests.memory },
       limits: { cpu: r.limits.cpu, memory: r.limits.memory },
       readOnlyRootFilesystem: true,
     },
   });
-  return { functionObject: fnObject, profile };
+  // faas-netes creates a Service named after the function, on the watchdog port.
+  return { serviceName: fn.name, servicePort: OPENFAAS_FUNCTION_PORT, resource: fnObject };
 }
 
 /** The most replicas OpenFaaS CE runs (openfaas/faas-netes pkg/handlers/replica_reader.go MaxReplicas). */
@@ -114,8 +110,8 @@ export const OPENFAAS_CE_MAX_REPLICAS = 5;
  * (main.go: "-operator ... (not available in CE)", `operator := false`), so it never reads a
  * Function object or a Profile.
  */
-function checkEdition(fn: ResolvedFunction): void {
-  const edition = fn.backend.openFaasOptions?.edition ?? OpenFaasEdition.STANDARD;
+function checkEdition(fn: ResolvedFunction, opts: OpenFaasBackendOptions): void {
+  const edition = opts.edition ?? OpenFaasEdition.STANDARD;
   if (edition !== OpenFaasEdition.COMMUNITY) return;
   const ce = 'OpenFaaS Community Edition';
   const fix = 'run OpenFaaS Standard or Enterprise (FunctionBackend.openFaas({ edition: OpenFaasEdition.STANDARD })), or use another backend';

@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { FunctionRoute, Gateway, GatewayKind, InterceptorAccess, RouteBackend, TraefikEntryPoint } from '../../lib/routing';
+import { FunctionRoute, Gateway, InterceptorAccess, RouteBackend, TraefikEntryPoint } from '../../lib/routing';
 import { KedaHttpAddOn } from '../../lib/scaling/keda-http-add-on';
 import { Warnings } from '../../lib/warnings';
 import { synthAndValidate } from '../util/validate';
@@ -30,7 +30,7 @@ describe.each(GATEWAYS)('FunctionRoute on %s', (_name, gateway) => {
     const make = () => new FunctionRoute(c, 'hello', {
       gateway: gateway(), backend: RouteBackend.kedaHttpInterceptor({ access }), host: 'hello.example.com',
     });
-    if (access === InterceptorAccess.CROSS_NAMESPACE_REFERENCE && gateway().kind === GatewayKind.INGRESS) {
+    if (access === InterceptorAccess.CROSS_NAMESPACE_REFERENCE && gateway().routeKind === 'Ingress') {
       expect(make).toThrow(/\[cdk8s-wasm-edge\] test\/hello: backend.access="cross-namespace-reference": a Kubernetes Ingress can only name Services in its own namespace/);
       return;
     }
@@ -180,7 +180,9 @@ describe('FunctionRoute: reaching the KEDA interceptor', () => {
 
 describe('routing defaults (@default)', () => {
   test('Gateway.traefik entryPoints: [web] without TLS', () => {
-    expect(Gateway.traefik().entryPoints).toEqual(['web']);
+    const c = chart();
+    new FunctionRoute(c, 'r', { gateway: Gateway.traefik(), backend: RouteBackend.service('hello', 8080) });
+    expect(synthAndValidate(c)[0].spec.entryPoints).toEqual(['web']);
   });
   test('Gateway.traefik tlsSecretName: no TLS section', () => {
     const c = chart();
@@ -263,3 +265,40 @@ describe('routing errors name the prop, the value and the fix', () => {
       .toThrow(/test\/r: name="Bad.Name": is not a DNS-1123 label/);
   });
 });
+
+describe('the app-level route check (one pass from the app root)', () => {
+  const route = (c: Chart, id: string, gateway: Gateway, host = 'x.example.com') =>
+    new FunctionRoute(c, id, { gateway, backend: RouteBackend.service(id, 80), host });
+  const errorsOf = (c: Chart) => validationErrorLines(c);
+
+  test('two routes of one host and path on one entry point: each is reported once, under the app root', () => {
+    const c = chart('apps');
+    route(c, 'r1', Gateway.traefik());
+    route(c, 'r2', Gateway.traefik());
+    const errors = errorsOf(c);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^\[\] \[cdk8s-wasm-edge\] test\/r1: hosts\/pathPrefixes="Traefik entry point web, host x.example.com, path \/": test\/r2 claims/);
+    expect(errors[1]).toMatch(/^\[\] \[cdk8s-wasm-edge\] test\/r2: .*test\/r1 claims/);
+  });
+
+  test('lanes: other entry points and listeners do not clash; a route on every listener clashes with one on a listener', () => {
+    const c = chart('apps');
+    route(c, 'web', Gateway.traefik());
+    route(c, 'secure', Gateway.traefik({ entryPoints: [TraefikEntryPoint.WEBSECURE] }));
+    route(c, 'other-host', Gateway.traefik(), 'y.example.com');
+    expect(errorsOf(c)).toEqual([]);
+    const g = chart('apps');
+    route(g, 'all', Gateway.gatewayApi({ gatewayName: 'edge' }));
+    route(g, 'https', Gateway.gatewayApi({ gatewayName: 'edge', sectionName: 'https' }));
+    expect(errorsOf(g).join('\n')).toMatch(/test\/all: hosts\/pathPrefixes="Gateway apps\/edge listener \*, host x.example.com, path \/": test\/https claims/);
+  });
+});
+
+function validationErrorLines(c: Chart): string[] {
+  try {
+    (c.node.root as App).synth();
+    return [];
+  } catch (e: any) {
+    return String(e.message).split('\n').map(l => l.trim()).filter(l => l.startsWith('['));
+  }
+}
