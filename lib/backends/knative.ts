@@ -9,11 +9,15 @@ import { KnativeAutoscalerClass, KnativeBackendOptions, KnativeDomainClaims, Kna
 import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
 import { placementTolerations } from '../core/placement';
 import { IntegrationRoute } from '../core/runtime';
-import * as kn from '../imports/knative-serving';
+import type * as knT from '../imports/knative-serving';
 import { appIndex, Slot } from '../private/app-checks';
 import { propError } from '../private/errors';
+import { lazyModule } from '../private/lazy';
 import { mapValues } from '../private/objects';
 import { warn } from '../private/warnings';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const kn = lazyModule((): typeof import('../imports/knative-serving') => require('../imports/knative-serving'));
 
 /** Knative's namespace and the ConfigMap of its feature flags. */
 export const KNATIVE_SERVING_NAMESPACE = 'knative-serving';
@@ -101,14 +105,14 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction, opts: Knat
 
   const r = resourceQuantities(fn.resources);
   const p = fn.probes;
-  const container: kn.ServiceSpecTemplateSpecContainers = {
+  const container: knT.ServiceSpecTemplateSpecContainers = {
     name: 'function',
     image: fn.image,
     imagePullPolicy: 'IfNotPresent',
     command: fn.command,
     args: fn.args,
     ports: [{ containerPort: fn.port, name: 'http1' }],
-    env: envVars(fn).length > 0 ? envVars(fn) as kn.ServiceSpecTemplateSpecContainersEnv[] : undefined,
+    env: envVars(fn).length > 0 ? envVars(fn) as knT.ServiceSpecTemplateSpecContainersEnv[] : undefined,
     resources: {
       requests: mapValues(r.requests, v => kn.ServiceSpecTemplateSpecContainersResourcesRequests.fromString(v)),
       limits: mapValues(r.limits, v => kn.ServiceSpecTemplateSpecContainersResourcesLimits.fromString(v)),

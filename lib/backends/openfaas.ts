@@ -8,8 +8,11 @@ import { OpenFaasBackendOptions, OpenFaasEdition } from './options';
 import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
 import { placementTolerations } from '../core/placement';
 import { IntegrationRoute } from '../core/runtime';
-import * as faas from '../imports/openfaas';
 import { propError } from '../private/errors';
+import { lazyModule } from '../private/lazy';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const faas = lazyModule((): typeof import('../imports/openfaas') => require('../imports/openfaas'));
 
 /** The port of the OpenFaaS watchdog, and of the Service faas-netes creates per function. */
 export const OPENFAAS_FUNCTION_PORT = 8080;

@@ -9,11 +9,15 @@ import { kedaHttpScaling, renderKedaScaling } from './keda-scaling';
 import { HttpAddOnApi, SpinKubeBackendOptions } from './options';
 import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
 import { WasmRuntime } from '../core/runtime';
-import * as spin from '../imports/spinkube';
+import type * as spinT from '../imports/spinkube';
 import { appIndex, Slot } from '../private/app-checks';
 import { propError } from '../private/errors';
+import { lazyModule } from '../private/lazy';
 import { mapValues } from '../private/objects';
 import { warn } from '../private/warnings';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const spin = lazyModule((): typeof import('../imports/spinkube') => require('../imports/spinkube'));
 
 /** The port spin-operator's pods and Service listen on (spinapp.DefaultHTTPPort). */
 export const SPINKUBE_HTTP_PORT = 80;
@@ -115,7 +119,7 @@ export function renderSpinKube(scope: Construct, fn: ResolvedFunction, opts: Spi
   const r = resourceQuantities(fn.resources);
   const p = fn.probes;
   // Spin application variables take the shape of EnvVars.
-  const variables: spin.SpinAppSpecVariables[] = envVars(fn);
+  const variables: spinT.SpinAppSpecVariables[] = envVars(fn);
   const spinApp = new spin.SpinApp(scope, 'SpinApp', {
     metadata: { name: fn.name },
     spec: {

@@ -1,10 +1,14 @@
 import { ApiObject, ApiObjectMetadata, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, propError } from '../private/errors';
-import { DeviceModelV1Beta1, DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
+import type { DeviceModelV1Beta1SpecPropertiesAccessMode, DeviceModelV1Beta1SpecPropertiesType } from '../imports/kubeedge';
 import { credentialInValue, isCredentialKey } from '../private/credentials';
+import { checkDns1123Subdomain, propError } from '../private/errors';
+import { lazyExports } from '../private/lazy';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const { DeviceModelV1Beta1 } = lazyExports((): typeof import('../imports/kubeedge') => require('../imports/kubeedge'));
 
 /** The value type of a device property (DeviceModel `properties[].type`). */
 export enum DevicePropertyType {

@@ -1,11 +1,15 @@
 import { ApiObject, ApiObjectMetadata, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1123Subdomain, checkInt, isWholeNumber, propError, propMessage } from '../private/errors';
 import { checkConfigData, checkDeviceName, checkFreeText, DevicePropertyAccessMode, KubeEdgeDeviceModel } from './device-model';
-import { DeviceV1Beta1, DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
+import type { DeviceV1Beta1SpecProperties, DeviceV1Beta1SpecPropertiesPushMethod } from '../imports/kubeedge';
 import { credentialInValue, redact } from '../private/credentials';
+import { checkDns1123Subdomain, checkInt, isWholeNumber, propError, propMessage } from '../private/errors';
+import { lazyExports } from '../private/lazy';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata, checkPort, GO_MAX_DURATION_MS } from '../private/validate';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const { DeviceV1Beta1 } = lazyExports((): typeof import('../imports/kubeedge') => require('../imports/kubeedge'));
 
 /** Where a mapper publishes a property's values over MQTT (`pushMethod.mqtt`). */
 export interface MqttPushOptions {

@@ -1,4 +1,7 @@
-import * as jsyaml from 'js-yaml';
+import { lazyModule } from '../private/lazy';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const jsyaml = lazyModule((): typeof import('js-yaml') => require('js-yaml'));
 
 /**
  * YAML text of a node file (K3s config, registries, cloud-init). js-yaml rather than cdk8s's

@@ -2,11 +2,14 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { InterceptorAccess } from './route-backend';
-import * as gw from '../imports/gateway-api';
-import * as traefik from '../imports/traefik';
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
 import { checkString } from '../private/function-checks';
+import { lazyModule } from '../private/lazy';
 import { warn } from '../private/warnings';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const gw = lazyModule((): typeof import('../imports/gateway-api') => require('../imports/gateway-api'));
+const traefik = lazyModule((): typeof import('../imports/traefik') => require('../imports/traefik'));
 
 /**
  * A reference to a Traefik `Middleware` (traefik.io/v1alpha1), applied to an IngressRoute's route.

@@ -4,15 +4,18 @@ import { Construct, IConstruct } from 'constructs';
 import { checkReplicaRange, registerAutoscaler, warmFloor, wholeSeconds } from './guardrails';
 import { KedaScaledObject, KedaScaledObjectOptions } from './keda';
 import { KedaTrigger, KedaTriggerBaseOptions } from './keda-trigger';
-import { HttpScaledObject, InterceptorRoute } from '../imports/keda-http';
 import { appIndex } from '../private/app-checks';
 import { namespaceOf } from '../private/app-checks/autoscalers';
 import { HTTP_ROUTE } from '../private/app-checks/http-routes';
 import { checkNoCredential } from '../private/credentials';
 import { checkDns1123Label, checkInt, checkInt32, isWholeNumber, propError } from '../private/errors';
+import { lazyExports } from '../private/lazy';
 import { normalizeHost, routeClaimKey } from '../private/route-claim';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata, checkPort, GO_MAX_DURATION_MS } from '../private/validate';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const { HttpScaledObject, InterceptorRoute } = lazyExports((): typeof import('../imports/keda-http') => require('../imports/keda-http'));
 
 /** Scale on requests per second per replica, averaged over a sliding window. */
 export interface KedaHttpRequestRate {

@@ -1,10 +1,13 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { TriggerAuthentication } from '../imports/keda';
 import { checkDns1123Subdomain, propError, propMessage } from '../private/errors';
+import { lazyExports } from '../private/lazy';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const { TriggerAuthentication } = lazyExports((): typeof import('../imports/keda') => require('../imports/keda'));
 
 /** The kind of a KEDA authentication object. */
 export enum KedaAuthenticationKind {

@@ -4,12 +4,15 @@ import { Construct } from 'constructs';
 import { checkReplicaRange, registerAutoscaler, warmFloor, warnCpuScaling, wholeSeconds } from './guardrails';
 import { KedaMetricType, KedaTrigger } from './keda-trigger';
 import { ScalingBehavior } from './scaling-behavior';
-import { ScaledObject } from '../imports/keda';
 import { namespaceOf } from '../private/app-checks/autoscalers';
 import { findCredential } from '../private/credentials';
 import { checkDns1123Label, checkInt32, propError, propMessage } from '../private/errors';
+import { lazyExports } from '../private/lazy';
 import { definedMetadata } from '../private/scaling-metadata';
 import { checkMetadata } from '../private/validate';
+
+// Loaded on first use: requiring the package stays cheap (bench: requireMs).
+const { ScaledObject } = lazyExports((): typeof import('../imports/keda') => require('../imports/keda'));
 
 /** What replica count KEDA falls back to while a scaler fails. */
 export enum KedaFallbackBehavior {
