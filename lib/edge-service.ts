@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './private/errors';
-import { definedMetadata } from './private/core-nodes';
+import { definedMetadata } from './private/scaling-metadata';
 import { checkDns1035Label, checkMetadata, checkPort } from './private/validate';
 
 /** Which endpoints receive a Service's traffic (`externalTrafficPolicy` / `internalTrafficPolicy`). */

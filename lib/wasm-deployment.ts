@@ -1,15 +1,17 @@
 import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { IWasmPlacement, placementTolerations } from './core/placement';
-import { definedMetadata } from './private/core-nodes';
-import { checkNoCredential } from './private/credentials';
-import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
-import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
 import { IntegrationRoute, WasmRuntime } from './core/runtime';
-import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
+import { appIndex } from './private/app-checks';
+import { PLACED_WORKLOAD } from './private/app-checks/placement';
+import { checkNoCredential } from './private/credentials';
+import { checkDns1123Label, propError, propMessage } from './private/errors';
+import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
+import { definedMetadata } from './private/scaling-metadata';
+import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
+import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { Warnings } from './warnings';
 
 /** The pod annotation crun reads to run a container as Wasm. */
@@ -236,6 +238,17 @@ export class WasmDeployment extends kplus.Deployment {
     if (props.topologySpread) this.pushSpread(props.topologySpread, 'topologySpread');
 
     this.node.addValidation({ validate: () => this.validateWasm() });
+    const placement = this.placement;
+    if (placement) {
+      // Checked across the app (the nodes offer the runtime): app-checks/placement.ts.
+      const rc = this.runtimeClass;
+      appIndex(this).add(PLACED_WORKLOAD, {
+        scope: this,
+        placementName: placement.placementName,
+        offered: () => placement.runtimes.map(r => r.handler),
+        runtimeClass: rc ? { name: rc.runtimeClassName, handler: rc.runtime.handler } : undefined,
+      });
+    }
   }
 
   /**
@@ -412,12 +425,6 @@ export class WasmDeployment extends kplus.Deployment {
         errors.push(propMessage(this, `topologySpread[${i}].matchLabelKeys`, clash, 'is also a key of the pod selector the constraint uses (the API server refuses a key in both)',
           'remove it from matchLabelKeys: the selector already pins its value'));
       }
-    }
-    const placement = this.placement;
-    if (placement && this.runtimeClass && !placement.runtimes.some(r => r.handler === this.runtimeClass!.runtime.handler)) {
-      errors.push(propMessage(this, 'placement', placement.placementName,
-        `its nodes do not offer the "${this.runtimeClass.runtime.handler}" runtime of RuntimeClass "${this.runtimeClass.runtimeClassName}" (they offer ${placement.runtimes.map(r => r.handler).join(', ') || 'none'})`,
-        'add the runtime to the node\'s runtimes, or choose a RuntimeClass the nodes offer'));
     }
     return errors;
   }

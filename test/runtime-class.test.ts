@@ -332,8 +332,8 @@ describe('RuntimeClasses no node can match', () => {
     const own = new RuntimeClass(c, 'Own', { name: 'own', nodeSelector: { 'example.com/gpu': 'true' } });
     app.synth();
     expect(Warnings.of(crun).messages).toEqual([expect.stringMatching(
-      /test\/Crun: scheduling.nodeSelector cdk8s-wasm-edge.io\/runtime.crun-wasm=true matches no node of the app \(1 EdgeOfflineNode\), so its pods stay Pending/)]);
-    expect(Warnings.of(own).messages).toEqual([expect.stringMatching(/example.com\/gpu=true matches no node of the app/)]);
+      /test\/Crun: scheduling.nodeSelector=\"cdk8s-wasm-edge.io\/runtime.crun-wasm=true\": matches no node of the app \(1 EdgeOfflineNode\), so its pods stay Pending/)]);
+    expect(Warnings.of(own).messages).toEqual([expect.stringMatching(/example.com\/gpu=true\": matches no node of the app/)]);
     expect(Warnings.of(wasmedge).messages).toEqual([]);
     // Once each, however many validation passes.
     app.synth();
@@ -346,7 +346,7 @@ describe('RuntimeClasses no node can match', () => {
     const c = new Chart(app, 'test');
     new EdgeOfflineNode(c, 'edge', { runtimes: [WasmRuntime.WASMEDGE] });
     new RuntimeClass(c, 'Crun', { runtime: WasmRuntime.CRUN });
-    expect(() => app.synth()).toThrow(/runtime.crun-wasm=true matches no node of the app.*strict mode/s);
+    expect(() => app.synth()).toThrow(/runtime.crun-wasm=true\": matches no node of the app.*strict mode/s);
   });
 
   test('an app without nodes: a warning for the library\'s labels only (nothing else sets them)', () => {
@@ -398,7 +398,7 @@ describe('RuntimeClass props are validated', () => {
 
 describe('the unselectable-class check stays linear', () => {
   // The same measure as test/complexity.test.ts: walks of the whole tree per synth must not grow
-  // with the number of classes and nodes (one node index per validation pass, root-registry.ts).
+  // with the number of classes and nodes (one node index per validation pass, app-checks/nodes.ts).
   test('1 or 30 classes and nodes: the same number of walks', () => {
     const walks = (k: number) => {
       const app = Testing.app();
