@@ -1,15 +1,15 @@
-import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { IWasmPlacement, placementTolerations } from './core/placement';
 import { IntegrationRoute, WasmRuntime } from './core/runtime';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
-import { appIndex } from './private/app-checks';
-import { PLACED_WORKLOAD } from './private/app-checks/placement';
+import { checkRunwasiEntrypoint, checkImage } from './private/containers';
 import { checkNoCredential } from './private/credentials';
-import { checkDns1123Label, propError, propMessage } from './private/errors';
-import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
+import { checkDns1123Label, checkInt, propError, propMessage } from './private/errors';
+import { checkResources, wasmResources, WASM_DEFAULT_RESOURCES } from './private/resources';
 import { definedMetadata } from './private/scaling-metadata';
+import { hardenedSecurityContext, HARDENED_SECURITY_CONTEXT, WASM_UID } from './private/security-context';
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { Warnings } from './warnings';
@@ -18,7 +18,7 @@ import { Warnings } from './warnings';
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
 
 /** Numeric uid/gid Wasm pods run as: `FROM scratch` images have no /etc/passwd to resolve a name. */
-export const DEFAULT_WASM_UID = 65532;
+export const DEFAULT_WASM_UID = WASM_UID;
 
 /**
  * The most replicas (or warm replicas) a workload may ask for: 150,000, the total pods Kubernetes
@@ -137,24 +137,14 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
  */
 export class WasmDeployment extends kplus.Deployment {
   /** Wasm-sized default resources: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi. */
-  public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = {
-    cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
-    memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
-  };
+  public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = WASM_DEFAULT_RESOURCES;
 
   /**
    * The container security context every container of a WasmDeployment starts from: non-root,
    * read-only root filesystem, no privilege escalation, all capabilities dropped, seccomp
    * RuntimeDefault. Use it for Linux workloads beside Wasm ones too.
    */
-  public static readonly HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = {
-    ensureNonRoot: true,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: [kplus.Capability.ALL] },
-    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-  };
+  public static readonly HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = HARDENED_SECURITY_CONTEXT;
 
   /** The RuntimeClass the pods run with (undefined on the WasmEdge-in-image route without GPU). */
   public readonly runtimeClass?: IRuntimeClass;
@@ -238,17 +228,6 @@ export class WasmDeployment extends kplus.Deployment {
     if (props.topologySpread) this.pushSpread(props.topologySpread, 'topologySpread');
 
     this.node.addValidation({ validate: () => this.validateWasm() });
-    const placement = this.placement;
-    if (placement) {
-      // Checked across the app (the nodes offer the runtime): app-checks/placement.ts.
-      const rc = this.runtimeClass;
-      appIndex(this).add(PLACED_WORKLOAD, {
-        scope: this,
-        placementName: placement.placementName,
-        offered: () => placement.runtimes.map(r => r.handler),
-        runtimeClass: rc ? { name: rc.runtimeClassName, handler: rc.runtime.handler } : undefined,
-      });
-    }
   }
 
   /**
@@ -261,24 +240,19 @@ export class WasmDeployment extends kplus.Deployment {
     checkImage(where, props.image);
     warnUnpinned(this, where, props.image, props.imagePullPolicy);
     checkContainerProps(where, props);
-    if (this.route === IntegrationRoute.RUNWASI && props.command && props.command.length > 0 && !props.command[0].startsWith('/')) {
-      throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
-        `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
-    }
+    if (this.route === IntegrationRoute.RUNWASI) checkRunwasiEntrypoint(where, props.command);
     const declaresPorts = props.port !== undefined || props.portNumber !== undefined || (props.ports?.length ?? 0) > 0;
     if (declaresPorts && !this.wasiNetworking) {
       throw propError(where, 'ports', props.portNumber ?? props.port ?? props.ports, 'a Wasm module without WASI networking cannot listen, and its pods are isolated',
         'set wasiNetworking: true on the WasmDeployment (the module must be built with WASI sockets)');
     }
-    const resources = mergeResources(props.resources);
-    checkResources(where, resources);
+    const resources = wasmResources(where, props.resources);
     const port = props.portNumber ?? props.port ?? props.ports?.[0]?.number;
     const probes = this.fastProbes && port !== undefined ? fastProbes(port) : {};
     const container = super.addContainer(Object.assign({}, probes, props, {
       resources,
       imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: Object.assign({}, WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT,
-        { user: this.securityContext.user, group: this.securityContext.group }, props.securityContext),
+      securityContext: hardenedSecurityContext({ user: this.securityContext.user, group: this.securityContext.group }, props.securityContext),
     }));
     checkRendered(where, container);
     this.wasmContainerSet.add(container);
@@ -426,6 +400,13 @@ export class WasmDeployment extends kplus.Deployment {
           'remove it from matchLabelKeys: the selector already pins its value'));
       }
     }
+    // The placement is a prop: its nodes offer the runtime (read now, a node group may have grown).
+    const placement = this.placement;
+    if (placement && this.runtimeClass && !placement.runtimes.some(r => r.handler === this.runtimeClass!.runtime.handler)) {
+      errors.push(propMessage(this, 'placement', placement.placementName,
+        `its nodes do not offer the "${this.runtimeClass.runtime.handler}" runtime of RuntimeClass "${this.runtimeClass.runtimeClassName}" (they offer ${placement.runtimes.map(r => r.handler).join(', ') || 'none'})`,
+        'add the runtime to the node\'s runtimes, or choose a RuntimeClass the nodes offer'));
+    }
     return errors;
   }
 }
@@ -448,10 +429,9 @@ function podAnnotation(metadata: ApiObjectMetadataDefinition, key: string): stri
   return metadata.toJson().annotations?.[key];
 }
 
+/** A replica (or GPU) count: a whole number from `min` to `max`. NaN and Infinity show as such in the message. */
 function checkCount(path: string, prop: string, value: number | undefined, min = 0, max = MAX_REPLICAS): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
-    throw propError(path, prop, typeof value === 'number' && !Number.isFinite(value) ? String(value) : value, `must be a whole number from ${min} to ${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
-  }
+  checkInt(path, prop, typeof value === 'number' && !Number.isFinite(value) ? String(value) as unknown as number : value, min, max);
 }
 
 /**
@@ -564,43 +544,6 @@ function warnUnpinned(scope: WasmDeployment, where: string, image: string, pullP
     + '(docs.k3s.io registry-mirror), so offline nodes cannot get it. Pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
 }
 
-// An OCI reference: [registry[:port]/]path[:tag][@digest], lower-case path components.
-const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-
-/** @internal */
-export function checkImage(path: string, image: string | undefined): void {
-  if (!image || !IMAGE_REF.test(image)) {
-    throw propError(path, 'image', image, 'is not a valid OCI image reference',
-      'use a reference such as "ghcr.io/acme/hello-wasm:1.0.0" (lower-case repository, optional :tag and @sha256:digest)');
-  }
-}
-
-function mergeResources(resources?: kplus.ContainerResources): kplus.ContainerResources {
-  const d = WasmDeployment.DEFAULT_RESOURCES;
-  return {
-    cpu: { request: resources?.cpu?.request ?? d.cpu!.request, limit: resources?.cpu?.limit ?? d.cpu!.limit },
-    memory: { request: resources?.memory?.request ?? d.memory!.request, limit: resources?.memory?.limit ?? d.memory!.limit },
-    ephemeralStorage: resources?.ephemeralStorage,
-  };
-}
-
-function checkResources(path: string, r: kplus.ContainerResources): void {
-  checkCpu(path, 'resources.cpu.request', r.cpu?.request);
-  checkCpu(path, 'resources.cpu.limit', r.cpu?.limit, { min: 1 });
-  checkMemory(path, 'resources.memory.request', r.memory?.request, { unit: 'Mi' });
-  checkMemory(path, 'resources.memory.limit', r.memory?.limit, { unit: 'Mi', min: 1024 * 1024 });
-  checkMemory(path, 'resources.ephemeralStorage.request', r.ephemeralStorage?.request, { unit: 'Mi' });
-  checkMemory(path, 'resources.ephemeralStorage.limit', r.ephemeralStorage?.limit, { unit: 'Mi', min: 1024 * 1024 });
-  if (r.cpu?.request && r.cpu?.limit && cpuToMillis(r.cpu.request) > cpuToMillis(r.cpu.limit)) {
-    throw propError(path, 'resources.cpu', { request: r.cpu.request.amount, limit: r.cpu.limit.amount }, 'the CPU limit is below the request',
-      'raise resources.cpu.limit to at least the request, or lower the request');
-  }
-  if (r.memory?.request && r.memory?.limit && sizeToBytes(r.memory.request) > sizeToBytes(r.memory.limit)) {
-    throw propError(path, 'resources.memory', { request: sizeToQuantity(r.memory.request), limit: sizeToQuantity(r.memory.limit) },
-      'the memory limit is below the request', 'raise resources.memory.limit to at least the request, or lower the request');
-  }
-}
-
 // Probes and Durations are immutable: every container on a port shares one set.
 const FAST_PROBES = new Map<number, Pick<kplus.ContainerProps, 'startup' | 'readiness' | 'liveness'>>();
 
@@ -620,7 +563,7 @@ function fastProbes(port: number): Pick<kplus.ContainerProps, 'startup' | 'readi
 function hardened(cont: kplus.ContainerProps): kplus.ContainerProps {
   return Object.assign({}, cont, {
     imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    securityContext: Object.assign({}, WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT, cont.securityContext),
+    securityContext: hardenedSecurityContext(cont.securityContext),
   });
 }
 
@@ -634,3 +577,6 @@ function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k
     }),
   });
 }
+
+// serverless-function.ts imports it from here until it imports lib/private/containers.ts (not in index.ts).
+export { checkImage };

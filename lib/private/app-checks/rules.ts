@@ -5,7 +5,6 @@
 import { AppRule } from './engine';
 // core and nodes
 import { NODES_FIT_THEIR_SERVERS } from './nodes';
-import { PLACEMENT_OFFERS_RUNTIME } from './placement';
 import { SELECTABLE_RUNTIME_CLASSES, UNIQUE_RUNTIME_CLASS_NAMES } from './runtime-classes';
 import { ONE_TENANT_PER_NAMESPACE, TENANT_WORKLOADS_FIT } from './tenants';
 
@@ -14,7 +13,6 @@ export const RULES: readonly AppRule[] = [
   UNIQUE_RUNTIME_CLASS_NAMES,
   SELECTABLE_RUNTIME_CLASSES,
   NODES_FIT_THEIR_SERVERS,
-  PLACEMENT_OFFERS_RUNTIME,
   ONE_TENANT_PER_NAMESPACE,
   TENANT_WORKLOADS_FIT,
 ];
