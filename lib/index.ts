@@ -14,7 +14,8 @@ export {
 
 // Nodes.
 export {
-  EDGE_NODE_LABEL, EdgeNodeContainerdOptions, EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps, GPU_NODE_LABEL, NodeFilesWriteOptions, SITE_NODE_LABEL,
+  EDGE_NODE_LABEL, EdgeNodeContainerdOptions, EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps, GPU_NODE_LABEL, NodeFilesWriteOptions,
+  SITE_NODE_LABEL,
 } from './node/edge-offline-node';
 export { EdgeNodeGroup, EdgeNodeGroupProps } from './node/edge-node-group';
 export { K3S_CONFIG_DROPIN_DIR, K3S_CONFIG_PATH, K3sCommand, K3sConfig, K3sConfigOptions } from './node/k3s-config';
