@@ -11,8 +11,8 @@ import { checkResources, wasmResources, WASM_DEFAULT_RESOURCES } from './private
 import { definedMetadata } from './private/scaling-metadata';
 import { hardenedSecurityContext, HARDENED_SECURITY_CONTEXT, WASM_UID } from './private/security-context';
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
+import { warn } from './private/warnings';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
-import { Warnings } from './warnings';
 
 /** The pod annotation crun reads to run a container as Wasm. */
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
@@ -362,7 +362,9 @@ export class WasmDeployment extends kplus.Deployment {
         shared = undefined; // an empty node group: nothing to compare yet
       }
       if (shared !== undefined) {
-        Warnings.of(this).add(`${where}: every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing; place the workload on a group of nodes in several domains`);
+        warn(this, `${where}.topologyKey`, resolved.topologyKey,
+          `every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing`,
+          'place the workload on a group of nodes in several domains');
       }
     }
     this.spreads.push(resolved);
@@ -540,8 +542,8 @@ function warnUnpinned(scope: WasmDeployment, where: string, image: string, pullP
   const refresh = (pullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT) === kplus.ImagePullPolicy.IF_NOT_PRESENT
     ? 'with imagePullPolicy IfNotPresent a node that has some "latest" never pulls a newer one, so nodes run different code, and '
     : '';
-  Warnings.of(scope).add(`${where.slice(scope.node.path.length + 1)}: image "${image}" ${what}: ${refresh}K3s's embedded registry mirror never shares latest tags between nodes `
-    + '(docs.k3s.io registry-mirror), so offline nodes cannot get it. Pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
+  warn(scope, `${where.slice(scope.node.path.length + 1)}.image`, image, `${what}: ${refresh}K3s's embedded registry mirror never shares latest tags between nodes `
+    + '(docs.k3s.io registry-mirror), so offline nodes cannot get it', 'pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
 }
 
 // Probes and Durations are immutable: every container on a port shares one set.

@@ -361,7 +361,7 @@ describe('Wasm images are pinned (warning)', () => {
     const wd = new WasmDeployment(c, 'w', { wasmContainers: [{ image }] });
     const messages = Warnings.of(wd).messages;
     if (warns) {
-      expect(messages).toEqual([expect.stringMatching(new RegExp(`wasmContainers\\[0\\]: image "${image.replace(/[.]/g, '\\.')}" (has no tag|uses the :latest tag).*embedded registry mirror never shares latest tags.*Pin a version tag`))]);
+      expect(messages).toEqual([expect.stringMatching(new RegExp(`wasmContainers\\[0\\]\\.image="${image.replace(/[.]/g, '\\.')}": (has no tag|uses the :latest tag).*embedded registry mirror never shares latest tags.*Fix: pin a version tag`))]);
     } else {
       expect(messages).toEqual([]);
     }
