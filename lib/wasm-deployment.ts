@@ -132,6 +132,11 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
  * zero-downtime rolling updates and placement on nodes that have the runtime. The whole cdk8s-plus
  * Deployment API stays available.
  *
+ * Defaults that differ from cdk8s-plus's `DeploymentProps`: `replicas` is `warmReplicas` (1) when no
+ * autoscaler is attached; `strategy` is a rolling update with maxSurge 1 and maxUnavailable 0;
+ * `automountServiceAccountToken` is false; `isolate` is true unless `wasiNetworking`;
+ * `securityContext` runs as uid/gid `DEFAULT_WASM_UID` (fsGroup the same) with `ensureNonRoot`.
+ *
  * @see https://github.com/containers/crun/blob/main/docs/wasm-wasi-on-kubernetes.md
  * @see https://github.com/containerd/runwasi
  */
