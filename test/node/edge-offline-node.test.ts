@@ -5,14 +5,14 @@ import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as yaml from 'js-yaml';
 import * as toml from 'smol-toml';
-import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NODE_LABEL } from '../lib/node/edge-offline-node';
-import { synthAppAndValidate } from './util/validate';
-import { DEFAULT_CRUN_PATH } from '../lib/node/containerd-template';
-import { EdgeNodeGroup } from '../lib/node/edge-node-group';
-import { K3sVersion } from '../lib/node/k3s-version';
-import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../lib/core/runtime';
-import { parseK3sConfig, renderAsK3s, templateToml } from './node/helpers';
-import { Warnings } from '../lib/warnings';
+import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NODE_LABEL } from '../../lib/node/edge-offline-node';
+import { synthAppAndValidate } from '../util/validate';
+import { DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
+import { EdgeNodeGroup } from '../../lib/node/edge-node-group';
+import { K3sVersion } from '../../lib/node/k3s-version';
+import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../../lib/core/runtime';
+import { parseK3sConfig, renderAsK3s, templateToml } from './helpers';
+import { Warnings } from '../../lib/warnings';
 
 function chart(): Chart {
   return Testing.chart();
