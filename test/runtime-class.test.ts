@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import {
   EdgeNodeRole, EdgeOfflineNode, IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, RuntimeClass, STRICT_CONTEXT_KEY, Warnings, WasmRuntime,
 } from '../lib';
+import { validationErrorOf } from './util/errors';
 import { synthAndValidate } from './util/validate';
 import { rootWalks } from './util/walks';
 
@@ -202,7 +203,9 @@ describe('RuntimeClass', () => {
     new RuntimeClass(c, 'Plain', { scheduling: false });
     const [obj] = synthAndValidate(c);
     expect(obj.scheduling).toBeUndefined();
-    expect(() => new RuntimeClass(c, 'Bad', { scheduling: false, nodeSelector: { a: 'b' } })).toThrow(/test\/Bad: scheduling=false/);
+    const e = validationErrorOf(() => new RuntimeClass(c, 'Bad', { scheduling: false, nodeSelector: { a: 'b' } }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['test/Bad', 'scheduling', 'false']);
+    expect(e.fix).toBe('remove nodeSelector/tolerations, or leave scheduling at its default (true)');
   });
 
   test('SpinKube naming: wasmtime-spin-v2 with handler spin (default) or spin-v2', () => {
@@ -214,7 +217,9 @@ describe('RuntimeClass', () => {
     const c2 = chart();
     RuntimeClass.wasmtimeSpinV2(c2, 'Spin', { runtime: WasmRuntime.SPIN_V2 });
     expect(synthAndValidate(c2)[0].handler).toBe('spin-v2');
-    expect(() => RuntimeClass.wasmtimeSpinV2(chart(), 'X', { runtime: WasmRuntime.WASMEDGE })).toThrow(/runtime="wasmedge": is not a Spin runtime/);
+    const e = validationErrorOf(() => RuntimeClass.wasmtimeSpinV2(chart(), 'X', { runtime: WasmRuntime.WASMEDGE }));
+    expect([e.prop, e.value, e.problem]).toEqual(['runtime', '"wasmedge"', 'is not a Spin runtime']);
+    expect(e.fix).toMatch(/WasmRuntime.SPIN /);
   });
 
   test('fromK3s references the class K3s creates (named after the handler) and emits nothing', () => {
@@ -242,7 +247,9 @@ describe('RuntimeClass', () => {
     const c = chart();
     const rc = RuntimeClass.fromRuntimeClassName(c, 'Existing', 'wasmedge-gpu', WasmRuntime.WASMEDGE, { gpu: 'true' });
     expect(rc.nodeSelector).toEqual({ gpu: 'true' });
-    expect(() => RuntimeClass.fromRuntimeClassName(c, 'Bad', 'Not_A_Label', WasmRuntime.WASMEDGE)).toThrow(/test\/Bad: runtimeClassName="Not_A_Label"/);
+    const e = validationErrorOf(() => RuntimeClass.fromRuntimeClassName(c, 'Bad', 'Not_A_Label', WasmRuntime.WASMEDGE));
+    expect([e.constructPath, e.prop]).toEqual(['test/Bad', 'runtimeClassName']);
+    expect(e.fix).toBe('use a name such as "not-a-label"');
   });
 
   test('a name that is not a DNS-1123 label is refused with the path, the value and a fix', () => {
