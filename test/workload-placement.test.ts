@@ -1,25 +1,8 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, TOPOLOGY_ZONE_KEY, WasmRuntime, WorkloadPlacement } from '../lib';
+import { EdgeNodeRole, EdgeOfflineNode, TOPOLOGY_ZONE_KEY, WasmRuntime, WorkloadPlacement } from '../lib';
+import { podSpec, testChart as chart, zoneGroup } from './util/placement';
 import { synthAndValidate } from './util/validate';
-
-function chart(): Chart {
-  return new Chart(Testing.app(), 'test');
-}
-
-function podSpec(objs: any[], name?: string): any {
-  const deps = objs.filter(o => o.kind === 'Deployment' && (name === undefined || o.metadata.name === name));
-  expect(deps).toHaveLength(1);
-  return deps[0].spec.template.spec;
-}
-
-function zoneGroup(c: Chart, zones = ['a', 'b']): EdgeNodeGroup {
-  const group = new EdgeNodeGroup(c, 'group');
-  zones.forEach(z => group.addNode(new EdgeOfflineNode(c, `node-${z}`, {
-    role: EdgeNodeRole.AGENT, serverUrl: 'https://10.0.0.1:6443', zone: `zone-${z}`,
-  })));
-  return group;
-}
 
 describe('WorkloadPlacement', () => {
   test('places a Linux workload like a Wasm one: all labels in one affinity term, taints, offline tolerations', () => {
