@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { checkDns1123Label, propError, propMessage } from './private/errors';
-import { definedMetadata } from './private/core-nodes';
+import { definedMetadata } from './private/scaling-metadata';
 import { checkDns1035Label, checkMetadata, checkPort } from './private/validate';
 
 /** Which endpoints receive a Service's traffic (`externalTrafficPolicy` / `internalTrafficPolicy`). */
@@ -100,8 +100,15 @@ export class EdgeService extends kplus.Service {
     this.externalTrafficPolicy = props.externalTrafficPolicy;
     this.internalTrafficPolicy = props.internalTrafficPolicy;
     this.trafficDistribution = props.trafficDistribution;
-    // Ports bound later (bind(), a workload's exposeViaService) are checked at synth.
+    // Each port is checked when it is bound; names and duplicates across ports at synth.
     this.node.addValidation({ validate: () => this.validatePorts() });
+  }
+
+  /** Binds a port (checked now: port numbers, name, protocol). */
+  public bind(port: number, options: kplus.ServiceBindOptions = {}): void {
+    // Also called by the base constructor for props.ports: touch no field of this class here.
+    checkServicePort(this, `ports[${this.ports.length}]`, Object.assign({}, options, { port }));
+    super.bind(port, options);
   }
 
   /** core/v1 ValidateService: several ports need distinct names; no port/protocol pair twice. */
@@ -115,12 +122,6 @@ export class EdgeService extends kplus.Service {
     const seen = new Set<string>();
     const names = new Set<string>();
     for (const [i, p] of ports.entries()) {
-      try {
-        checkServicePort(this, `ports[${i}]`, p);
-      } catch (e) {
-        errors.push((e as Error).message);
-        continue;
-      }
       const key = `${p.port}/${p.protocol ?? 'TCP'}`;
       if (seen.has(key)) {
         errors.push(propMessage(this, `ports[${i}].port`, p.port, `is listed twice for ${p.protocol ?? 'TCP'} (the API server refuses duplicate ports)`, 'list each port once'));

@@ -1,23 +1,50 @@
+// The public API, by name: the building blocks (lib/core, lib/node) also hold internals (placement
+// tolerations, topology rendering, label caches) that the named constructs share and users never call.
 export * from './errors';
-export * from './core/runtime';
-export * from './core/placement';
-export * from './runtime-class';
-export * from './wasm-deployment';
 export * from './warnings';
-export * from './node/edge-offline-node';
-export * from './node/edge-node-group';
-export * from './node/k3s-config';
-export * from './node/k3s-version';
-export * from './node/registries';
-export * from './node/containerd-template';
-export * from './node/density';
+
+// Value types: runtimes, placement, topology.
+export {
+  IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime, WasmRuntimeOptions,
+} from './core/runtime';
+export { IWasmPlacement, NodeTaint } from './core/placement';
+export {
+  NodeInclusionPolicy, TOPOLOGY_HOSTNAME_KEY, TOPOLOGY_REGION_KEY, TOPOLOGY_ZONE_KEY, TopologySpreadOptions, WhenUnsatisfiable,
+} from './core/topology';
+
+// Nodes.
+export {
+  EDGE_NODE_LABEL, EdgeNodeContainerdOptions, EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps, GPU_NODE_LABEL, NodeFilesWriteOptions,
+  SITE_NODE_LABEL,
+} from './node/edge-offline-node';
+export { EdgeNodeGroup, EdgeNodeGroupProps } from './node/edge-node-group';
+export { K3S_CONFIG_DROPIN_DIR, K3S_CONFIG_PATH, K3sCommand, K3sConfig, K3sConfigOptions } from './node/k3s-config';
+export { K3sVersion } from './node/k3s-version';
+export { K3S_REGISTRIES_PATH, Registries, RegistriesOptions, RegistryHostConfig, RegistryMirror, RegistryTls } from './node/registries';
+export {
+  ContainerdTemplate, ContainerdTemplateOptions, CRUN_POD_ANNOTATIONS, DEFAULT_CRUN_PATH, K3S_CONTAINERD_TEMPLATE_DIR, K3S_DEFAULT_DATA_DIR,
+} from './node/containerd-template';
+export {
+  DensityOptions, DensityPlan, DensityPlanner, K3S_DEFAULT_CLUSTER_CIDR, K3S_DEFAULT_SERVICE_CIDR, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds,
+} from './node/density';
 export { NodeFile, AirgapOptions, K3S_AIRGAP_IMAGES_DIR } from './node/node-file';
+
+// Named constructs.
+export {
+  IRuntimeClass, RuntimeClass, RuntimeClassOptions, RuntimeClassOverhead, RuntimeClassProps, SpinRuntimeClassOptions,
+} from './runtime-class';
+export {
+  CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, MAX_GPUS_PER_CONTAINER, MAX_REPLICAS, WasmDeployment, WasmDeploymentProps, WasmGpuOptions,
+} from './wasm-deployment';
+export { EdgeService, EdgeServiceProps, TrafficDistribution, TrafficPolicy } from './edge-service';
+export { WorkloadPlacement } from './workload-placement';
+export {
+  FUNCTION_TENANT_LABEL, FunctionTenant, FunctionTenantContainerLimits, FunctionTenantProps, FunctionTenantQuota, PodSecurityLevel,
+} from './tenant';
+
+// Scaling, routing, backends, functions, KubeEdge.
 export * from './scaling';
 export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
-export * from './core/topology';
-export * from './edge-service';
 export * from './kubeedge';
-export * from './workload-placement';
-export * from './tenant';

@@ -1,14 +1,16 @@
 import { JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { NodeTaint } from './core/placement';
-import { appNodeIndex, someNodeCarries } from './private/core-nodes';
-import { checkLabels, isLabelValue, isQualifiedName } from './private/validate';
-import { checkCpu, checkMemory, sizeToQuantity } from './private/quantity';
-import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from './root-registry';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './core/runtime';
-import { Warnings } from './warnings';
+import { appIndex } from './private/app-checks';
+import { APP_NODES, someNodeCarries } from './private/app-checks/nodes';
+import { RUNTIME_CLASS } from './private/app-checks/runtime-classes';
+import { checkDns1123Label, propError } from './private/errors';
+import { checkCpu, checkMemory, sizeToQuantity } from './private/quantity';
+import { tolerationOf } from './private/tolerations';
+import { checkLabels, isLabelValue, isQualifiedName } from './private/validate';
+import { WarningFields } from './private/warnings';
 
 /** A RuntimeClass that pods can name in `runtimeClassName`. */
 export interface IRuntimeClass extends IConstruct {
@@ -206,7 +208,13 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
   public readonly runtimeClassName: string;
   public readonly runtime: WasmRuntime;
   public readonly managed = true;
-  /** The low-level RuntimeClass object. */
+  /** The RuntimeClass API object (node.k8s.io/v1). */
+  public readonly apiObject: kplus.k8s.KubeRuntimeClass;
+  /**
+   * The low-level RuntimeClass object.
+   *
+   * @deprecated use `apiObject`
+   */
   public readonly resource: kplus.k8s.KubeRuntimeClass;
   /**
    * Whether the class decides its scheduling at synth from the app's nodes (`wasmtimeSpinV2`
@@ -247,31 +255,21 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     checkOverhead(this, props.overhead);
 
     const auto = this.schedulingFromNodes;
-    this.resource = new RuntimeClassObject(this, 'Resource', {
+    this.apiObject = new RuntimeClassObject(this, 'Resource', {
       metadata: { name: this.runtimeClassName },
       handler: this.runtime.handler,
       scheduling: auto ? undefined : this.renderScheduling(),
       overhead: renderOverhead(props.overhead),
     }, auto ? () => this.renderScheduling() : undefined);
+    this.resource = this.apiObject;
 
     // RuntimeClass is cluster-scoped: drop the namespace cdk8s copies from a namespaced chart.
-    if (this.resource.metadata.namespace) {
-      this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    if (this.apiObject.metadata.namespace) {
+      this.apiObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
 
-    // Two classes with one name would overwrite each other in the cluster.
-    rootMembers<RuntimeClass>(this, 'runtime-classes').push(this);
-    trackValidationPasses(this);
-    warnUnselectableClasses(this);
-    this.node.addValidation({
-      validate: () => {
-        const byName = perValidationPass(this, 'runtime-classes-by-name',
-          () => groupBy(rootMembers<RuntimeClass>(this, 'runtime-classes'), c => [c.runtimeClassName]));
-        const clashes = (byName.get(this.runtimeClassName) ?? []).filter(c => c !== this);
-        return clashes.length === 0 ? [] : [propMessage(this, 'name', this.runtimeClassName,
-          `is also the name of ${clashes.map(c => c.node.path).join(', ')}`, 'give each RuntimeClass a unique name')];
-      },
-    });
+    // Checked across the app (one name per class, a selector some node matches): app-checks/runtime-classes.ts.
+    appIndex(this).add(RUNTIME_CLASS, { scope: this, name: this.runtimeClassName, unselectable: () => this.unselectableReason() });
   }
 
   /**
@@ -285,14 +283,14 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
   private hasScheduling(): boolean {
     if (!this.scheduling) return false;
     if (!this.schedulingFromNodes) return true;
-    return appNodeIndex(this).handlers.has(this.runtime.handler);
+    return appIndex(this).derived(APP_NODES).handlers.has(this.runtime.handler);
   }
 
   private renderScheduling(): kplus.k8s.Scheduling | undefined {
     if (!this.hasScheduling()) return undefined;
     return {
       nodeSelector: Object.keys(this.fixedSelector).length > 0 ? { ...this.fixedSelector } : undefined,
-      tolerations: this.tolerationList.length > 0 ? this.tolerationList.map(t => taintToToleration(t)) : undefined,
+      tolerations: this.tolerationList.length > 0 ? this.tolerationList.map(t => tolerationOf(t)) : undefined,
     };
   }
 
@@ -300,27 +298,34 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
    * Why no node may match the class's nodeSelector, for a synth warning; undefined when some node of
    * the app carries the labels, or when the app has no nodes and the selector uses no label of this
    * library (the cluster's own nodes may carry it).
-   *
-   * @internal
    */
-  public _unselectableReason(): string | undefined {
+  private unselectableReason(): WarningFields | undefined {
     if (this.schedulingFromNodes || !this.scheduling) return undefined;
     const selector = this.fixedSelector;
     const keys = Object.keys(selector);
     if (keys.length === 0) return undefined;
-    const index = appNodeIndex(this);
-    const shown = keys.map(k => `${k}=${selector[k]}`).join(', ');
+    const index = appIndex(this).derived(APP_NODES);
+    const prop = 'scheduling.nodeSelector';
+    const value = keys.map(k => `${k}=${selector[k]}`).join(', ');
     if (index.nodes.length > 0) {
       if (someNodeCarries(index, selector)) return undefined;
-      return `scheduling.nodeSelector ${shown} matches no node of the app (${index.nodes.length} EdgeOfflineNode${index.nodes.length === 1 ? '' : 's'}), `
-        + `so its pods stay Pending unless other nodes of the cluster carry these labels. Offer the "${this.runtime.handler}" runtime on a node `
-        + '(EdgeOfflineNode runtimes), fix nodeSelector, or label the cluster\'s nodes with kubectl';
+      return {
+        prop,
+        value,
+        problem: `matches no node of the app (${index.nodes.length} EdgeOfflineNode${index.nodes.length === 1 ? '' : 's'}), `
+          + 'so its pods stay Pending unless other nodes of the cluster carry these labels',
+        fix: `offer the "${this.runtime.handler}" runtime on a node (EdgeOfflineNode runtimes), fix nodeSelector, or label the cluster's nodes with kubectl`,
+      };
     }
     if (!keys.some(k => k.startsWith(WASM_EDGE_LABEL_PREFIX))) return undefined;
-    return `scheduling.nodeSelector ${shown} uses labels only this library's EdgeOfflineNode node files set, and the app has no EdgeOfflineNode: `
-      + `its pods stay Pending unless the cluster's nodes with the "${this.runtime.handler}" runtime carry them. Label them `
-      + `(kubectl label node <node> ${keys.map(k => `${k}=${selector[k]}`).join(' ')}), or use a class without scheduling `
-      + `(${this.runtime.k3sRuntimeClass ? 'RuntimeClass.fromK3s(), ' : ''}scheduling: false, or your own nodeSelector)`;
+    return {
+      prop,
+      value,
+      problem: 'uses labels only this library\'s EdgeOfflineNode node files set, and the app has no EdgeOfflineNode: '
+        + `its pods stay Pending unless the cluster's nodes with the "${this.runtime.handler}" runtime carry them`,
+      fix: `label them (kubectl label node <node> ${keys.map(k => `${k}=${selector[k]}`).join(' ')}), or use a class without scheduling `
+        + `(${this.runtime.k3sRuntimeClass ? 'RuntimeClass.fromK3s(), ' : ''}scheduling: false, or your own nodeSelector)`,
+    };
   }
 }
 
@@ -357,33 +362,6 @@ function sortKeys(v: any): any {
   return v;
 }
 
-const WARN_REGISTERED = new WeakSet<IConstruct>();
-const WARNED = new WeakSet<RuntimeClass>();
-
-/**
- * Registers, once per app, a check that warns about RuntimeClasses whose nodeSelector no node
- * matches. It runs on the app root, which cdk8s validates before every other construct, so the
- * warnings it adds are reported in the same pass; one index of the nodes per pass keeps it linear.
- */
-function warnUnselectableClasses(scope: IConstruct): void {
-  const root = scope.node.root;
-  if (WARN_REGISTERED.has(root)) return;
-  WARN_REGISTERED.add(root);
-  root.node.addValidation({
-    validate: () => {
-      for (const rc of rootMembers<RuntimeClass>(root, 'runtime-classes')) {
-        if (WARNED.has(rc)) continue;
-        const why = rc._unselectableReason();
-        if (why !== undefined) {
-          WARNED.add(rc);
-          Warnings.of(rc).add(why);
-        }
-      }
-      return [];
-    },
-  });
-}
-
 function checkRuntime(scope: IConstruct | string, runtime: WasmRuntime): void {
   if (!(runtime instanceof WasmRuntime)) {
     throw propError(scope, 'runtime', (runtime as any)?.handler ?? runtime, 'is not a WasmRuntime', 'use a preset such as WasmRuntime.WASMEDGE, or WasmRuntime.custom()');
@@ -414,17 +392,6 @@ function checkOverhead(scope: IConstruct, overhead?: RuntimeClassOverhead): void
   // podFixed is added to every pod's requests: a non-negative amount, no larger than a node.
   checkCpu(scope, 'overhead.cpu', overhead.cpu);
   checkMemory(scope, 'overhead.memory', overhead.memory);
-}
-
-/** @internal */
-export function taintToToleration(taint: NodeTaint, tolerationSeconds?: number): kplus.k8s.Toleration {
-  return {
-    key: taint.key,
-    operator: taint.value === undefined ? 'Exists' : 'Equal',
-    value: taint.value,
-    effect: taint.effect,
-    tolerationSeconds,
-  };
 }
 
 function renderOverhead(overhead?: RuntimeClassOverhead): kplus.k8s.Overhead | undefined {

@@ -1,22 +1,24 @@
-import { ApiObjectMetadataDefinition, Chart, Duration, Size } from 'cdk8s';
+import { ApiObjectMetadataDefinition, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { checkDns1123Label, propError, propMessage } from './private/errors';
 import { IWasmPlacement, placementTolerations } from './core/placement';
-import { definedMetadata } from './private/core-nodes';
-import { checkNoCredential } from './private/credentials';
-import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
-import { checkCpu, checkMemory, cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
 import { IntegrationRoute, WasmRuntime } from './core/runtime';
-import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
-import { Warnings } from './warnings';
+import { checkRunwasiEntrypoint, checkImage } from './private/containers';
+import { checkNoCredential } from './private/credentials';
+import { checkDns1123Label, checkInt, propError, propMessage } from './private/errors';
+import { checkResources, wasmResources, WASM_DEFAULT_RESOURCES } from './private/resources';
+import { definedMetadata } from './private/scaling-metadata';
+import { hardenedSecurityContext, HARDENED_SECURITY_CONTEXT, WASM_UID } from './private/security-context';
+import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
+import { warn } from './private/warnings';
+import { IRuntimeClass, RuntimeClass } from './runtime-class';
 
 /** The pod annotation crun reads to run a container as Wasm. */
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
 
 /** Numeric uid/gid Wasm pods run as: `FROM scratch` images have no /etc/passwd to resolve a name. */
-export const DEFAULT_WASM_UID = 65532;
+export const DEFAULT_WASM_UID = WASM_UID;
 
 /**
  * The most replicas (or warm replicas) a workload may ask for: 150,000, the total pods Kubernetes
@@ -130,29 +132,24 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
  * zero-downtime rolling updates and placement on nodes that have the runtime. The whole cdk8s-plus
  * Deployment API stays available.
  *
+ * Defaults that differ from cdk8s-plus's `DeploymentProps`: `replicas` is `warmReplicas` (1) when no
+ * autoscaler is attached; `strategy` is a rolling update with maxSurge 1 and maxUnavailable 0;
+ * `automountServiceAccountToken` is false; `isolate` is true unless `wasiNetworking`;
+ * `securityContext` runs as uid/gid `DEFAULT_WASM_UID` (fsGroup the same) with `ensureNonRoot`.
+ *
  * @see https://github.com/containers/crun/blob/main/docs/wasm-wasi-on-kubernetes.md
  * @see https://github.com/containerd/runwasi
  */
 export class WasmDeployment extends kplus.Deployment {
   /** Wasm-sized default resources: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi. */
-  public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = {
-    cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
-    memory: { request: Size.mebibytes(10), limit: Size.mebibytes(50) },
-  };
+  public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = WASM_DEFAULT_RESOURCES;
 
   /**
    * The container security context every container of a WasmDeployment starts from: non-root,
    * read-only root filesystem, no privilege escalation, all capabilities dropped, seccomp
    * RuntimeDefault. Use it for Linux workloads beside Wasm ones too.
    */
-  public static readonly HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = {
-    ensureNonRoot: true,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: [kplus.Capability.ALL] },
-    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-  };
+  public static readonly HARDENED_CONTAINER_SECURITY_CONTEXT: kplus.ContainerSecurityContextProps = HARDENED_SECURITY_CONTEXT;
 
   /** The RuntimeClass the pods run with (undefined on the WasmEdge-in-image route without GPU). */
   public readonly runtimeClass?: IRuntimeClass;
@@ -248,24 +245,19 @@ export class WasmDeployment extends kplus.Deployment {
     checkImage(where, props.image);
     warnUnpinned(this, where, props.image, props.imagePullPolicy);
     checkContainerProps(where, props);
-    if (this.route === IntegrationRoute.RUNWASI && props.command && props.command.length > 0 && !props.command[0].startsWith('/')) {
-      throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
-        `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
-    }
+    if (this.route === IntegrationRoute.RUNWASI) checkRunwasiEntrypoint(where, props.command);
     const declaresPorts = props.port !== undefined || props.portNumber !== undefined || (props.ports?.length ?? 0) > 0;
     if (declaresPorts && !this.wasiNetworking) {
       throw propError(where, 'ports', props.portNumber ?? props.port ?? props.ports, 'a Wasm module without WASI networking cannot listen, and its pods are isolated',
         'set wasiNetworking: true on the WasmDeployment (the module must be built with WASI sockets)');
     }
-    const resources = mergeResources(props.resources);
-    checkResources(where, resources);
+    const resources = wasmResources(where, props.resources);
     const port = props.portNumber ?? props.port ?? props.ports?.[0]?.number;
     const probes = this.fastProbes && port !== undefined ? fastProbes(port) : {};
     const container = super.addContainer(Object.assign({}, probes, props, {
       resources,
       imagePullPolicy: props.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      securityContext: Object.assign({}, WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT,
-        { user: this.securityContext.user, group: this.securityContext.group }, props.securityContext),
+      securityContext: hardenedSecurityContext({ user: this.securityContext.user, group: this.securityContext.group }, props.securityContext),
     }));
     checkRendered(where, container);
     this.wasmContainerSet.add(container);
@@ -375,7 +367,9 @@ export class WasmDeployment extends kplus.Deployment {
         shared = undefined; // an empty node group: nothing to compare yet
       }
       if (shared !== undefined) {
-        Warnings.of(this).add(`${where}: every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing; place the workload on a group of nodes in several domains`);
+        warn(this, `${where}.topologyKey`, resolved.topologyKey,
+          `every node of placement ${placement.placementName} has ${resolved.topologyKey}=${shared}, so the pods have one domain and the constraint spreads nothing`,
+          'place the workload on a group of nodes in several domains');
       }
     }
     this.spreads.push(resolved);
@@ -413,6 +407,7 @@ export class WasmDeployment extends kplus.Deployment {
           'remove it from matchLabelKeys: the selector already pins its value'));
       }
     }
+    // The placement is a prop: its nodes offer the runtime (read now, a node group may have grown).
     const placement = this.placement;
     if (placement && this.runtimeClass && !placement.runtimes.some(r => r.handler === this.runtimeClass!.runtime.handler)) {
       errors.push(propMessage(this, 'placement', placement.placementName,
@@ -441,10 +436,9 @@ function podAnnotation(metadata: ApiObjectMetadataDefinition, key: string): stri
   return metadata.toJson().annotations?.[key];
 }
 
+/** A replica (or GPU) count: a whole number from `min` to `max`. NaN and Infinity show as such in the message. */
 function checkCount(path: string, prop: string, value: number | undefined, min = 0, max = MAX_REPLICAS): void {
-  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
-    throw propError(path, prop, typeof value === 'number' && !Number.isFinite(value) ? String(value) : value, `must be a whole number from ${min} to ${max}`, `set ${prop} to a whole number from ${min} to ${max}`);
-  }
+  checkInt(path, prop, typeof value === 'number' && !Number.isFinite(value) ? String(value) as unknown as number : value, min, max);
 }
 
 /**
@@ -553,45 +547,8 @@ function warnUnpinned(scope: WasmDeployment, where: string, image: string, pullP
   const refresh = (pullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT) === kplus.ImagePullPolicy.IF_NOT_PRESENT
     ? 'with imagePullPolicy IfNotPresent a node that has some "latest" never pulls a newer one, so nodes run different code, and '
     : '';
-  Warnings.of(scope).add(`${where.slice(scope.node.path.length + 1)}: image "${image}" ${what}: ${refresh}K3s's embedded registry mirror never shares latest tags between nodes `
-    + '(docs.k3s.io registry-mirror), so offline nodes cannot get it. Pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
-}
-
-// An OCI reference: [registry[:port]/]path[:tag][@digest], lower-case path components.
-const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-
-/** @internal */
-export function checkImage(path: string, image: string | undefined): void {
-  if (!image || !IMAGE_REF.test(image)) {
-    throw propError(path, 'image', image, 'is not a valid OCI image reference',
-      'use a reference such as "ghcr.io/acme/hello-wasm:1.0.0" (lower-case repository, optional :tag and @sha256:digest)');
-  }
-}
-
-function mergeResources(resources?: kplus.ContainerResources): kplus.ContainerResources {
-  const d = WasmDeployment.DEFAULT_RESOURCES;
-  return {
-    cpu: { request: resources?.cpu?.request ?? d.cpu!.request, limit: resources?.cpu?.limit ?? d.cpu!.limit },
-    memory: { request: resources?.memory?.request ?? d.memory!.request, limit: resources?.memory?.limit ?? d.memory!.limit },
-    ephemeralStorage: resources?.ephemeralStorage,
-  };
-}
-
-function checkResources(path: string, r: kplus.ContainerResources): void {
-  checkCpu(path, 'resources.cpu.request', r.cpu?.request);
-  checkCpu(path, 'resources.cpu.limit', r.cpu?.limit, { min: 1 });
-  checkMemory(path, 'resources.memory.request', r.memory?.request, { unit: 'Mi' });
-  checkMemory(path, 'resources.memory.limit', r.memory?.limit, { unit: 'Mi', min: 1024 * 1024 });
-  checkMemory(path, 'resources.ephemeralStorage.request', r.ephemeralStorage?.request, { unit: 'Mi' });
-  checkMemory(path, 'resources.ephemeralStorage.limit', r.ephemeralStorage?.limit, { unit: 'Mi', min: 1024 * 1024 });
-  if (r.cpu?.request && r.cpu?.limit && cpuToMillis(r.cpu.request) > cpuToMillis(r.cpu.limit)) {
-    throw propError(path, 'resources.cpu', { request: r.cpu.request.amount, limit: r.cpu.limit.amount }, 'the CPU limit is below the request',
-      'raise resources.cpu.limit to at least the request, or lower the request');
-  }
-  if (r.memory?.request && r.memory?.limit && sizeToBytes(r.memory.request) > sizeToBytes(r.memory.limit)) {
-    throw propError(path, 'resources.memory', { request: sizeToQuantity(r.memory.request), limit: sizeToQuantity(r.memory.limit) },
-      'the memory limit is below the request', 'raise resources.memory.limit to at least the request, or lower the request');
-  }
+  warn(scope, `${where.slice(scope.node.path.length + 1)}.image`, image, `${what}: ${refresh}K3s's embedded registry mirror never shares latest tags between nodes `
+    + '(docs.k3s.io registry-mirror), so offline nodes cannot get it', 'pin a version tag (e.g. ":1.0.0") or a digest ("@sha256:...")');
 }
 
 // Probes and Durations are immutable: every container on a port shares one set.
@@ -613,7 +570,7 @@ function fastProbes(port: number): Pick<kplus.ContainerProps, 'startup' | 'readi
 function hardened(cont: kplus.ContainerProps): kplus.ContainerProps {
   return Object.assign({}, cont, {
     imagePullPolicy: cont.imagePullPolicy ?? kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    securityContext: Object.assign({}, WasmDeployment.HARDENED_CONTAINER_SECURITY_CONTEXT, cont.securityContext),
+    securityContext: hardenedSecurityContext(cont.securityContext),
   });
 }
 
@@ -627,3 +584,6 @@ function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k
     }),
   });
 }
+
+// serverless-function.ts imports it from here until it imports lib/private/containers.ts (not in index.ts).
+export { checkImage };

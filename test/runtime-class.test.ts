@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import {
   EdgeNodeRole, EdgeOfflineNode, IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, RuntimeClass, STRICT_CONTEXT_KEY, Warnings, WasmRuntime,
 } from '../lib';
+import { validationErrorOf } from './util/errors';
 import { synthAndValidate } from './util/validate';
 import { rootWalks } from './util/walks';
 
@@ -202,7 +203,9 @@ describe('RuntimeClass', () => {
     new RuntimeClass(c, 'Plain', { scheduling: false });
     const [obj] = synthAndValidate(c);
     expect(obj.scheduling).toBeUndefined();
-    expect(() => new RuntimeClass(c, 'Bad', { scheduling: false, nodeSelector: { a: 'b' } })).toThrow(/test\/Bad: scheduling=false/);
+    const e = validationErrorOf(() => new RuntimeClass(c, 'Bad', { scheduling: false, nodeSelector: { a: 'b' } }));
+    expect([e.constructPath, e.prop, e.value]).toEqual(['test/Bad', 'scheduling', 'false']);
+    expect(e.fix).toBe('remove nodeSelector/tolerations, or leave scheduling at its default (true)');
   });
 
   test('SpinKube naming: wasmtime-spin-v2 with handler spin (default) or spin-v2', () => {
@@ -214,7 +217,9 @@ describe('RuntimeClass', () => {
     const c2 = chart();
     RuntimeClass.wasmtimeSpinV2(c2, 'Spin', { runtime: WasmRuntime.SPIN_V2 });
     expect(synthAndValidate(c2)[0].handler).toBe('spin-v2');
-    expect(() => RuntimeClass.wasmtimeSpinV2(chart(), 'X', { runtime: WasmRuntime.WASMEDGE })).toThrow(/runtime="wasmedge": is not a Spin runtime/);
+    const e = validationErrorOf(() => RuntimeClass.wasmtimeSpinV2(chart(), 'X', { runtime: WasmRuntime.WASMEDGE }));
+    expect([e.prop, e.value, e.problem]).toEqual(['runtime', '"wasmedge"', 'is not a Spin runtime']);
+    expect(e.fix).toMatch(/WasmRuntime.SPIN /);
   });
 
   test('fromK3s references the class K3s creates (named after the handler) and emits nothing', () => {
@@ -242,7 +247,9 @@ describe('RuntimeClass', () => {
     const c = chart();
     const rc = RuntimeClass.fromRuntimeClassName(c, 'Existing', 'wasmedge-gpu', WasmRuntime.WASMEDGE, { gpu: 'true' });
     expect(rc.nodeSelector).toEqual({ gpu: 'true' });
-    expect(() => RuntimeClass.fromRuntimeClassName(c, 'Bad', 'Not_A_Label', WasmRuntime.WASMEDGE)).toThrow(/test\/Bad: runtimeClassName="Not_A_Label"/);
+    const e = validationErrorOf(() => RuntimeClass.fromRuntimeClassName(c, 'Bad', 'Not_A_Label', WasmRuntime.WASMEDGE));
+    expect([e.constructPath, e.prop]).toEqual(['test/Bad', 'runtimeClassName']);
+    expect(e.fix).toBe('use a name such as "not-a-label"');
   });
 
   test('a name that is not a DNS-1123 label is refused with the path, the value and a fix', () => {
@@ -332,8 +339,8 @@ describe('RuntimeClasses no node can match', () => {
     const own = new RuntimeClass(c, 'Own', { name: 'own', nodeSelector: { 'example.com/gpu': 'true' } });
     app.synth();
     expect(Warnings.of(crun).messages).toEqual([expect.stringMatching(
-      /test\/Crun: scheduling.nodeSelector cdk8s-wasm-edge.io\/runtime.crun-wasm=true matches no node of the app \(1 EdgeOfflineNode\), so its pods stay Pending/)]);
-    expect(Warnings.of(own).messages).toEqual([expect.stringMatching(/example.com\/gpu=true matches no node of the app/)]);
+      /test\/Crun: scheduling.nodeSelector=\"cdk8s-wasm-edge.io\/runtime.crun-wasm=true\": matches no node of the app \(1 EdgeOfflineNode\), so its pods stay Pending/)]);
+    expect(Warnings.of(own).messages).toEqual([expect.stringMatching(/example.com\/gpu=true\": matches no node of the app/)]);
     expect(Warnings.of(wasmedge).messages).toEqual([]);
     // Once each, however many validation passes.
     app.synth();
@@ -346,7 +353,7 @@ describe('RuntimeClasses no node can match', () => {
     const c = new Chart(app, 'test');
     new EdgeOfflineNode(c, 'edge', { runtimes: [WasmRuntime.WASMEDGE] });
     new RuntimeClass(c, 'Crun', { runtime: WasmRuntime.CRUN });
-    expect(() => app.synth()).toThrow(/runtime.crun-wasm=true matches no node of the app.*strict mode/s);
+    expect(() => app.synth()).toThrow(/runtime.crun-wasm=true\": matches no node of the app.*strict mode/s);
   });
 
   test('an app without nodes: a warning for the library\'s labels only (nothing else sets them)', () => {
@@ -398,7 +405,7 @@ describe('RuntimeClass props are validated', () => {
 
 describe('the unselectable-class check stays linear', () => {
   // The same measure as test/complexity.test.ts: walks of the whole tree per synth must not grow
-  // with the number of classes and nodes (one node index per validation pass, root-registry.ts).
+  // with the number of classes and nodes (one node index per validation pass, app-checks/nodes.ts).
   test('1 or 30 classes and nodes: the same number of walks', () => {
     const walks = (k: number) => {
       const app = Testing.app();

@@ -4,6 +4,7 @@ import {
   FUNCTION_TENANT_LABEL, FunctionTenant, FunctionTenantProps, KedaScaledObject, KedaTrigger, PodSecurityLevel,
   ServerlessFunction, WasmDeployment,
 } from '../lib';
+import { validationErrorOf } from './util/errors';
 import { synthAndValidate } from './util/validate';
 
 /** A chart in namespace `team-a`, or in none with `null`. */
@@ -214,7 +215,8 @@ describe('FunctionTenant errors', () => {
   const E = (props: FunctionTenantProps, namespace: string | null = 'team-a') => () => new FunctionTenant(chart(namespace), 'Tenant', props);
 
   test('namespaceName must be a DNS-1123 label', () => {
-    expect(E({ namespaceName: 'Team_A' })).toThrow(/test\/Tenant: namespaceName="Team_A": is not a DNS-1123 label.*Fix: use a name such as "team-a"/);
+    const e = validationErrorOf(E({ namespaceName: 'Team_A' }));
+    expect([e.constructPath, e.prop, e.value, e.fix]).toEqual(['test/Tenant', 'namespaceName', '"Team_A"', 'use a name such as "team-a"']);
     expect(E({}, null)).toThrow(/namespaceName="Tenant": is not a DNS-1123 label/);
   });
 

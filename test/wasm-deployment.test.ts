@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import {
   CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, IntegrationRoute, IWasmPlacement, RuntimeClass, Warnings, WasmDeployment, WasmRuntime,
 } from '../lib';
+import { validationErrorOf } from './util/errors';
 import { synthAndValidate } from './util/validate';
 
 const IMAGE = 'ghcr.io/acme/hello-wasm:1.0.0';
@@ -361,7 +362,7 @@ describe('Wasm images are pinned (warning)', () => {
     const wd = new WasmDeployment(c, 'w', { wasmContainers: [{ image }] });
     const messages = Warnings.of(wd).messages;
     if (warns) {
-      expect(messages).toEqual([expect.stringMatching(new RegExp(`wasmContainers\\[0\\]: image "${image.replace(/[.]/g, '\\.')}" (has no tag|uses the :latest tag).*embedded registry mirror never shares latest tags.*Pin a version tag`))]);
+      expect(messages).toEqual([expect.stringMatching(new RegExp(`wasmContainers\\[0\\]\\.image="${image.replace(/[.]/g, '\\.')}": (has no tag|uses the :latest tag).*embedded registry mirror never shares latest tags.*Fix: pin a version tag`))]);
     } else {
       expect(messages).toEqual([]);
     }
@@ -464,6 +465,17 @@ describe('WasmDeployment props are validated before output', () => {
     ['liveness successThreshold 2', () => new WasmDeployment(chart(), 'w', { wasiNetworking: true, wasmContainers: [wasm({ portNumber: 8080, liveness: kplus.Probe.fromTcpSocket({ successThreshold: 2 }) })] }), /liveness.successThreshold=2/],
   ])('%s', (_, build, message) => {
     expect(build).toThrow(message);
+  });
+
+  test('the errors carry the prop, the value and the fix', () => {
+    const count = validationErrorOf(() => new WasmDeployment(chart(), 'w', { warmReplicas: 150001, wasmContainers: [wasm({})] }));
+    expect([count.constructPath, count.prop, count.value]).toEqual(['test/w', 'warmReplicas', '150001']);
+    expect(count.fix).toBe('set warmReplicas to a whole number from 0 to 150000');
+    expect(validationErrorOf(() => new WasmDeployment(chart(), 'w', { replicas: NaN, wasmContainers: [wasm({})] })).value).toBe('"NaN"');
+    const runwasi = validationErrorOf(() => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ command: ['app.wasm'] })] }));
+    expect([runwasi.constructPath, runwasi.prop, runwasi.fix]).toEqual(['test/w/wasmContainers[0]', 'command', 'use "/app.wasm" (e.g. command: ["/app.wasm"])']);
+    const limit = validationErrorOf(() => new WasmDeployment(chart(), 'w', { wasmContainers: [wasm({ resources: { cpu: { request: kplus.Cpu.millis(500) } } })] }));
+    expect([limit.prop, limit.value]).toEqual(['resources.cpu', '{"request":"500m","limit":"200m"}']);
   });
 
   // core/v1 Toleration.tolerationSeconds is an int64 number of seconds: the placement's offline

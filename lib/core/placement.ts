@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { WasmRuntime } from './runtime';
 import { propError } from '../private/errors';
 import { byCodeUnit } from '../private/order';
+import { tolerationOf } from '../private/tolerations';
 import { isLabelValue, isQualifiedName } from '../private/validate';
-import { WasmRuntime } from './runtime';
 
 /** A node taint (`key=value:effect`). */
 export interface NodeTaint {
@@ -66,14 +67,12 @@ export function placementTolerations(placement?: IWasmPlacement): kplus.k8s.Tole
       throw propError(where, `taints[${i}]`, t, 'is not a taint (a label key, an optional label value, and NoSchedule, PreferNoSchedule or NoExecute)',
         'use { key: "example.com/edge", effect: TaintEffect.NO_SCHEDULE }');
     }
-    out.push(t.value === undefined
-      ? { key: t.key, operator: 'Exists', effect: t.effect }
-      : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect });
+    out.push(tolerationOf(t));
   }
   if (placement.offlineAutonomy) {
     const seconds = autonomySeconds(where, placement.offlineAutonomy);
     for (const key of OFFLINE_TAINT_KEYS) {
-      out.push({ key, operator: 'Exists', effect: kplus.TaintEffect.NO_EXECUTE, tolerationSeconds: seconds });
+      out.push(tolerationOf({ key, effect: kplus.TaintEffect.NO_EXECUTE }, seconds));
     }
   }
   return out.sort((a, b) => byCodeUnit(`${a.key}|${a.effect}|${a.value ?? ''}`, `${b.key}|${b.effect}|${b.value ?? ''}`));

@@ -2,21 +2,22 @@ import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { checkDns1123Subdomain, propError } from '../private/errors';
 import { ContainerdTemplate } from './containerd-template';
 import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './density';
 import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './k3s-config';
 import { K3sVersion } from './k3s-version';
 import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudInit } from './node-file';
-import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from '../core/placement';
+import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
+import { appIndex } from '../private/app-checks';
+import { NODE, NodeFacts } from '../private/app-checks/nodes';
+import { checkDns1123Subdomain, propError } from '../private/errors';
+import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { checkNodePath, normalizeDataDir } from '../private/node-toml';
 import { NodeTree, writeNodeTrees } from '../private/node-writer';
 import { byCodeUnit } from '../private/order';
 import { checkLabels, checkSingleLine } from '../private/validate';
-import { groupBy, perValidationPass, rootMembers, trackValidationPasses } from '../root-registry';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
 
 /** What the node runs: which K3s command, and how it finds its cluster. */
 export enum EdgeNodeRole {
@@ -404,6 +405,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   private readonly containerd: ContainerdTemplate;
   private readonly registries: Registries;
   private readonly thresholdArgs: string[];
+  private readonly facts: NodeFacts;
 
   constructor(scope: Construct, id: string, props: EdgeOfflineNodeProps = {}) {
     super(scope, id);
@@ -564,9 +566,21 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     checkAirgap(owner, props.airgap);
     this.buildConfigs();
 
-    if (this.command === K3sCommand.SERVER) rootMembers<EdgeOfflineNode>(this, 'edge-servers').push(this);
-    trackValidationPasses(this);
-    this.node.addValidation({ validate: () => this.validateAgainstServers() });
+    // What the app-level checks and RuntimeClass read of the node (lib/private/app-checks/nodes.ts).
+    const joinsCluster = this.role === EdgeNodeRole.JOINING_SERVER || this.role === EdgeNodeRole.AGENT;
+    this.facts = appIndex(this).add(NODE, {
+      scope: this,
+      nodeName: this.nodeName,
+      handlers: this.runtimes.map(r => r.handler),
+      labels: () => this.nodeLabels,
+      server: this.command === K3sCommand.SERVER,
+      joins: joinsCluster ? { server: props.server?.facts, host: this.serverHost } : undefined,
+      addresses: this.addresses(),
+      nodeCidrMaskSize: this.densityPlan?.nodeCidrMaskSize ?? 24,
+      maxPods: this.densityPlan?.maxPods ?? KUBELET_DEFAULT_MAX_PODS,
+      podsPerNode: props.density?.podsPerNode,
+      embeddedRegistry: this.embeddedRegistry,
+    });
   }
 
   /** The K3s command the node runs. */
@@ -758,47 +772,6 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     return [main, density, thresholds];
   }
 
-  /** Agents' node subnets are sized by the servers: check the servers in the same app fit. */
-  private validateAgentAgainst(servers: EdgeOfflineNode[]): string[] {
-    const needed = this.densityPlan?.nodeCidrMaskSize ?? 24;
-    const errors: string[] = [];
-    for (const s of servers) {
-      const given = s.densityPlan?.nodeCidrMaskSize ?? 24;
-      if (given > needed) {
-        errors.push(propError(this, 'density.podsPerNode', this.densityPlan?.maxPods ?? KUBELET_DEFAULT_MAX_PODS,
-          `needs /${needed} node subnets, but server ${s.node.path} hands out /${given} (node-cidr-mask-size is cluster-wide)`,
-          `give the server a density target at least as high (podsPerNode >= ${this.props.density?.podsPerNode})`).message);
-      }
-    }
-    return errors;
-  }
-
-  private validateAgainstServers(): string[] {
-    if (this.role === EdgeNodeRole.SINGLE_NODE_SERVER || this.role === EdgeNodeRole.CLUSTER_INIT_SERVER) return [];
-    const servers = this.joinedServers();
-    return [...this.validateAgentAgainst(servers), ...this.validateRegistryAgainst(servers)];
-  }
-
-  /**
-   * The servers of the app this node joins: `server`, else those `serverUrl` names (by nodeName or
-   * an address in their config), else the app's only server. None when the app holds several
-   * servers and the URL names none of them: the node may join another site's cluster.
-   */
-  private joinedServers(): EdgeOfflineNode[] {
-    if (this.props.server) return [this.props.server];
-    // Indexed once per validation pass: a fleet app validates thousands of nodes once per chart.
-    const index = perValidationPass(this, 'edge-servers-by-address', () => {
-      const all = rootMembers<EdgeOfflineNode>(this, 'edge-servers');
-      return { all, byAddress: groupBy(all, s => [s.nodeName, ...s.addresses()]) };
-    });
-    const host = this.serverHost;
-    const named = (host !== undefined ? index.byAddress.get(host) ?? [] : []).filter(s => s !== this);
-    if (named.length > 0) return named;
-    // The app's only server (this node is in the list when it is a server itself).
-    const others = index.all.length - (this.command === K3sCommand.SERVER ? 1 : 0);
-    return others === 1 ? index.all.filter(s => s !== this) : [];
-  }
-
   /** Names and addresses the node's server certificate and API answer on (tls-san, node-ip, advertise-address). */
   private addresses(): string[] {
     const out: string[] = [];
@@ -809,20 +782,6 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       }
     }
     return out;
-  }
-
-  /**
-   * `embedded-registry` is a server setting that agents learn from their server: an agent that
-   * counts on the embedded mirror (its registries.yaml lists mirrors without endpoints) gets no
-   * peer-to-peer image sharing when the servers in the same app do not turn it on.
-   *
-   * @see https://docs.k3s.io/installation/registry-mirror
-   */
-  private validateRegistryAgainst(servers: EdgeOfflineNode[]): string[] {
-    if (!this.embeddedRegistry) return [];
-    return servers.filter(s => !s.embeddedRegistry).map(s => propError(this, 'embeddedRegistry', true,
-      `server ${s.node.path} does not run the embedded registry mirror (embedded-registry is a server setting the nodes learn from their server), so this node's images are not shared peer to peer and cannot be pulled while offline`,
-      `set embeddedRegistry: true on ${s.node.path}, or give this node a localRegistry (or embeddedRegistry: false and airgap image tarballs)`).message);
   }
 }
 

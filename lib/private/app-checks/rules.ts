@@ -3,14 +3,21 @@
  * stable order). A new rule is a file in this folder and a line here.
  */
 import { AppRule } from './engine';
-// functions and routes
 import { UNIQUE_NAMES } from './functions';
-// scaling
 import { ONE_HTTP_ROUTE_PER_HOST_AND_PATH } from './http-routes';
+import { NODES_FIT_THEIR_SERVERS } from './nodes';
 import { UNIQUE_ROUTES } from './routes';
+import { SELECTABLE_RUNTIME_CLASSES, UNIQUE_RUNTIME_CLASS_NAMES } from './runtime-classes';
 import { ONE_AUTOSCALER_PER_WORKLOAD } from './scaling';
+import { ONE_TENANT_PER_NAMESPACE, TENANT_WORKLOADS_FIT } from './tenants';
 
 export const RULES: readonly AppRule[] = [
+  // core and nodes
+  UNIQUE_RUNTIME_CLASS_NAMES,
+  SELECTABLE_RUNTIME_CLASSES,
+  NODES_FIT_THEIR_SERVERS,
+  ONE_TENANT_PER_NAMESPACE,
+  TENANT_WORKLOADS_FIT,
   // scaling
   ONE_AUTOSCALER_PER_WORKLOAD,
   ONE_HTTP_ROUTE_PER_HOST_AND_PATH,

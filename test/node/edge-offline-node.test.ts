@@ -5,14 +5,15 @@ import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as yaml from 'js-yaml';
 import * as toml from 'smol-toml';
-import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NODE_LABEL } from '../lib/node/edge-offline-node';
-import { synthAppAndValidate } from './util/validate';
-import { DEFAULT_CRUN_PATH } from '../lib/node/containerd-template';
-import { EdgeNodeGroup } from '../lib/node/edge-node-group';
-import { K3sVersion } from '../lib/node/k3s-version';
-import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../lib/core/runtime';
-import { parseK3sConfig, renderAsK3s, templateToml } from './node/helpers';
-import { Warnings } from '../lib/warnings';
+import { parseK3sConfig, renderAsK3s, templateToml } from './helpers';
+import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../../lib/core/runtime';
+import { DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
+import { EdgeNodeGroup } from '../../lib/node/edge-node-group';
+import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NODE_LABEL } from '../../lib/node/edge-offline-node';
+import { K3sVersion } from '../../lib/node/k3s-version';
+import { Warnings } from '../../lib/warnings';
+import { validationErrorOf } from '../util/errors';
+import { synthAppAndValidate } from '../util/validate';
 
 function chart(): Chart {
   return Testing.chart();
@@ -162,7 +163,9 @@ describe('EdgeOfflineNode roles', () => {
   });
 
   test('joining roles need serverUrl; others refuse it', () => {
-    expect(() => new EdgeOfflineNode(chart(), 'a', { role: EdgeNodeRole.AGENT })).toThrow(/serverUrl=undefined: is required for role agent/);
+    const missing = validationErrorOf(() => new EdgeOfflineNode(chart(), 'a', { role: EdgeNodeRole.AGENT }));
+    expect([missing.prop, missing.value, missing.problem]).toEqual(['serverUrl', 'undefined', 'is required for role agent']);
+    expect(missing.fix).toMatch(/set serverUrl to the URL of a server/);
     expect(() => new EdgeOfflineNode(chart(), 'a', { serverUrl: 'https://x:6443' })).toThrow(/does not join a cluster/);
     expect(() => new EdgeOfflineNode(chart(), 'a', { role: EdgeNodeRole.AGENT, serverUrl: 'http://x:6443' })).toThrow(/not an https URL/);
     expect(() => new EdgeOfflineNode(chart(), 'a', { role: EdgeNodeRole.AGENT, serverUrl: 'https://x:6443', agentTokenFile: '/t' })).toThrow(/server setting/);
