@@ -8,7 +8,6 @@ import { checkDns1123Label, checkInt, propError, ValidationError } from './priva
 import { checkLabelKey, checkLabelValue } from './private/labels';
 import { cpuToMillis, exactBytes, exactCpuMillis, MAX_CPU_MILLIS, MAX_MEMORY_BYTES, sizeToBytes, sizeToQuantity } from './private/quantity';
 import { checkLabels } from './private/validate';
-import { autoscalerFloors as legacyAutoscalerFloors } from './scaling/guardrails';
 import { WasmDeployment } from './wasm-deployment';
 
 /**
@@ -439,7 +438,7 @@ export class FunctionTenant extends Construct {
     appIndex(this).add(TENANT, {
       scope: this,
       namespace: this.namespaceName,
-      checkWorkloads: (workloads, floors) => this.checkWorkloads(workloads, withLegacyFloors(this, floors)),
+      checkWorkloads: (workloads, floors) => this.checkWorkloads(workloads, floors),
     });
   }
 
@@ -543,19 +542,6 @@ export class FunctionTenant extends Construct {
         'raise the container\'s requests, or lower containerLimits.minCpu / minMemory'));
     }
   }
-}
-
-// TEMPORARY BRIDGE (issue #11 merge): until lib/scaling registers AUTOSCALER facts, the floors of
-// this library's autoscalers come from guardrails' own index, read once per pass (the rule hands
-// every tenant the same floors map). Delete with guardrails.autoscalerFloors.
-const LEGACY_FLOORS = new WeakMap<ReadonlyMap<unknown, number>, ReadonlyMap<unknown, number>>();
-function withLegacyFloors(scope: IConstruct, floors: ReadonlyMap<unknown, number>): ReadonlyMap<unknown, number> {
-  let merged = LEGACY_FLOORS.get(floors);
-  if (!merged) {
-    merged = new Map<unknown, number>([...legacyAutoscalerFloors(scope), ...floors]);
-    LEGACY_FLOORS.set(floors, merged);
-  }
-  return merged;
 }
 
 /** Namespace totals: the per-node bounds times the 5,000 nodes of the largest supported cluster. */

@@ -13,6 +13,7 @@ import { hardenedSecurityContext, HARDENED_SECURITY_CONTEXT, WASM_UID } from './
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
 import { warn } from './private/warnings';
 import { IRuntimeClass, RuntimeClass } from './runtime-class';
+import { IWasmScalable } from './scaling/scalable';
 
 /** The pod annotation crun reads to run a container as Wasm. */
 export const CRUN_VARIANT_ANNOTATION = 'module.wasm.image/variant';
@@ -140,7 +141,7 @@ export interface WasmDeploymentProps extends kplus.DeploymentProps {
  * @see https://github.com/containers/crun/blob/main/docs/wasm-wasi-on-kubernetes.md
  * @see https://github.com/containerd/runwasi
  */
-export class WasmDeployment extends kplus.Deployment {
+export class WasmDeployment extends kplus.Deployment implements IWasmScalable {
   /** Wasm-sized default resources: requests 50m CPU / 10Mi, limits 200m CPU / 50Mi. */
   public static readonly DEFAULT_RESOURCES: kplus.ContainerResources = WASM_DEFAULT_RESOURCES;
 

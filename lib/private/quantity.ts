@@ -94,22 +94,24 @@ export function exactBytes(size: Size): number {
 
 /**
  * Checks a memory amount: whole KiB (or whole MiB with `unit: 'Mi'`, which cdk8s-plus renders
- * container memory in) from `min` to `max` bytes.
+ * container memory in; whole GiB with `unit: 'Gi'`, which it renders ephemeral storage in:
+ * cdk8s-plus-30 lib/container.js, `toGibibytes()` throws otherwise) from `min` to `max` bytes.
  * @internal
  */
 export function checkMemory(scope: IConstruct | string, prop: string, size: Size | undefined,
-  options: { min?: number; max?: number; unit?: 'Ki' | 'Mi' } = {}): void {
+  options: { min?: number; max?: number; unit?: 'Ki' | 'Mi' | 'Gi' } = {}): void {
   if (size === undefined) return;
   const min = options.min ?? 0;
   const max = options.max ?? MAX_MEMORY_BYTES;
   const unit = options.unit ?? 'Ki';
-  const step = unit === 'Mi' ? 1024 * 1024 : 1024;
+  const step = unit === 'Gi' ? 1024 ** 3 : unit === 'Mi' ? 1024 * 1024 : 1024;
   const b = exactBytes(size);
   if (!Number.isFinite(b) || b % step !== 0 || b < min || b > max) {
     const shown = Number.isFinite(b) ? `${b / 1024}Ki` : String(b);
-    const why = unit === 'Mi' ? 'must be a whole number of MiB (cdk8s-plus renders container memory in Mi)' : 'must be a whole number of KiB';
+    const why = unit === 'Gi' ? 'must be a whole number of GiB (cdk8s-plus renders ephemeral storage in Gi)'
+      : unit === 'Mi' ? 'must be a whole number of MiB (cdk8s-plus renders container memory in Mi)' : 'must be a whole number of KiB';
     throw propError(scope, prop, shown, `${why} from ${quantityOf(min)} to ${quantityOf(max)}${max === MAX_MEMORY_BYTES ? ' (no node has more memory)' : ''}`,
-      `use e.g. Size.mebibytes(${Math.max(1, Math.ceil(min / (1024 * 1024)))}) or Size.gibibytes(2)`);
+      unit === 'Gi' ? 'use e.g. Size.gibibytes(1)' : `use e.g. Size.mebibytes(${Math.max(1, Math.ceil(min / (1024 * 1024)))}) or Size.gibibytes(2)`);
   }
 }
 

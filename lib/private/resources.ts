@@ -28,16 +28,17 @@ export function mergeResources(resources?: kplus.ContainerResources,
 }
 
 /**
- * Checks container resources: CPU in whole millicores (a limit at least 1m), memory and ephemeral
- * storage in whole MiB (cdk8s-plus renders them so; a limit at least 1Mi), no limit below its request.
+ * Checks container resources: CPU in whole millicores (a limit at least 1m), memory in whole MiB and
+ * ephemeral storage in whole GiB (cdk8s-plus renders them so; a limit at least one unit), no limit
+ * below its request.
  */
 export function checkResources(scope: IConstruct | string, r: kplus.ContainerResources): void {
   checkCpu(scope, 'resources.cpu.request', r.cpu?.request);
   checkCpu(scope, 'resources.cpu.limit', r.cpu?.limit, { min: 1 });
   checkMemory(scope, 'resources.memory.request', r.memory?.request, { unit: 'Mi' });
   checkMemory(scope, 'resources.memory.limit', r.memory?.limit, { unit: 'Mi', min: 1024 * 1024 });
-  checkMemory(scope, 'resources.ephemeralStorage.request', r.ephemeralStorage?.request, { unit: 'Mi' });
-  checkMemory(scope, 'resources.ephemeralStorage.limit', r.ephemeralStorage?.limit, { unit: 'Mi', min: 1024 * 1024 });
+  checkMemory(scope, 'resources.ephemeralStorage.request', r.ephemeralStorage?.request, { unit: 'Gi' });
+  checkMemory(scope, 'resources.ephemeralStorage.limit', r.ephemeralStorage?.limit, { unit: 'Gi', min: 1024 ** 3 });
   if (r.cpu?.request && r.cpu?.limit && cpuToMillis(r.cpu.request) > cpuToMillis(r.cpu.limit)) {
     throw propError(scope, 'resources.cpu', { request: r.cpu.request.amount, limit: r.cpu.limit.amount }, 'the CPU limit is below the request',
       'raise resources.cpu.limit to at least the request, or lower the request');

@@ -9,8 +9,8 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { IWasmScalable } from './scalable';
 import { IntegrationRoute } from '../core/runtime';
-import { appIndex, AppView } from '../private/app-checks';
-import { AUTOSCALER, autoscalerFloors as floorsOf, targetLabel } from '../private/app-checks/autoscalers';
+import { appIndex } from '../private/app-checks';
+import { AUTOSCALER, targetLabel } from '../private/app-checks/autoscalers';
 import { checkInt32, INT32_MAX, isWholeNumber, propError } from '../private/errors';
 import { warn } from '../private/warnings';
 
@@ -49,26 +49,6 @@ export function isWasmScalable(target: kplus.IScalable): target is IWasmScalable
   const t: Partial<IWasmScalable> = target;
   return Construct.isConstruct(target) && typeof t.warmReplicas === 'number'
     && t.route !== undefined && Object.values(IntegrationRoute).includes(t.route);
-}
-
-/**
- * The replica floor of every autoscaled workload in the app, for callers outside the app-check
- * pass (lib/tenant.ts until its checks are an app rule).
- *
- * @deprecated use `autoscalerFloors(view)` of lib/private/app-checks/autoscalers.ts in a rule
- * @internal
- */
-export function autoscalerFloors(scope: IConstruct): Map<kplus.IScalable, number> {
-  const index = appIndex(scope);
-  let walk: readonly IConstruct[] | undefined;
-  const constructs = () => walk ?? (walk = scope.node.root.node.findAll());
-  const view: AppView = {
-    members: kind => index.members(kind),
-    derived: d => index.derived(d),
-    constructs,
-    ofType: <T>(type: abstract new (...args: any[]) => T) => constructs().filter((c): c is IConstruct & T => c instanceof type),
-  };
-  return floorsOf(view);
 }
 
 /**
