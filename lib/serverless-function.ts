@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Duration, Names, Size, SizeRoundingBehavior } from 'cdk8s';
+import { ApiObject, Chart, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DEFAULT_FUNCTION_PORT, probeTiming } from './backends/common';
@@ -7,10 +7,11 @@ import { IWasmPlacement } from './core/placement';
 import { IntegrationRoute } from './core/runtime';
 import { appIndex } from './private/app-checks';
 import { NAME_CLAIMER, objectsUnder, serviceClaim } from './private/app-checks/functions';
+import { checkImage, checkRunwasiEntrypoint } from './private/containers';
 import { checkNoCredential, isCredentialKey } from './private/credentials';
 import { checkDns1123Subdomain, checkInt, propError } from './private/errors';
 import { checkList, checkPlacementShape, checkString, checkStringMap } from './private/function-checks';
-import { cpuToMillis, sizeToBytes, sizeToQuantity } from './private/quantity';
+import { wasmResources } from './private/resources';
 import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './private/validate';
 import { FunctionRoute, routeHosts, routePaths } from './routing/function-route';
 import { Gateway, TraefikMiddlewareRef } from './routing/gateway';
@@ -19,7 +20,7 @@ import { IRuntimeClass, RuntimeClass } from './runtime-class';
 import { KedaHttpScaledObject, KedaInterceptorRoute } from './scaling/http';
 import { KedaScaledObject } from './scaling/keda';
 import { KedaTrigger } from './scaling/keda-trigger';
-import { checkImage, CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, WasmDeployment } from './wasm-deployment';
+import { CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, WasmDeployment } from './wasm-deployment';
 
 /** A key of a Kubernetes Secret, for an environment variable. */
 export interface FunctionSecretRef {
@@ -507,7 +508,7 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     secretEnv[k] = { secretName: ref.secretName, key: ref.key };
   }
 
-  const resources = mergeResources(where, props.resources);
+  const resources = wasmResources(where, props.resources);
 
   // The runtime class: the backend's (SpinKube needs the Spin shim class), else K3s's class for its runtime.
   const defaultClassName = backend.defaultRuntimeClassName;
@@ -518,10 +519,7 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
     throw propError(where, 'runtimeClass', runtimeClass, 'is not a RuntimeClass', 'use RuntimeClass.fromK3s(this, "Wasm", WasmRuntime.WASMEDGE) or another RuntimeClass factory');
   }
   const route = runtimeClass.runtime.route;
-  if (props.command && props.command.length > 0 && route === IntegrationRoute.RUNWASI && !props.command[0].startsWith('/')) {
-    throw propError(where, 'command', props.command, 'runwasi shims start the entrypoint as a path inside the image, and it must be absolute',
-      `use "/${props.command[0].replace(/^\.?\/*/, '')}" (e.g. command: ["/app.wasm"])`);
-  }
+  if (route === IntegrationRoute.RUNWASI) checkRunwasiEntrypoint(where, props.command);
 
   workloads.configure({ name, runtimeClass, warmReplicas, placement: props.placement });
   // WasmEdge inside a Linux image needs no RuntimeClass unless it is a GPU class.
@@ -556,11 +554,6 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   };
 }
 
-/** The most CPU a function may ask for (1000 cores). */
-const MAX_CPU_MILLIS = 1000000;
-/** The most memory a function may ask for (1 TiB). */
-const MAX_MEMORY_MIB = 1024 * 1024;
-
 /** Replica counts are int32 in the Kubernetes and KEDA APIs. */
 const MAX_REPLICAS = 2147483647;
 
@@ -571,40 +564,3 @@ function checkEnvName(where: string, prop: string, name: string): void {
   }
 }
 
-function mergeResources(where: string, r?: kplus.ContainerResources): kplus.ContainerResources {
-  const d = WasmDeployment.DEFAULT_RESOURCES;
-  const merged = { cpu: Object.assign({}, d.cpu, r?.cpu), memory: Object.assign({}, d.memory, r?.memory), ephemeralStorage: r?.ephemeralStorage };
-  for (const [k, cpu] of [['request', merged.cpu.request], ['limit', merged.cpu.limit]] as Array<[string, kplus.Cpu | undefined]>) {
-    if (cpu === undefined) continue;
-    const millis = cpu instanceof kplus.Cpu ? cpuToMillis(cpu) : NaN;
-    // Whole millicores, as Kubernetes rounds CPU quantities to 1m.
-    if (!Number.isInteger(millis) || millis < (k === 'limit' ? 1 : 0) || millis > MAX_CPU_MILLIS) {
-      throw propError(where, `resources.cpu.${k}`, cpu instanceof kplus.Cpu ? cpu.amount : cpu, `must be whole millicores from ${k === 'limit' ? 1 : 0}m to ${MAX_CPU_MILLIS}m`,
-        'use e.g. kplus.Cpu.millis(200)');
-    }
-  }
-  // cdk8s-plus writes memory in whole MiB and ephemeral storage in whole GiB (container.js
-  // toMebibytes()/toGibibytes(), which throw otherwise): the same rule on every backend.
-  const sizes: Array<[string, Size | undefined, 'MiB' | 'GiB']> = [
-    ['memory.request', merged.memory.request, 'MiB'], ['memory.limit', merged.memory.limit, 'MiB'],
-    ['ephemeralStorage.request', merged.ephemeralStorage?.request, 'GiB'], ['ephemeralStorage.limit', merged.ephemeralStorage?.limit, 'GiB'],
-  ];
-  for (const [k, size, unit] of sizes) {
-    if (size === undefined) continue;
-    const amount = size instanceof Size ? (unit === 'MiB' ? size.toMebibytes({ rounding: SizeRoundingBehavior.NONE }) : size.toGibibytes({ rounding: SizeRoundingBehavior.NONE })) : NaN;
-    const max = unit === 'MiB' ? MAX_MEMORY_MIB : MAX_MEMORY_MIB / 1024;
-    if (!Number.isInteger(amount) || amount < (k.endsWith('limit') ? 1 : 0) || amount > max) {
-      throw propError(where, `resources.${k}`, size instanceof Size ? size.asString() : size, `must be a whole number of ${unit} from ${k.endsWith('limit') ? 1 : 0} to ${max}`,
-        unit === 'MiB' ? 'use e.g. Size.mebibytes(64)' : 'use e.g. Size.gibibytes(1)');
-    }
-  }
-  if (merged.cpu.request && merged.cpu.limit && cpuToMillis(merged.cpu.request) > cpuToMillis(merged.cpu.limit)) {
-    throw propError(where, 'resources.cpu', { request: merged.cpu.request.amount, limit: merged.cpu.limit.amount }, 'the CPU limit is below the request',
-      'raise resources.cpu.limit to at least the request, or lower the request');
-  }
-  if (merged.memory.request && merged.memory.limit && sizeToBytes(merged.memory.request) > sizeToBytes(merged.memory.limit)) {
-    throw propError(where, 'resources.memory', { request: sizeToQuantity(merged.memory.request), limit: sizeToQuantity(merged.memory.limit) },
-      'the memory limit is below the request', 'raise resources.memory.limit to at least the request, or lower the request');
-  }
-  return merged;
-}

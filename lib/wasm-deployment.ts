@@ -587,4 +587,3 @@ function withGpu(c: kplus.k8s.Container, gpu: Required<WasmGpuOptions>): kplus.k
 }
 
 // serverless-function.ts imports it from here until it imports lib/private/containers.ts (not in index.ts).
-export { checkImage };

@@ -10,20 +10,6 @@ import { ValidationError } from '../private/validation-error';
 /** The port a function listens on unless its backend fixes another. */
 export const DEFAULT_FUNCTION_PORT = 8080;
 
-/** The container security context every backend uses where its API allows it. */
-export function hardenedContainerContext(uid: number) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
 /**
  * Probe timing for a cold-start budget: probe every second up to a 30 s budget (Wasm starts in
  * milliseconds, so the first probe usually passes), then stretch the period so at most ~30 probes

@@ -4,7 +4,7 @@
 import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
-import { envVars, hardenedContainerContext, resourceQuantities, unsupported } from './common';
+import { envVars, resourceQuantities, unsupported } from './common';
 import { KnativeAutoscalerClass, KnativeBackendOptions, KnativeDomainClaims, KnativeFeatureFlags } from './options';
 import { FunctionBackendConfig, ResolvedFunction } from './resolved-function';
 import { placementTolerations } from '../core/placement';
@@ -14,6 +14,7 @@ import { appIndex, Slot } from '../private/app-checks';
 import { propError } from '../private/errors';
 import { lazyModule } from '../private/lazy';
 import { mapValues } from '../private/objects';
+import { hardenedKubeSecurityContext } from '../private/security-context';
 import { warn } from '../private/warnings';
 
 // Loaded on first use: requiring the package stays cheap (bench: requireMs).
@@ -117,7 +118,7 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction, opts: Knat
       requests: mapValues(r.requests, v => kn.ServiceSpecTemplateSpecContainersResourcesRequests.fromString(v)),
       limits: mapValues(r.limits, v => kn.ServiceSpecTemplateSpecContainersResourcesLimits.fromString(v)),
     },
-    securityContext: hardenedContainerContext(fn.uid),
+    securityContext: hardenedKubeSecurityContext(fn.uid),
     startupProbe: {
       tcpSocket: { port: kn.ServiceSpecTemplateSpecContainersStartupProbeTcpSocketPort.fromNumber(fn.port) },
       initialDelaySeconds: 0,

@@ -110,7 +110,7 @@ export function checkMemory(scope: IConstruct | string, prop: string, size: Size
     const shown = Number.isFinite(b) ? `${b / 1024}Ki` : String(b);
     const why = unit === 'Gi' ? 'must be a whole number of GiB (cdk8s-plus renders ephemeral storage in Gi)'
       : unit === 'Mi' ? 'must be a whole number of MiB (cdk8s-plus renders container memory in Mi)' : 'must be a whole number of KiB';
-    throw propError(scope, prop, shown, `${why} from ${quantityOf(min)} to ${quantityOf(max)}${max === MAX_MEMORY_BYTES ? ' (no node has more memory)' : ''}`,
+    throw propError(scope, prop, shown, `${why} from ${quantityOf(min)} to ${quantityOf(max)}${max === MAX_MEMORY_BYTES && unit !== 'Gi' ? ' (no node has more memory)' : ''}`,
       unit === 'Gi' ? 'use e.g. Size.gibibytes(1)' : `use e.g. Size.mebibytes(${Math.max(1, Math.ceil(min / (1024 * 1024)))}) or Size.gibibytes(2)`);
   }
 }

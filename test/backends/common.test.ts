@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { hardenedContainerContext, probeTiming, resourceQuantities, unsupported } from '../../lib/backends/common';
+import { probeTiming, resourceQuantities, unsupported } from '../../lib/backends/common';
 
 describe('backend helpers', () => {
   test('probeTiming: every second up to 30 s, then stretched; at least 1 s', () => {
@@ -14,9 +14,6 @@ describe('backend helpers', () => {
       .toEqual({ requests: { cpu: '50m' }, limits: { cpu: '1000m', memory: '64Mi' } });
   });
 
-  test('hardenedContainerContext: non-root with the given uid', () => {
-    expect(hardenedContainerContext(1000)).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true });
-  });
 
   test('unsupported: names the backend and the prop', () => {
     const e = unsupported('app/fn', 'port', 81, 'SpinKube', 'it is fixed', 'leave it out');

@@ -41,3 +41,18 @@ describe('checkResources', () => {
     expect(validationErrorOf(() => wasmResources('w', { cpu: { request: kplus.Cpu.millis(201) } })).prop).toBe('resources.cpu');
   });
 });
+
+describe('ephemeral storage (bug fix: cdk8s-plus renders it in whole GiB)', () => {
+  // cdk8s-plus-30 lib/container.js writes ephemeral-storage as toGibibytes() + "Gi", which throws for
+  // a fraction: 512Mi used to pass the check and then crash synth with a cdk8s error.
+  test('a fraction of a GiB is the library error, naming the unit', () => {
+    const e = validationErrorOf(() => checkResources('w', { ephemeralStorage: { request: Size.mebibytes(512) } }));
+    expect(e.prop).toBe('resources.ephemeralStorage.request');
+    expect(e.problem).toMatch(/whole number of GiB \(cdk8s-plus renders ephemeral storage in Gi\)/);
+    expect(e.fix).toBe('use e.g. Size.gibibytes(1)');
+  });
+
+  test('whole GiB pass', () => {
+    expect(() => checkResources('w', { ephemeralStorage: { request: Size.gibibytes(1), limit: Size.gibibytes(2) } })).not.toThrow();
+  });
+});
