@@ -1,3 +1,4 @@
+import { Testing } from 'cdk8s';
 import { ERROR_PREFIX } from '../../lib';
 import { checkDns1123Label, checkDns1123Subdomain, checkInt, checkInt32, describe as describeValue, INT32_MAX, isWholeNumber, propError } from '../../lib/private/errors';
 import { ValidationError } from '../../lib/private/validation-error';
@@ -54,7 +55,6 @@ describe('propError and the shared DNS checks', () => {
   });
 
   test('a construct without a path reads <root>', () => {
-    const { Testing } = require('cdk8s');
     expect(propError(Testing.app(), 'p', 1, 'bad', 'fix').constructPath).toBe('<root>');
   });
 
