@@ -40,7 +40,7 @@ export interface ServerlessFunctionProps {
    * of this name, so it is a DNS-1035 label: lower-case letters, digits and "-", starting with a
    * letter, at most 63 characters. Two functions of one namespace cannot share it.
    *
-   * @default - generated from the construct path (prefixed with `fn-` when the path starts with a digit)
+   * @default - generated from the construct path (characters a DNS label cannot hold become `-`; prefixed with `fn-` when the path starts with a digit)
    */
   readonly name?: string;
 
@@ -404,7 +404,8 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   let name = props.name;
   if (name === undefined) {
     // A Service name must start with a letter (DNS-1035); a construct path may start with a digit.
-    const generated = Names.toDnsLabel(scope, { maxLen: 50 });
+    // Names.toDnsLabel keeps "_" of construct ids ("Hello_World"), which no DNS label allows.
+    const generated = Names.toDnsLabel(scope, { maxLen: 50 }).replace(/[^a-z0-9-]/g, '-');
     name = /^[a-z]/.test(generated) ? generated : `fn-${generated}`;
   }
   // k8s.io/kubernetes pkg/apis/core/validation ValidateServiceName (DNS-1035): every backend

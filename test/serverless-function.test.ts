@@ -14,6 +14,11 @@ const kafka = () => KedaTrigger.kafka({ bootstrapServers: ['kafka.kafka.svc:9092
 const cron = () => KedaTrigger.cron({ timezone: 'Asia/Shanghai', start: '0 8 * * 1-5', end: '0 20 * * 1-5', desiredReplicas: 2 });
 
 describe('ServerlessFunction defaults (@default)', () => {
+  test('name: an id with "_" still gives a DNS label (cdk8s Names.toDnsLabel keeps "_")', () => {
+    const f = new ServerlessFunction(chart(), 'Hello_World', { image: IMAGE });
+    expect(f.functionName).toMatch(/^test-hello-world-[0-9a-f]{8}$/);
+  });
+
   test('name: generated from the construct path', () => {
     const c = chart();
     const f = new ServerlessFunction(c, 'hello', { image: IMAGE });

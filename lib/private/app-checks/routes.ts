@@ -32,17 +32,19 @@ export const UNIQUE_ROUTES: AppRule = {
     if (routes.length === 0) return;
     const index = groupBy(routes.flatMap(r => r.claims.map(claim => ({ claim, route: r.route }))), c => [c.claim.key]);
     for (const r of routes) {
+      // Each route names every route it clashes with once (the first shared claim), so no clashing
+      // pair is left for a second synth to find.
+      const named = new Set<IConstruct>();
       for (const mine of r.claims) {
         const others = (index.get(mine.key) ?? [])
-          .filter(o => o.route !== r.route && (o.claim.lane === mine.lane || o.claim.lane === '*' || mine.lane === '*'));
+          .filter(o => o.route !== r.route && !named.has(o.route) && (o.claim.lane === mine.lane || o.claim.lane === '*' || mine.lane === '*'));
         if (others.length === 0) continue;
+        for (const o of others) named.add(o.route);
         const names = [...new Set(others.map(o => o.route.node.path))].slice(0, 3);
         report.error(propError(r.route, 'hosts/pathPrefixes', mine.where,
           `${names.join(', ')} claims the same host and path prefix on the same gateway (${others[0].claim.where}); the gateway sends each request to one route only, `
             + 'so the other function is unreachable there',
           'give each function its own host or path prefix (/v1 and /v1/ are the same prefix), or serve them through different entry points, ingress classes or Gateways'));
-        // One message per route pair is enough.
-        break;
       }
     }
   },

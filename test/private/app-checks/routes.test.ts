@@ -142,4 +142,17 @@ describe(UNIQUE_ROUTES.name, () => {
     expect(bad.errors.map(e => e.constructPath)).toEqual(['test/r42', 'test/dup']);
     expect(bad.errors[0].value).toBe('"Traefik entry point web, host h42.example.com, path /b"');
   });
+
+  test('every clashing pair is named in the first synth, not only the first clash of each route', () => {
+    // r claims a and b; x claims a; y claims c and b; z claims c: r-x, r-y and y-z all clash.
+    const c = chart();
+    facts(c, 'r', [['a', 'web'], ['b', 'web']]);
+    facts(c, 'x', [['a', 'web']]);
+    facts(c, 'y', [['c', 'web'], ['b', 'web']]);
+    facts(c, 'z', [['c', 'web']]);
+    const { errors } = runRule(UNIQUE_ROUTES, c);
+    const pairs = new Set(errors.map(e => `${e.constructPath} ${/^(\S+)/.exec(e.problem)![1]}`));
+    expect(pairs).toEqual(new Set(['test/r test/x', 'test/r test/y', 'test/x test/r', 'test/y test/z', 'test/y test/r', 'test/z test/y']));
+  });
 });
+
