@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-30';
-import { propError } from './private/errors';
 import { autonomySeconds, IWasmPlacement, OFFLINE_TAINT_KEYS, placementTolerations } from './core/placement';
-import { checkLabels } from './private/validate';
 import { WASM_ONLY_TAINT_KEY } from './core/runtime';
+import { propError } from './private/errors';
+import { checkLabels } from './private/validate';
 
 /**
  * Places ordinary (Linux) cdk8s-plus workloads on edge nodes the way WasmDeployment's `placement`

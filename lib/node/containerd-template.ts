@@ -1,7 +1,7 @@
+import { K3sVersion } from './k3s-version';
+import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../core/runtime';
 import { propError } from '../private/errors';
 import { checkNodePath, DEFAULT_DATA_DIR, normalizeDataDir, tomlString } from '../private/node-toml';
-import { IntegrationRoute, isK3sDetectedHandler, WasmRuntime } from '../core/runtime';
-import { K3sVersion } from './k3s-version';
 import { byCodeUnit } from '../private/order';
 
 /** K3s's default `data-dir` (for a root install). */

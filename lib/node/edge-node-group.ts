@@ -2,9 +2,9 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { EdgeOfflineNode, nodeLabelsVersion } from './edge-offline-node';
-import { checkDns1123Label, propError } from '../private/errors';
 import { IWasmPlacement, NodeTaint, placementTolerations } from '../core/placement';
 import { WASM_EDGE_LABEL_PREFIX, WasmRuntime } from '../core/runtime';
+import { checkDns1123Label, propError } from '../private/errors';
 
 /** Props of an EdgeNodeGroup. */
 export interface EdgeNodeGroupProps {

@@ -1,7 +1,7 @@
-import { propError } from '../private/errors';
 import { K3S_FLAG_ALIASES, K3S_FLAGS, K3sFlag, K3sFlagType } from './k3s-flags';
 import { yamlText } from './yaml-text';
 import { checkNoCredential } from '../private/credentials';
+import { propError } from '../private/errors';
 
 /** Which K3s command reads a config file: `k3s server` or `k3s agent`. */
 export enum K3sCommand {

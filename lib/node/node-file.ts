@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { propError } from '../private/errors';
 import { yamlText } from './yaml-text';
+import { propError } from '../private/errors';
 import { checkNodePath } from '../private/node-toml';
 import { byCodeUnit } from '../private/order';
 import { shellQuote } from '../private/validate';

@@ -1,6 +1,6 @@
-import { propError } from '../private/errors';
 import { yamlText } from './yaml-text';
 import { checkNoCredential } from '../private/credentials';
+import { propError } from '../private/errors';
 import { checkNodePath } from '../private/node-toml';
 
 /** Where K3s reads its registry configuration. @see https://docs.k3s.io/installation/private-registry */

@@ -1,5 +1,5 @@
-import { propError } from './errors';
 import { checkNoCredential } from './credentials';
+import { propError } from './errors';
 import { checkSafeAbsolutePath } from './validate';
 
 /** K3s's default `data-dir` for a root install (docs.k3s.io cli/server: --data-dir). */

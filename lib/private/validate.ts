@@ -1,7 +1,7 @@
 import { ApiObjectMetadata } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkDns1123Label, checkDns1123Subdomain, isWholeNumber, propError } from './errors';
 import { checkNoCredential } from './credentials';
+import { checkDns1123Label, checkDns1123Subdomain, isWholeNumber, propError } from './errors';
 
 /**
  * Validators shared by every construct: ports, finite numbers, label and annotation syntax,

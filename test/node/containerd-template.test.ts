@@ -1,9 +1,9 @@
 import * as toml from 'smol-toml';
 import { renderAsK3s, templateToml } from './helpers';
+import { IntegrationRoute, WasmRuntime } from '../../lib/core/runtime';
 import { ContainerdTemplate, CRUN_POD_ANNOTATIONS, DEFAULT_CRUN_PATH } from '../../lib/node/containerd-template';
 import { K3sVersion } from '../../lib/node/k3s-version';
 import { tomlString } from '../../lib/private/node-toml';
-import { IntegrationRoute, WasmRuntime } from '../../lib/core/runtime';
 
 /** crun under a handler of its own (what WasmRuntime.CRUN becomes with the crun-wasm rename). */
 const CRUN_WASM = WasmRuntime.custom({ handler: 'crun-wasm', runtimeType: 'io.containerd.runc.v2', binaryName: 'crun', route: IntegrationRoute.CRUN });

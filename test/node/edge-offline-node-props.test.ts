@@ -1,8 +1,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as yaml from 'js-yaml';
-import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/node/edge-offline-node';
 import { EdgeNodeGroup } from '../../lib/node/edge-node-group';
+import { EdgeNodeRole, EdgeOfflineNode, EdgeOfflineNodeProps } from '../../lib/node/edge-offline-node';
 import { isDocumentedError } from '../util/fuzz';
 
 function node(props: EdgeOfflineNodeProps, id = 'n'): EdgeOfflineNode {

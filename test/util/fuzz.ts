@@ -11,8 +11,8 @@ import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import * as YAML from 'yaml';
 import { validationErrors } from './validate';
-import { ERROR_PREFIX } from '../../lib/private/errors';
 import { credentialInValue, isCredentialKey } from '../../lib/private/credentials';
+import { ERROR_PREFIX } from '../../lib/private/errors';
 import { isLabelValue, isQualifiedName } from '../../lib/private/validate';
 
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
