@@ -79,6 +79,8 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testTimeout: 120000,
+      // jest's default on a 2-core CI machine is one worker; the suites are CPU-bound and independent.
+      maxWorkers: 2,
       // The examples import 'cdk8s-wasm-edge' as a user's app does; in the repository it is lib/.
       moduleNameMapper: { '^cdk8s-wasm-edge$': '<rootDir>/lib/index.ts' },
     },
