@@ -1,28 +1,20 @@
 import { App, Chart } from 'cdk8s';
 import { EdgeOfflineNode, Errors, ERROR_PREFIX, ServerlessFunction, WasmRuntime } from '../lib';
+import { validationErrorOf } from './util/errors';
 import { propError } from '../lib/private/errors';
 import { ValidationError } from '../lib/private/validation-error';
-
-function thrown(make: () => unknown): unknown {
-  try {
-    make();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Errors', () => {
   test('constructs throw it with their path and prop, and credentials stay redacted in the value', () => {
     const app = new App();
     const c = new Chart(app, 'c');
-    const e = thrown(() => new ServerlessFunction(c, 'f', { image: 'ghcr.io/acme/f:1.0.0', env: { DB_URL: 'postgres://u:hunter2@db/x' } })) as ValidationError;
+    const e = validationErrorOf(() => new ServerlessFunction(c, 'f', { image: 'ghcr.io/acme/f:1.0.0', env: { DB_URL: 'postgres://u:hunter2@db/x' } })) as ValidationError;
     expect(e).toBeInstanceOf(ValidationError);
     expect([e.constructPath, e.prop, e.value]).toEqual(['c/f', 'env["DB_URL"]', '"<redacted>"']);
     expect(e.fix).toMatch(/secretEnv/);
     expect(e.message).not.toContain('hunter2');
 
-    const n = thrown(() => new EdgeOfflineNode(new App(), 'n', { runtimes: [WasmRuntime.WASMEDGE], airgap: { imagesTarball: '/opt/k3s/images.tar;reboot' } })) as ValidationError;
+    const n = validationErrorOf(() => new EdgeOfflineNode(new App(), 'n', { runtimes: [WasmRuntime.WASMEDGE], airgap: { imagesTarball: '/opt/k3s/images.tar;reboot' } })) as ValidationError;
     expect([n.constructPath, n.prop, n.value]).toEqual(['n', 'airgap.imagesTarball', '"/opt/k3s/images.tar;reboot"']);
   });
 

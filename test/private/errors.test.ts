@@ -2,15 +2,7 @@ import { Testing } from 'cdk8s';
 import { ERROR_PREFIX } from '../../lib';
 import { checkDns1123Label, checkDns1123Subdomain, checkInt, checkInt32, describe as describeValue, INT32_MAX, isWholeNumber, propError } from '../../lib/private/errors';
 import { ValidationError } from '../../lib/private/validation-error';
-
-function thrown(make: () => unknown): unknown {
-  try {
-    make();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
+import { validationErrorOf } from '../util/errors';
 
 describe('the one integer checker', () => {
   test('isWholeNumber: a finite whole number within the bounds, nothing else', () => {
@@ -21,26 +13,26 @@ describe('the one integer checker', () => {
 
   test('checkInt: undefined passes unless required; the default wording names the range', () => {
     expect(() => checkInt('x', 'n', undefined, 1)).not.toThrow();
-    const low = thrown(() => checkInt('x', 'n', 0, 1)) as ValidationError;
+    const low = validationErrorOf(() => checkInt('x', 'n', 0, 1)) as ValidationError;
     expect([low.prop, low.value, low.problem, low.fix]).toEqual(['n', '0', 'must be a whole number >= 1', 'set n to a whole number >= 1']);
-    const range = thrown(() => checkInt('x', 'n', 2.5, 0, 2)) as ValidationError;
+    const range = validationErrorOf(() => checkInt('x', 'n', 2.5, 0, 2)) as ValidationError;
     expect([range.problem, range.fix]).toEqual(['must be a whole number from 0 to 2', 'set n to a whole number from 0 to 2']);
-    const missing = thrown(() => checkInt('x', 'n', undefined, 1, 9, { required: true })) as ValidationError;
+    const missing = validationErrorOf(() => checkInt('x', 'n', undefined, 1, 9, { required: true })) as ValidationError;
     expect(missing.value).toBe('undefined');
   });
 
   test('checkInt: a call site keeps its own problem and fix', () => {
-    const e = thrown(() => checkInt('x', 'code', 600, 100, 599, { problem: 'must be an HTTP status code from 100 to 599', fix: 'use e.g. 503' })) as ValidationError;
+    const e = validationErrorOf(() => checkInt('x', 'code', 600, 100, 599, { problem: 'must be an HTTP status code from 100 to 599', fix: 'use e.g. 503' })) as ValidationError;
     expect(e.message).toBe(`${ERROR_PREFIX} x: code=600: must be an HTTP status code from 100 to 599. Fix: use e.g. 503`);
-    expect((thrown(() => checkInt('x', 'n', NaN, 0)) as ValidationError).value).toBe('null');
-    expect((thrown(() => checkInt('x', 'n', NaN, 0, 9, { shown: 'NaN' })) as ValidationError).value).toBe('"NaN"');
+    expect((validationErrorOf(() => checkInt('x', 'n', NaN, 0)) as ValidationError).value).toBe('null');
+    expect((validationErrorOf(() => checkInt('x', 'n', NaN, 0, 9, { shown: 'NaN' })) as ValidationError).value).toBe('"NaN"');
   });
 
   test('checkInt32: required, at most 2147483647, "<min> or more" unless told', () => {
     expect(() => checkInt32('x', 'n', INT32_MAX, 0)).not.toThrow();
-    const e = thrown(() => checkInt32('x', 'n', INT32_MAX + 1, 1)) as ValidationError;
+    const e = validationErrorOf(() => checkInt32('x', 'n', INT32_MAX + 1, 1)) as ValidationError;
     expect([e.problem, e.fix]).toEqual(['must be a whole number >= 1 (and at most 2147483647)', 'set n to 1 or more']);
-    expect((thrown(() => checkInt32('x', 'n', undefined, 1, 'set n, e.g. 100')) as ValidationError).fix).toBe('set n, e.g. 100');
+    expect((validationErrorOf(() => checkInt32('x', 'n', undefined, 1, 'set n, e.g. 100')) as ValidationError).fix).toBe('set n, e.g. 100');
   });
 });
 
@@ -59,7 +51,7 @@ describe('propError and the shared DNS checks', () => {
   });
 
   test('checkDns1123Label suggests a name that passes the check', () => {
-    const e = thrown(() => checkDns1123Label('x', 'name', 'My_App!')) as ValidationError;
+    const e = validationErrorOf(() => checkDns1123Label('x', 'name', 'My_App!')) as ValidationError;
     expect(e.prop).toBe('name');
     const suggested = /"([^"]+)"/.exec(e.fix)![1];
     expect(suggested).toBe('my-app');
@@ -70,6 +62,6 @@ describe('propError and the shared DNS checks', () => {
   test('checkDns1123Subdomain takes dots, at most 253 characters', () => {
     expect(() => checkDns1123Subdomain('x', 'name', 'a.b-c.d')).not.toThrow();
     expect(() => checkDns1123Subdomain('x', 'name', `${'a'.repeat(63)}.`.repeat(4) + 'b')).toThrow(ValidationError);
-    expect((thrown(() => checkDns1123Subdomain('x', 'name', 'A..b')) as ValidationError).message.startsWith(ERROR_PREFIX)).toBe(true);
+    expect((validationErrorOf(() => checkDns1123Subdomain('x', 'name', 'A..b')) as ValidationError).message.startsWith(ERROR_PREFIX)).toBe(true);
   });
 });
