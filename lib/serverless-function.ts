@@ -404,7 +404,8 @@ function resolve(scope: ServerlessFunction, props: ServerlessFunctionProps, back
   let name = props.name;
   if (name === undefined) {
     // A Service name must start with a letter (DNS-1035); a construct path may start with a digit.
-    // Names.toDnsLabel keeps "_" of construct ids ("Hello_World"), which no DNS label allows.
+    // Names.toDnsLabel keeps "_" of construct ids ("Hello_World"), which no DNS label allows
+    // (cdk8s lib/names.js:147 normalizeToDnsName removes only characters outside [-_.0-9a-zA-Z]).
     const generated = Names.toDnsLabel(scope, { maxLen: 50 }).replace(/[^a-z0-9-]/g, '-');
     name = /^[a-z]/.test(generated) ? generated : `fn-${generated}`;
   }

@@ -14,6 +14,7 @@ const kafka = () => KedaTrigger.kafka({ bootstrapServers: ['kafka.kafka.svc:9092
 const cron = () => KedaTrigger.cron({ timezone: 'Asia/Shanghai', start: '0 8 * * 1-5', end: '0 20 * * 1-5', desiredReplicas: 2 });
 
 describe('ServerlessFunction defaults (@default)', () => {
+  // cdk8s lib/names.js:147 (normalizeToDnsName, used by toDnsLabel) keeps [-_.]: "_" survives it.
   test('name: an id with "_" still gives a DNS label (cdk8s Names.toDnsLabel keeps "_")', () => {
     const f = new ServerlessFunction(chart(), 'Hello_World', { image: IMAGE });
     expect(f.functionName).toMatch(/^test-hello-world-[0-9a-f]{8}$/);

@@ -53,6 +53,8 @@ const wasmDeploymentProps = fc.record({
   memRequest: maybe(nastyNumber([10, 64])),
   memLimit: maybe(nastyNumber([50, 128])),
   memKib: mostly(fc.constant(false), fc.constant(true)),
+  // cdk8s-plus-30 lib/container.js:617,626 renders ephemeral storage with toGibibytes(): 512Mi must be refused, not crash.
+  ephemeralMib: rarely(nastyNumber([1024, 2048, 512, 0])),
   port: maybe(nastyNumber([8080, 80])),
   wasiNetworking: mostly(fc.constant(true), maybe(fc.boolean())),
   gpu: rarely(fc.record({ count: maybe(nastyNumber([1, 2])), resourceName: maybe(nastyString(['nvidia.com/gpu', 'amd.com/gpu', 'kubernetes.io/gpu'])) })),
@@ -120,6 +122,7 @@ describe('fuzz: WasmDeployment', () => {
           resources: {
             cpu: { request: cpu(p.cpuRequest, p.cpuUnits), limit: cpu(p.cpuLimit, p.cpuUnits) },
             memory: { request: size(p.memRequest, p.memKib), limit: size(p.memLimit, p.memKib) },
+            ephemeralStorage: p.ephemeralMib === undefined ? undefined : { limit: size(p.ephemeralMib, false) },
           },
         }],
       });

@@ -43,7 +43,7 @@ describe('checkResources', () => {
 });
 
 describe('ephemeral storage (bug fix: cdk8s-plus renders it in whole GiB)', () => {
-  // cdk8s-plus-30 lib/container.js writes ephemeral-storage as toGibibytes() + "Gi", which throws for
+  // cdk8s-plus-30 lib/container.js:617,626 writes ephemeral-storage as toGibibytes() + "Gi", which throws for
   // a fraction: 512Mi used to pass the check and then crash synth with a cdk8s error.
   test('a fraction of a GiB is the library error, naming the unit', () => {
     const e = validationErrorOf(() => checkResources('w', { ephemeralStorage: { request: Size.mebibytes(512) } }));
