@@ -6,43 +6,17 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, FunctionBackend, FunctionBackendConfig, Gateway, IntegrationRoute, IWasmPlacement, KedaTrigger,
+  CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, FunctionBackendConfig, Gateway, IntegrationRoute, IWasmPlacement, KedaTrigger,
   ResolvedFunction, RuntimeClass, ServerlessFunction, ServerlessFunctionProps, WasmRuntime,
 } from '../../lib';
 import { validationErrorOf } from '../util/errors';
+import { PlainBackend } from '../util/plain-backend';
 import { synthAndValidate } from '../util/validate';
 
 const IMAGE = 'ghcr.io/acme/hello-wasm:1.0.0';
 
-/** Records what it is bound with; renders a plain Deployment and Service from it. */
-class RecordingBackend extends FunctionBackend {
-  public readonly displayName = 'Recording';
-  public readonly bound: ResolvedFunction[] = [];
-
-  public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
-    this.bound.push(fn);
-    const labels = { app: fn.name };
-    const deployment = new kplus.k8s.KubeDeployment(scope, 'Deployment', {
-      metadata: { name: fn.name },
-      spec: {
-        replicas: fn.warmReplicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: { labels },
-          spec: { runtimeClassName: fn.runtimeClassName, containers: [{ name: 'function', image: fn.image, ports: [{ containerPort: fn.port }] }] },
-        },
-      },
-    });
-    new kplus.k8s.KubeService(scope, 'Service', {
-      metadata: { name: fn.name },
-      spec: { selector: labels, ports: [{ port: 80, targetPort: kplus.k8s.IntOrString.fromNumber(fn.port) }] },
-    });
-    return { serviceName: fn.name, servicePort: 80, resource: deployment };
-  }
-}
-
 /** A backend with other defaults (port, runtime and class). */
-class SpinDefaultsBackend extends RecordingBackend {
+class SpinDefaultsBackend extends PlainBackend {
   public get defaultPort(): number {
     return 3000;
   }
@@ -59,7 +33,7 @@ function chart(): Chart {
 }
 
 /** The ResolvedFunction the backend received for `props` (bound exactly once). */
-function resolved(props: Partial<ServerlessFunctionProps> = {}, backend: RecordingBackend = new RecordingBackend(), c = chart()) {
+function resolved(props: Partial<ServerlessFunctionProps> = {}, backend: PlainBackend = new PlainBackend(), c = chart()) {
   const f = new ServerlessFunction(c, 'hello', { image: IMAGE, name: 'hello', backend, ...props });
   expect(backend.bound).toHaveLength(1);
   return { fn: backend.bound[0], f, c };
@@ -171,7 +145,7 @@ describe('the ResolvedFunction a custom backend receives', () => {
   test('the runtime class: the given one, else the backend\'s defaults', () => {
     const c = chart();
     const rc = RuntimeClass.fromRuntimeClassName(c, 'Rc', 'fast-wasm', WasmRuntime.WASMTIME);
-    const given = resolved({ runtimeClass: rc }, new RecordingBackend(), c).fn;
+    const given = resolved({ runtimeClass: rc }, new PlainBackend(), c).fn;
     expect(given).toMatchObject({ runtimeClassName: 'fast-wasm', runtime: WasmRuntime.WASMTIME, route: WasmRuntime.WASMTIME.route });
 
     const spin = resolved({}, new SpinDefaultsBackend()).fn;
@@ -180,22 +154,22 @@ describe('the ResolvedFunction a custom backend receives', () => {
   });
 
   test('WasmEdge inside a Linux image without a GPU gets no runtimeClassName', () => {
-    const inImage = new WasmRuntime({ handler: 'runc-wasmedge', runtimeType: 'io.containerd.runc.v2', binaryName: 'runc', route: IntegrationRoute.WASMEDGE_IN_IMAGE });
+    const inImage = WasmRuntime.custom({ handler: 'runc-wasmedge', runtimeType: 'io.containerd.runc.v2', binaryName: 'runc', route: IntegrationRoute.WASMEDGE_IN_IMAGE });
     const c = chart();
-    const fn = resolved({ runtimeClass: RuntimeClass.fromRuntimeClassName(c, 'Rc', 'runc-wasmedge', inImage) }, new RecordingBackend(), c).fn;
+    const fn = resolved({ runtimeClass: RuntimeClass.fromRuntimeClassName(c, 'Rc', 'runc-wasmedge', inImage) }, new PlainBackend(), c).fn;
     expect(fn.route).toBe(IntegrationRoute.WASMEDGE_IN_IMAGE);
     expect(fn.runtimeClassName).toBeUndefined();
   });
 
   test('a generated name is a DNS-1035 label from the construct path', () => {
-    const backend = new RecordingBackend();
+    const backend = new PlainBackend();
     new ServerlessFunction(chart(), 'Hello-World', { image: IMAGE, backend });
     const name = backend.bound[0].name;
     expect(name).toMatch(/^test-hello-world-[a-z0-9]+$/);
     expect(name.length).toBeLessThanOrEqual(50);
 
     // A path that starts with a digit gets a letter first (a Service name is a DNS-1035 label).
-    const digit = new RecordingBackend();
+    const digit = new PlainBackend();
     new ServerlessFunction(new Chart(Testing.app(), '9lives'), 'fn', { image: IMAGE, backend: digit });
     expect(digit.bound[0].name).toMatch(/^fn-9lives-fn-[a-z0-9]+$/);
   });
@@ -212,14 +186,14 @@ describe('the ResolvedFunction a custom backend receives', () => {
   });
 
   test('bad props are refused before bind()', () => {
-    const backend = new RecordingBackend();
+    const backend = new PlainBackend();
     const e = validationErrorOf(() => new ServerlessFunction(chart(), 'hello', { image: IMAGE, backend, port: 0 }));
     expect(e.prop).toBe('port');
     expect(backend.bound).toEqual([]);
   });
 
   test('workloads.addWasmDeployment builds the function\'s WasmDeployment with its class and warm replicas', () => {
-    class WorkloadBackend extends RecordingBackend {
+    class WorkloadBackend extends PlainBackend {
       public bind(scope: Construct, fn: ResolvedFunction): FunctionBackendConfig {
         this.bound.push(fn);
         const deployment = fn.workloads.addWasmDeployment(scope, 'Deployment', { name: 'function', image: fn.image, portNumber: fn.port });
