@@ -25,7 +25,25 @@ export const MODULES: Record<string, string[]> = {
   'traefik': ['traefik/traefik.io_ingressroutes.yaml', 'traefik/traefik.io_middlewares.yaml'],
   'gateway-api': ['gateway-api/gateway.networking.k8s.io_httproutes.yaml'],
   'kubeedge': ['kubeedge/devices_v1beta1_devicemodel.yaml', 'kubeedge/devices_v1beta1_device.yaml'],
+  // Fleet ships its 14 CRDs in one file: `#Kind` picks the documents the constructs use.
+  'rancher-fleet': ['rancher-fleet/crds.yaml#GitRepo', 'rancher-fleet/crds.yaml#ClusterGroup'],
+  'runtime-class-manager': ['spinkube/runtime.spinkube.dev_shims.yaml'],
+  'system-upgrade-controller': ['system-upgrade-controller/upgrade.cattle.io_plans.yaml'],
+  // Argo CD's ApplicationSet CRD is 1.4 MB (it embeds the Application spec once per generator);
+  // its generated class would be megabytes of TypeScript to load for a handful of fields. The
+  // ApplicationSet construct writes a typed subset instead, and the tests validate it against the
+  // whole CRD schema in ../shared/crds/argo-cd.
 };
+
+/** The YAML text of one CRD file, or of the document of one kind in a multi-document file (`file#Kind`). */
+function crdText(ref: string): string {
+  const [file, kind] = ref.split('#');
+  const text = fs.readFileSync(path.join(CRDS, file), 'utf-8');
+  if (!kind) return text.replace(/^---\s*\n/, '');
+  const docs = text.split(/^---\s*$/m).filter(d => new RegExp(`^\\s+kind: ${kind}\\s*$`, 'm').test(d) && /^kind: CustomResourceDefinition\s*$/m.test(d));
+  if (docs.length !== 1) throw new Error(`import-crds: ${file} has ${docs.length} CustomResourceDefinition documents of kind ${kind}, expected one`);
+  return docs[0].replace(/^\s*\n/, '');
+}
 
 function main(): void {
   if (!fs.existsSync(CRDS)) {
@@ -37,7 +55,7 @@ function main(): void {
   const cli = path.join(ROOT, 'node_modules', '.bin', 'cdk8s');
   for (const [name, files] of Object.entries(MODULES)) {
     const combined = path.join(tmp, `${name}.yaml`);
-    fs.writeFileSync(combined, files.map(f => fs.readFileSync(path.join(CRDS, f), 'utf-8').replace(/^---\s*\n/, '')).join('\n---\n'));
+    fs.writeFileSync(combined, files.map(crdText).join('\n---\n'));
     execFileSync(cli, ['import', `${name}:=${combined}`, '--output', tmp, '--language', 'typescript'], { stdio: 'inherit' });
     // `cdk8s import name:=file` names the output <name>-<group>.ts, one per CRD group.
     const outputs = fs.readdirSync(tmp).filter(f => f.startsWith(`${name}-`) && f.endsWith('.ts')).sort();
