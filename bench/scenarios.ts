@@ -5,9 +5,14 @@
  */
 import { ApiObject, App, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
-import { EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, FunctionTenant, KedaScaledObject, KedaTrigger, WasmDeployment, WasmRuntime } from '../lib';
-// The class `cdk8s import` generates from KEDA's CRD (the library keeps its copy internal).
+import {
+  EdgeFleet, EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeSite, EdgeSiteProps, FleetApp, FunctionTenant, ISiteWorkload, KedaScaledObject,
+  KedaTrigger,
+  WasmDeployment, WasmRuntime,
+} from '../lib';
 import { ScaledObject } from '../lib/imports/keda';
+import { chartObjects, resolveDependencies } from '../lib/private/app-synth';
+// The class `cdk8s import` generates from KEDA's CRD (the library keeps its copy internal).
 
 const IMAGE = 'registry.local:5000/fleet/edge-fn:1.0.0';
 const PROMETHEUS = 'http://prometheus.monitoring:9090';
@@ -212,4 +217,92 @@ export function buildSites(app: App, n: number): void {
     for (let a = 0; a < 3; a++) new EdgeOfflineNode(chart, `agent-${a}`, { role: EdgeNodeRole.AGENT, nodeName: `site-${s}-agent-${a}`, server });
     new WasmDeployment(chart, 'fn', { placement: server, wasmContainers: [{ image: IMAGE, command: ['/app.wasm'] }] });
   }
+}
+
+/** The fleet benchmark's workloads on every site: 5 WasmDeployments with Services, one KEDA ScaledObject. */
+class FleetBenchWorkloads implements ISiteWorkload {
+  public addToSite(site: EdgeSite): void {
+    for (let i = 0; i < 5; i++) {
+      const wd = new WasmDeployment(site, `fn-${i}`, {
+        wasiNetworking: true,
+        wasmContainers: [{ image: IMAGE, command: ['/app.wasm'], portNumber: 8080 }],
+      });
+      wd.exposeViaService();
+      if (i === 0) {
+        new KedaScaledObject(site, 'fn-0-scaler', {
+          target: wd,
+          triggers: [KedaTrigger.prometheus({ serverAddress: PROMETHEUS, query: query(0), threshold: 50 })],
+        });
+      }
+    }
+  }
+}
+
+/** Site s of the fleet benchmark: one K3s server and 2 agents, addresses unique across 65536 sites. */
+function fleetSiteProps(s: number): EdgeSiteProps {
+  const net = `10.${Math.floor(s / 256) % 256}.${s % 256}`;
+  return {
+    region: `region-${s % 3}`,
+    zone: `zone-${s % 16}`,
+    tier: 'mec',
+    canary: s % 100 === 0,
+    servers: [{ name: `site-${s}-server`, ip: `${net}.1` }],
+    agents: [{ name: `site-${s}-agent-1`, ip: `${net}.2` }, { name: `site-${s}-agent-2`, ip: `${net}.3` }],
+    nodeDefaults: { localRegistry: 'https://registry.edge.internal:5000' },
+  };
+}
+
+/** (fleet) n sites in a FleetApp's EdgeFleet. */
+export function buildFleet(app: FleetApp, n: number): EdgeFleet {
+  const fleet = new EdgeFleet(app, 'fleet', { namespace: 'edge' });
+  fleet.deploy(new FleetBenchWorkloads());
+  for (let s = 0; s < n; s++) fleet.addSite(`site-${s}`, fleetSiteProps(s));
+  return fleet;
+}
+
+/** (fleet, plain cdk8s) the same site charts directly under a plain App, for its App.synth(). */
+export function buildFleetCharts(app: App, n: number): void {
+  const workloads = new FleetBenchWorkloads();
+  for (let s = 0; s < n; s++) workloads.addToSite(new EdgeSite(app, `site-${s}`, Object.assign({ namespace: 'edge' }, fleetSiteProps(s))));
+}
+
+/** One file of the fleet tree for the js-yaml lower bound: documents to dump, or text to write. */
+export interface FleetBenchFile {
+  readonly path: string;
+  readonly docs?: any[];
+  readonly text?: string;
+}
+
+/**
+ * (fleet, js-yaml) the fleet's files as data: each site's manifests as resolved documents, its node
+ * files as their text, for the js-yaml lower bound (dumping and writing only). Building n sites
+ * just to get their documents would take as long as the library itself, so site 0 is built and
+ * resolved once and the others are made from it by replacing what differs (names, addresses,
+ * region, zone); generated name hashes keep site 0's (same length). test/bench-scenarios.test.ts
+ * checks that this gives the library's documents up to those hashes.
+ */
+export function fleetDocuments(n: number): FleetBenchFile[] {
+  const app = new FleetApp({ outdir: 'unused' });
+  const fleet = buildFleet(app, 1);
+  resolveDependencies(app.node.findAll());
+  const site = fleet.sites[0];
+  const template: Array<{ path: string; docs?: string; text?: string }> = [];
+  const dir = 'fleet/sites/site-0';
+  template.push({ path: `${dir}/manifests/site-0.k8s.yaml`, docs: JSON.stringify(chartObjects(site).map(o => o.toJson())) });
+  for (const node of site.nodes) {
+    for (const f of node.renderFiles()) template.push({ path: `${dir}/nodes/${node.nodeName}${f.path}`, text: f.content });
+    template.push({ path: `${dir}/nodes/${node.nodeName}/cloud-init.yaml`, text: node.renderCloudInit() });
+  }
+  const files: FleetBenchFile[] = [];
+  for (let s = 0; s < n; s++) {
+    const p = fleetSiteProps(s);
+    const net = p.servers![0].ip!.slice(0, -2);
+    const replace = (t: string) => t.replace(/site-0\b/g, `site-${s}`).replace(/10\.0\.0\./g, `${net}.`)
+      .replace(/region-0\b/g, p.region!).replace(/zone-0\b/g, p.zone!);
+    for (const f of template) {
+      const docs = f.docs !== undefined ? JSON.parse(replace(f.docs)) : undefined;
+      files.push({ path: replace(f.path), docs, text: f.text !== undefined ? replace(f.text) : undefined });
+    }
+  }
+  return files;
 }

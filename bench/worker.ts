@@ -5,10 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Yaml } from 'cdk8s';
+import { ApiObject, App, Yaml } from 'cdk8s';
 import { Node } from 'constructs';
 import * as jsyaml from 'js-yaml';
-import { buildGroup, buildLibrary, buildNodes, buildPlain, buildSites, buildTenants, plainDocuments, writeNodeFiles } from './scenarios';
+import { EdgeOfflineNode, FleetApp } from '../lib';
+import {
+  buildFleet, buildFleetCharts, buildGroup, buildLibrary, buildNodes, buildPlain, buildSites, buildTenants, fleetDocuments, plainDocuments,
+  writeNodeFiles,
+} from './scenarios';
 
 interface Result {
   readonly mode: string;
@@ -50,6 +54,96 @@ function main(): void {
       const written = writeNodeFiles(app, path.join(outdir, 'nodes'));
       const ms = performance.now() - start;
       return report({ mode, n, ms, cpuMs: cpuMsSince(cpu), ...measure(written) });
+    }
+    case 'fleet': {
+      // Phases: construct, validation, resolve to JSON (ApiObject.toJson), YAML dump of the
+      // manifests, node files (rendering, their YAML and TOML included), and the rest (dependency
+      // ordering, planning, file I/O).
+      const timers = { validation: 0, resolveToJson: 0, yamlDump: 0, nodeFiles: 0 };
+      const time = (owner: any, key: string, phase: keyof typeof timers) => {
+        const original = owner[key] as (...args: any[]) => any;
+        owner[key] = function (this: any, ...args: any[]) {
+          const t = performance.now();
+          try {
+            return original.apply(this, args);
+          } finally {
+            timers[phase] += performance.now() - t;
+          }
+        };
+      };
+      time(Node.prototype, 'validate', 'validation');
+      time(ApiObject.prototype, 'toJson', 'resolveToJson');
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const app = new FleetApp({ outdir });
+      buildFleet(app, n);
+      const built = performance.now();
+      // The manifests' YAML: js-yaml's dump outside node files (node files time their own).
+      let inNode = 0;
+      // The module object the library's lazy require gets (not this file's import copy).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const jsyamlModule = require('js-yaml');
+      const dump = jsyamlModule.dump as typeof jsyaml.dump;
+      jsyamlModule.dump = (...args: Parameters<typeof dump>) => {
+        if (inNode > 0) return dump(...args);
+        const t = performance.now();
+        try {
+          return dump(...args);
+        } finally {
+          timers.yamlDump += performance.now() - t;
+        }
+      };
+      for (const key of ['renderFiles', 'renderCloudInit'] as const) {
+        const original = (EdgeOfflineNode.prototype as any)[key];
+        (EdgeOfflineNode.prototype as any)[key] = function (this: any, ...args: any[]) {
+          // renderCloudInit calls renderFiles: the outermost call holds the time.
+          const t = inNode === 0 ? performance.now() : undefined;
+          inNode++;
+          try {
+            return original.apply(this, args);
+          } finally {
+            inNode--;
+            if (t !== undefined) timers.nodeFiles += performance.now() - t;
+          }
+        };
+      }
+      app.synth();
+      const end = performance.now();
+      const r = app.lastSynth!;
+      const phases = { construct: built - start, ...timers, other: 0 };
+      phases.other = end - built - timers.validation - timers.resolveToJson - timers.yamlDump - timers.nodeFiles;
+      return report({ mode, n, ms: end - start, cpuMs: cpuMsSince(cpu), maxRssMb: maxRssMb(), bytes: r.bytes, files: r.files.length, phases });
+    }
+    case 'fleet-plain': {
+      // cdk8s's own App.synth() on the same site charts: one chart per site, flat output.
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const app = new App({ outdir });
+      buildFleetCharts(app, n);
+      app.synth();
+      const ms = performance.now() - start;
+      const files = fs.readdirSync(outdir).map(f => path.join(outdir, f));
+      return report({ mode, n, ms, cpuMs: cpuMsSince(cpu), ...measure(files) });
+    }
+    case 'fleet-yaml': {
+      const files = fleetDocuments(n);
+      const start = performance.now();
+      const cpu = process.cpuUsage();
+      const dirs = new Set<string>();
+      let bytes = 0;
+      for (const f of files) {
+        const abs = path.join(outdir, f.path);
+        const dir = path.dirname(abs);
+        if (!dirs.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          dirs.add(dir);
+        }
+        const text = f.text ?? f.docs!.map(d => jsyaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
+        fs.writeFileSync(abs, text);
+        bytes += Buffer.byteLength(text);
+      }
+      const ms = performance.now() - start;
+      return report({ mode, n, ms, cpuMs: cpuMsSince(cpu), maxRssMb: maxRssMb(), bytes, files: files.length });
     }
     default: throw new Error(`unknown mode ${mode}`);
   }
@@ -101,10 +195,14 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
+function maxRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
 function measure(files: string[]): { maxRssMb: number; bytes: number; files: number } {
   let bytes = 0;
   for (const f of files) bytes += fs.statSync(f).size;
-  return { maxRssMb: process.resourceUsage().maxRSS / 1024, bytes, files: files.length };
+  return { maxRssMb: maxRssMb(), bytes, files: files.length };
 }
 
 function report(r: Result): void {

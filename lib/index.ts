@@ -48,3 +48,9 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './kubeedge';
+
+// Fleets: many sites in one GitOps repository.
+export { FleetApp, FleetSynthResult } from './fleet/fleet-app';
+export { EdgeFleet, EdgeFleetProps, ISiteWorkload, WorkloadPlacementOptions } from './fleet/edge-fleet';
+export { EdgeSite, EdgeSiteNode, EdgeSiteProps, SITE_CLUSTER_LABEL } from './fleet/edge-site';
+export { GitOps, GitOpsBindOptions, GitOpsFile, GitOpsSite } from './fleet/gitops';

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { IWasmPlacement, placementTolerations } from './core/placement';
 import { IntegrationRoute, WasmRuntime } from './core/runtime';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
+import { appIndex } from './private/app-checks';
+import { WORKLOAD_RUNTIME } from './private/app-checks/sites';
 import { checkRunwasiEntrypoint, checkImage } from './private/containers';
 import { checkNoCredential } from './private/credentials';
 import { checkDns1123Label, checkInt, propError, propMessage } from './private/errors';
@@ -216,6 +218,10 @@ export class WasmDeployment extends kplus.Deployment implements IWasmScalable {
     this.checkRoute(runtimeClass);
     // WasmEdge inside a Linux image runs on the node's default runtime, unless it needs a GPU runtime.
     this.runtimeClass = this.route === IntegrationRoute.WASMEDGE_IN_IMAGE && !runtimeClass.runtime.gpu ? undefined : runtimeClass;
+    if (this.runtimeClass) {
+      const { runtime, runtimeClassName } = this.runtimeClass;
+      appIndex(this).add(WORKLOAD_RUNTIME, { scope: this, handler: runtime.handler, runtimeClassName });
+    }
 
     if (props.gpu) {
       const count = props.gpu.count ?? 1;

@@ -4,7 +4,7 @@
  *
  *   0 lib/imports/            generated CRD classes
  *   1 lib/private/            the private kit (imports, private and external packages only)
- *   2 building blocks         lib/core, lib/node, lib/scaling, lib/routing, lib/backends, lib/kubeedge
+ *   2 building blocks         lib/core, lib/node, lib/scaling, lib/routing, lib/backends, lib/kubeedge, lib/fleet
  *   3 named constructs        top-level lib/*.ts
  *
  * An edge is any runtime dependency: `import ... from`, `import '...'`, `export ... from`,
@@ -23,7 +23,7 @@ import * as ts from 'typescript';
 export type ImportGraph = Map<string, string[]>;
 
 /** Building-block folders (layer 2). */
-export const BUILDING_BLOCKS = ['core', 'node', 'scaling', 'routing', 'backends', 'kubeedge'];
+export const BUILDING_BLOCKS = ['core', 'node', 'scaling', 'routing', 'backends', 'kubeedge', 'fleet'];
 
 export const LAYER_NAMES = ['generated imports (lib/imports)', 'private kit (lib/private)', 'building blocks', 'named constructs (lib/*.ts)'];
 

@@ -69,10 +69,11 @@ const TOKEN_ANYWHERE = new RegExp(TOKEN_SHAPES.map(([re]) => re.source).join('|'
  */
 export function credentialInValue(value: string): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  if (URL_PASSWORD.test(value)) return 'the URL carries a user name and password';
-  if (PARAM_CREDENTIAL.test(value)) return 'it carries a password, token or signature parameter';
+  // The cheap includes() first: a fleet checks every value of tens of thousands of node files.
+  if (value.includes('@') && URL_PASSWORD.test(value)) return 'the URL carries a user name and password';
+  if (value.includes('=') && PARAM_CREDENTIAL.test(value)) return 'it carries a password, token or signature parameter';
   if (AUTH_HEADER.test(value)) return 'it is an Authorization header value';
-  if (PRIVATE_KEY.test(value)) return 'it holds a private key';
+  if (value.includes('-----BEGIN') && PRIVATE_KEY.test(value)) return 'it holds a private key';
   for (const [re, what] of TOKEN_SHAPES) {
     if (re.test(value)) return `it holds ${what}`;
   }

@@ -71,7 +71,7 @@ describe('check-imports', () => {
       'layer violation: lib/private/errors.ts -> lib/warnings.ts: private kit (lib/private) imports named constructs (lib/*.ts)',
       'layer violation: lib/node/k3s.ts -> lib/edge-offline-node.ts: building blocks imports named constructs (lib/*.ts)',
       'layer violation: lib/imports/keda.ts -> lib/private/errors.ts: generated imports (lib/imports) imports private kit (lib/private)',
-      'layer violation: lib/misc/x.ts lies in no layer (known folders: imports, private, core, node, scaling, routing, backends, kubeedge; or top-level lib/*.ts)',
+      'layer violation: lib/misc/x.ts lies in no layer (known folders: imports, private, core, node, scaling, routing, backends, kubeedge, fleet; or top-level lib/*.ts)',
     ]);
   });
 

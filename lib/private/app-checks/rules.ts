@@ -9,6 +9,7 @@ import { NODES_FIT_THEIR_SERVERS } from './nodes';
 import { UNIQUE_ROUTES } from './routes';
 import { SELECTABLE_RUNTIME_CLASSES, UNIQUE_RUNTIME_CLASS_NAMES } from './runtime-classes';
 import { ONE_AUTOSCALER_PER_WORKLOAD } from './scaling';
+import { SITE_RUNTIMES_OFFERED, SITES_HAVE_A_SERVER, UNIQUE_SITE_NAMES, UNIQUE_SITE_NODES } from './sites';
 import { ONE_TENANT_PER_NAMESPACE, TENANT_WORKLOADS_FIT } from './tenants';
 
 export const RULES: readonly AppRule[] = [
@@ -24,4 +25,9 @@ export const RULES: readonly AppRule[] = [
   // functions and routes
   UNIQUE_ROUTES,
   UNIQUE_NAMES,
+  // fleets
+  UNIQUE_SITE_NAMES,
+  SITES_HAVE_A_SERVER,
+  UNIQUE_SITE_NODES,
+  SITE_RUNTIMES_OFFERED,
 ];

@@ -1,0 +1,238 @@
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { EdgeSite, EdgeSiteProps } from './edge-site';
+import { GitOps, GitOpsSite } from './gitops';
+import { EdgeOfflineNodeProps } from '../node/edge-offline-node';
+import { appIndex, Slot } from '../private/app-checks';
+import { isFleetApp } from '../private/app-synth';
+import { checkDns1123Label, propError } from '../private/errors';
+import { checkLabelKey, checkLabelValue } from '../private/labels';
+import { byCodeUnit } from '../private/order';
+
+/**
+ * Workloads declared once and placed on many sites: `addToSite` adds the workload's constructs
+ * (WasmDeployments, services, autoscalers...) to one site, reading the site's labels and settings
+ * for per-site values.
+ */
+export interface ISiteWorkload {
+  /**
+   * Adds the workload to one site. Called once for each site the placement selects, when both exist.
+   *
+   * @param site the site (a Chart): the scope of the workload's constructs
+   */
+  addToSite(site: EdgeSite): void;
+}
+
+/** Where a workload goes. */
+export interface WorkloadPlacementOptions {
+  /**
+   * The sites whose labels (`EdgeSite.siteLabels`: region, zone, tier, hardware, canary, the site
+   * name and cluster labels) include every entry. A placement that selects no site is an error at synth.
+   *
+   * @default - every site of the fleet
+   */
+  readonly siteSelector?: { [key: string]: string };
+}
+
+/** Props of an EdgeFleet. */
+export interface EdgeFleetProps {
+  /**
+   * Names the fleet's directory and its fleet-level objects (a DNS-1123 label).
+   *
+   * @default - the construct id
+   */
+  readonly fleetName?: string;
+
+  /**
+   * How a fleet manager deploys the sites: `GitOps.rancherFleet(...)` or `GitOps.argoCd(...)`.
+   * Its objects go to `<directory>/fleet.k8s.yaml`, applied to the management cluster.
+   *
+   * @default - no fleet manager objects: the directory tree only
+   */
+  readonly gitOps?: GitOps;
+
+  /**
+   * The fleet's directory under the app's output directory (a relative POSIX path).
+   *
+   * @default - the fleet name
+   */
+  readonly directory?: string;
+
+  /**
+   * Where that directory sits in the Git repository the fleet manager reads (a relative POSIX
+   * path; "" for the repository root): the paths in the fleet manager's objects start there.
+   *
+   * @default - the directory (the app's output directory is the repository root)
+   */
+  readonly repositoryPath?: string;
+
+  /**
+   * Settings of every node of every site (K3s version, runtimes, density, offline window...).
+   * A site's own nodeDefaults replace them.
+   *
+   * @default - EdgeOfflineNode's defaults
+   */
+  readonly nodeDefaults?: EdgeOfflineNodeProps;
+
+  /**
+   * The default namespace of the sites' objects.
+   *
+   * @default - none (cdk8s writes no namespace; the fleet manager's default applies)
+   */
+  readonly namespace?: string;
+}
+
+interface Placement {
+  readonly workload: ISiteWorkload;
+  readonly selector: { [key: string]: string };
+  /** The sites it was added to. */
+  readonly sites: EdgeSite[];
+}
+
+/** The fleets of an app, in construction order: what FleetApp.synth() prepares and writes. */
+export const FLEETS = new Slot<EdgeFleet[]>('fleets', () => []);
+
+/**
+ * Many edge sites in one program and one GitOps repository: sites built in code or from an
+ * inventory, workloads declared once and placed on sites by label, and the fleet manager's
+ * objects. Needs a FleetApp, whose synth() writes:
+ *
+ * ```
+ * <outdir>/<directory>/fleet.k8s.yaml                         fleet manager objects (GitRepo, ApplicationSet...)
+ * <outdir>/<directory>/sites/<site>/manifests/<site>.k8s.yaml the site's manifests (+ fleet.yaml for Rancher Fleet)
+ * <outdir>/<directory>/sites/<site>/nodes/<node>/...          the site's K3s node files and cloud-init.yaml
+ * ```
+ */
+export class EdgeFleet extends Construct {
+  /** Whether a construct is an EdgeFleet. */
+  public static isEdgeFleet(x: any): x is EdgeFleet {
+    return x instanceof EdgeFleet;
+  }
+
+  /** The fleet's name. */
+  public readonly fleetName: string;
+  /** How the fleet manager finds the sites, if set. */
+  public readonly gitOps?: GitOps;
+  /** The fleet's directory under the output directory. */
+  public readonly directory: string;
+  /** The fleet's directory in the Git repository. */
+  public readonly repositoryPath: string;
+  /** The chart of the fleet manager's objects. */
+  public readonly managementChart: Chart;
+  private readonly props: EdgeFleetProps;
+  private readonly fleetSites: EdgeSite[] = [];
+  private readonly placements: Placement[] = [];
+  private bound = false;
+
+  constructor(scope: Construct, id: string, props: EdgeFleetProps = {}) {
+    super(scope, id);
+    this.props = props;
+    this.fleetName = props.fleetName ?? id;
+    checkDns1123Label(this, 'fleetName', this.fleetName);
+    this.gitOps = props.gitOps;
+    this.directory = checkRelative(this, 'directory', props.directory ?? this.fleetName, false);
+    this.repositoryPath = checkRelative(this, 'repositoryPath', props.repositoryPath ?? this.directory, true);
+    this.managementChart = new Chart(this, 'Management');
+    appIndex(this).slot(FLEETS).push(this);
+    this.node.addValidation({ validate: () => this.validateFleet() });
+  }
+
+  /** The fleet's sites, in the order added. */
+  public get sites(): EdgeSite[] {
+    return [...this.fleetSites];
+  }
+
+  /**
+   * Adds a site. The fleet's nodeDefaults and namespace apply unless the site sets its own; the
+   * workloads placed so far whose selector matches it are added to it.
+   */
+  public addSite(id: string, props: EdgeSiteProps = {}): EdgeSite {
+    const site = new EdgeSite(this, id, Object.assign({}, props, {
+      nodeDefaults: props.nodeDefaults ?? this.props.nodeDefaults,
+      namespace: props.namespace ?? this.props.namespace,
+    }));
+    this.fleetSites.push(site);
+    for (const p of this.placements) this.place(p, site);
+    return site;
+  }
+
+  /** The site of that name, if any. */
+  public site(siteName: string): EdgeSite | undefined {
+    return this.fleetSites.find(s => s.siteName === siteName);
+  }
+
+  /**
+   * Places a workload on every site the selector matches: those added so far and those added later.
+   *
+   * @returns the sites it was added to so far
+   */
+  public deploy(workload: ISiteWorkload, options: WorkloadPlacementOptions = {}): EdgeSite[] {
+    const selector = options.siteSelector ?? {};
+    for (const [k, v] of Object.entries(selector)) {
+      checkLabelKey(this.node.path, `siteSelector.${k}`, k, false);
+      checkLabelValue(this.node.path, `siteSelector.${k}`, v);
+    }
+    const p: Placement = { workload, selector, sites: [] };
+    this.placements.push(p);
+    for (const site of this.fleetSites) this.place(p, site);
+    return [...p.sites];
+  }
+
+  /** The site as the GitOps layer sees it. */
+  public gitOpsSite(site: EdgeSite): GitOpsSite {
+    return {
+      name: site.siteName,
+      labels: site.siteLabels,
+      manifestsPath: path.posix.join(this.repositoryPath, 'sites', site.siteName, 'manifests'),
+      namespace: site.namespace,
+    };
+  }
+
+  /**
+   * Creates the fleet manager's objects (once). FleetApp.synth() calls it before validating.
+   *
+   * @internal
+   */
+  public _prepare(): void {
+    if (this.bound) return;
+    this.bound = true;
+    if (!this.gitOps) return;
+    const sites = [...this.fleetSites].sort((a, b) => byCodeUnit(a.siteName, b.siteName)).map(s => this.gitOpsSite(s));
+    this.gitOps.bind(this.managementChart, { fleetName: this.fleetName, sites, rootPath: this.repositoryPath });
+  }
+
+  private place(p: Placement, site: EdgeSite): void {
+    if (!site.matches(p.selector)) return;
+    p.workload.addToSite(site);
+    p.sites.push(site);
+  }
+
+  private validateFleet(): string[] {
+    const errors: string[] = [];
+    if (!isFleetApp(this.node.root)) {
+      errors.push(propError(this, 'scope', this.node.root.constructor.name,
+        'is not a FleetApp: App.synth() would write every site into one flat directory, without the fleet manager\'s objects, and validate the whole app once per site',
+        'create the app with `new FleetApp()` (a cdk8s App whose synth() writes the fleet\'s GitOps tree)').message);
+    }
+    if (this.fleetSites.length === 0) {
+      errors.push(propError(this, 'sites', [], 'is empty', 'add sites with addSite() or addSites()').message);
+    }
+    for (const p of this.placements) {
+      if (p.sites.length > 0) continue;
+      errors.push(propError(this, 'siteSelector', p.selector, 'selects no site of the fleet', 'check the labels against the sites\' siteLabels (region, zone, tier, hardware, canary, clusterLabels)').message);
+    }
+    return errors;
+  }
+}
+
+/** A relative POSIX path inside the output directory or the repository. */
+function checkRelative(scope: IConstruct, prop: string, value: string, emptyOk: boolean): string {
+  const ok = typeof value === 'string' && (value === '' ? emptyOk : !value.startsWith('/') && !value.includes('\\') && !value.includes('\0')
+    && value.split('/').every(s => s !== '' && s !== '.' && s !== '..' && /^[A-Za-z0-9._-]+$/.test(s)));
+  if (!ok) {
+    throw propError(scope, prop, value, `is not a relative path of names (letters, digits, ".", "_", "-" between "/")${emptyOk ? ' or ""' : ''}`,
+      'give a path such as "fleets/mec"');
+  }
+  return value;
+}

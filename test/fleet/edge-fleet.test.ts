@@ -1,0 +1,87 @@
+import { WasmRuntime } from '../../lib/core/runtime';
+import { EdgeFleet, ISiteWorkload } from '../../lib/fleet/edge-fleet';
+import { EdgeSite } from '../../lib/fleet/edge-site';
+import { FleetApp } from '../../lib/fleet/fleet-app';
+import { validationErrorOf } from '../util/errors';
+import { EdgeFunction, ListGitOps, tmpdir } from '../util/fleet';
+
+class Recorder implements ISiteWorkload {
+  public readonly sites: string[] = [];
+  public addToSite(site: EdgeSite): void {
+    this.sites.push(site.siteName);
+  }
+}
+
+const server = (name: string) => ({ servers: [{ name }] });
+
+describe('EdgeFleet', () => {
+  test('@default fleetName is the id; directory the fleet name; repositoryPath the directory; no GitOps', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec');
+    expect(fleet.fleetName).toBe('mec');
+    expect(fleet.directory).toBe('mec');
+    expect(fleet.repositoryPath).toBe('mec');
+    expect(fleet.gitOps).toBeUndefined();
+  });
+
+  test('repositoryPath places the sites in the repository', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec', { directory: 'out/mec', repositoryPath: '' });
+    const site = fleet.addSite('a', server('a-s'));
+    expect(fleet.gitOpsSite(site)).toEqual({ name: 'a', labels: site.siteLabels, manifestsPath: 'sites/a/manifests', namespace: undefined });
+  });
+
+  test('@default namespace: none; the fleet\'s namespace and nodeDefaults apply unless the site sets its own', () => {
+    expect(new EdgeFleet(new FleetApp(), 'f').addSite('a').namespace).toBeUndefined();
+    const fleet = new EdgeFleet(new FleetApp(), 'mec', { namespace: 'edge', nodeDefaults: { runtimes: [WasmRuntime.SPIN] } });
+    const a = fleet.addSite('a', server('a-s'));
+    const b = fleet.addSite('b', Object.assign({ namespace: 'other', nodeDefaults: { runtimes: [WasmRuntime.WASMTIME] } }, server('b-s')));
+    expect(a.namespace).toBe('edge');
+    expect(b.namespace).toBe('other');
+    expect(a.servers[0].runtimes.map(r => r.handler)).toEqual(['spin']);
+    expect(b.servers[0].runtimes.map(r => r.handler)).toEqual(['wasmtime']);
+  });
+
+  test('deploy places a workload on the matching sites, now and later', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec');
+    fleet.addSite('a', { tier: 'mec' });
+    fleet.addSite('b', { tier: 'factory' });
+    const w = new Recorder();
+    expect(fleet.deploy(w, { siteSelector: { tier: 'mec' } }).map(s => s.siteName)).toEqual(['a']);
+    fleet.addSite('c', { tier: 'mec' });
+    expect(w.sites).toEqual(['a', 'c']);
+    const all = new Recorder();
+    fleet.deploy(all);
+    expect(all.sites).toEqual(['a', 'b', 'c']);
+    expect(fleet.sites.map(s => s.siteName)).toEqual(['a', 'b', 'c']);
+    expect(fleet.site('b')!.siteName).toBe('b');
+    expect(fleet.site('z')).toBeUndefined();
+  });
+
+  test('a placement that selects no site is an error at synth', () => {
+    const app = new FleetApp({ outdir: tmpdir() });
+    const fleet = new EdgeFleet(app, 'mec');
+    fleet.addSite('a', Object.assign({ tier: 'mec' }, server('a-s')));
+    fleet.deploy(new EdgeFunction(), { siteSelector: { tier: 'factroy' } });
+    expect(() => app.synth()).toThrow(/\[mec\] \[cdk8s-wasm-edge\] mec: siteSelector=\{"tier":"factroy"\}: selects no site of the fleet/);
+  });
+
+  test('a fleet without sites is an error at synth', () => {
+    const app = new FleetApp({ outdir: tmpdir() });
+    new EdgeFleet(app, 'mec', { gitOps: new ListGitOps() });
+    expect(() => app.synth()).toThrow(/sites=\[\]: is empty/);
+  });
+
+  test.each([
+    ['fleetName', { fleetName: 'MEC' }],
+    ['directory', { directory: '../up' }],
+    ['directory', { directory: '' }],
+    ['directory', { directory: '/abs' }],
+    ['repositoryPath', { repositoryPath: 'a//b' }],
+  ])('bad %s', (prop, props) => {
+    expect(validationErrorOf(() => new EdgeFleet(new FleetApp(), 'mec', props as any)).prop).toBe(prop);
+  });
+
+  test('bad selector', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec');
+    expect(validationErrorOf(() => fleet.deploy(new Recorder(), { siteSelector: { tier: 'not valid' } })).prop).toBe('siteSelector.tier');
+  });
+});
