@@ -48,3 +48,8 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './kubeedge';
+
+// Fleet: shims on clusters the library did not build (runtime-class-manager).
+export {
+  RuntimeClassManagerShim, RuntimeClassManagerShimProps, ShimArchitecture, ShimFetchStrategy, ShimPlatformArtifact, ShimRolloutStrategy,
+} from './fleet/shim';
