@@ -53,3 +53,8 @@ export * from './kubeedge';
 export {
   RuntimeClassManagerShim, RuntimeClassManagerShimProps, ShimArchitecture, ShimFetchStrategy, ShimPlatformArtifact, ShimRolloutStrategy,
 } from './fleet/shim';
+// Fleet: K3s upgrades with system-upgrade-controller Plans, canary sites first.
+export {
+  K3S_AGENT_PLAN_NAME, K3S_SERVER_PLAN_NAME, K3S_UPGRADE_IMAGE, K3sDrainOptions, K3sUpgradeOptions, K3sUpgradePlan, K3sUpgradePlanProps,
+  K3sUpgradeSiteOptions, SYSTEM_UPGRADE_NAMESPACE, UPGRADE_TRACK_LABEL, UpgradeWindow, UpgradeWindowDay,
+} from './fleet/k3s-upgrade';

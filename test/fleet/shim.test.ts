@@ -180,6 +180,7 @@ describe('RuntimeClassManagerShim', () => {
       runtimeClassName: maybe(fc.oneof(fc.constantFrom('spin', 'wasmtime-spin-v2'), nastyString())),
       systemdCgroup: maybe(fc.boolean()),
     });
+    let valid = 0;
     fc.assert(fc.property(arb, (p) => {
       const c = chart('ns');
       let shim: RuntimeClassManagerShim;
@@ -203,6 +204,9 @@ describe('RuntimeClassManagerShim', () => {
       expect(objs[0].metadata.name).toBe(shim.shimName);
       expect(spec.nodeSelector).toEqual(shim.runtimeClass.nodeSelector);
       expect(Object.keys(spec.nodeSelector).length).toBeGreaterThan(0);
+      valid++;
     }), fuzzParams({ numRuns: 300 }));
+    // The generators reach valid output, not only errors.
+    expect(valid).toBeGreaterThan(20);
   });
 });
