@@ -195,10 +195,10 @@ export interface K3sUpgradeOptions {
   readonly cordon?: boolean;
 
   /**
-   * Drain agent nodes before their upgrade. Off by default at the edge: K3s keeps containers running
-   * while it restarts (containerd-shims outlive the k3s process; k3s-killall.sh exists to stop them),
-   * so a cordon is enough, and a drain on a small site evicts pods that have nowhere else to run and
-   * cannot come back while the site's link is down.
+   * Drain agent nodes before their upgrade. Off by default at the edge: "the K3s containers continue
+   * running when the K3s service is stopped" (docs.k3s.io/upgrades/killall), so the k3s-upgrade
+   * restart does not stop the workloads and a cordon is enough, while a drain on a small site evicts
+   * pods that have nowhere else to run, and that cannot be rescheduled while the site is offline.
    *
    * @default - no drain (cordon only)
    */
@@ -258,7 +258,8 @@ export interface K3sUpgradeOptions {
    * Further taints the upgrade Jobs tolerate, beside the defaults: `node.kubernetes.io/unschedulable`
    * (the controller's own, job.go:234-238), the library's `cdk8s-wasm-edge.io/wasm-only` taint on both
    * plans, and `CriticalAddonsOnly` and `node-role.kubernetes.io/control-plane` on the server plan
-   * (the taints K3s documents for dedicated servers).
+   * (the taints dedicated K3s servers carry, e.g. `--node-taint CriticalAddonsOnly=true:NoExecute`),
+   * so that no node is left out of the upgrade by its taints.
    *
    * @default - none
    */

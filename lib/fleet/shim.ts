@@ -222,7 +222,12 @@ class ShimRuntimeClass extends Construct implements IRuntimeClass {
  * `runtimeClass` to run workloads on those nodes.
  *
  * For clusters the library did not build (nodes made by EdgeOfflineNode get their shims from the
- * node files instead). Needs runtime-class-manager installed in the cluster.
+ * node files instead). Needs runtime-class-manager installed in the cluster. On K3s, its node
+ * installer finds K3s only under the default data dir (cmd/node-installer/detect.go:28-39), seeds
+ * `config.toml.tmpl` with a copy of the rendered `config.toml` when there is no template
+ * (internal/preset/preset.go:48-86), and appends its runtime there, which K3s ignores on nodes that
+ * have a `config-v3.toml.tmpl` (K3s reads that one first). Nodes with their own containerd template
+ * should get the shim through it instead.
  *
  * @see https://github.com/spinframework/runtime-class-manager/tree/v0.2.0
  */

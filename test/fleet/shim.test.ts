@@ -71,6 +71,13 @@ describe('RuntimeClassManagerShim', () => {
     expect(obj.spec.runtimeClass).toEqual({ name: 'wasmtime-spin-v2', handler: 'spin-v2' });
   });
 
+  test('sha256 default: not checked (no sha256 field; download_shim.sh:58-67 verifies only when set)', () => {
+    const c = chart();
+    spin(c, { fetchStrategy: ShimFetchStrategy.forPlatforms([{ arch: ShimArchitecture.ARM64, location: SPIN_ARM }]) });
+    const [obj] = synthAndValidate(c);
+    expect(obj.spec.fetchStrategy).toEqual({ platforms: [{ os: 'linux', arch: 'arm64', location: SPIN_ARM }] });
+  });
+
   test('the handler is the binary without containerd-shim- (internal/shim/shim.go:41-43): WASMEDGE becomes wasmedge-v1, SPIN becomes spin-v2', () => {
     expect(RuntimeClassManagerShim.handlerOf(WasmRuntime.WASMEDGE)).toBe('wasmedge-v1');
     expect(RuntimeClassManagerShim.handlerOf(WasmRuntime.SPIN)).toBe('spin-v2');
