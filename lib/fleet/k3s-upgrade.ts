@@ -45,12 +45,19 @@ const CONTROLLER_JOB_DEADLINE_SECONDS = 600;
 
 /** Days of a maintenance window, as kured's timewindow parses them (pkg/timewindow/days.go:15-37). */
 export enum UpgradeWindowDay {
+  /** Sunday (`su`). */
   SUNDAY = 'su',
+  /** Monday (`mo`). */
   MONDAY = 'mo',
+  /** Tuesday (`tu`). */
   TUESDAY = 'tu',
+  /** Wednesday (`we`). */
   WEDNESDAY = 'we',
+  /** Thursday (`th`). */
   THURSDAY = 'th',
+  /** Friday (`fr`). */
   FRIDAY = 'fr',
+  /** Saturday (`sa`). */
   SATURDAY = 'sa',
 }
 

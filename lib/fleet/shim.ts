@@ -258,7 +258,10 @@ export class RuntimeClassManagerShim extends Construct {
    * The RuntimeClass the controller creates, for a WasmDeployment's `runtimeClass`: its name, the
    * runtime, and the Shim's nodeSelector as its scheduling. Not emitted by this library (`managed`
    * false): the controller creates it. It tolerates no taint (shim_controller.go:633-635), so
-   * workloads for nodes tainted `cdk8s-wasm-edge.io/wasm-only` need their own toleration.
+   * workloads for nodes tainted `cdk8s-wasm-edge.io/wasm-only` need their own toleration. Its
+   * selector does not wait for the install: a pod scheduled to a node still labelled
+   * `<shimName>=pending` fails to start its sandbox until containerd has the runtime, and the kubelet
+   * retries it.
    */
   public readonly runtimeClass: IRuntimeClass;
 
