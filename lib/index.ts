@@ -54,3 +54,12 @@ export { FleetApp, FleetSynthResult } from './fleet/fleet-app';
 export { EdgeFleet, EdgeFleetProps, ISiteWorkload, WorkloadPlacementOptions } from './fleet/edge-fleet';
 export { EdgeSite, EdgeSiteNode, EdgeSiteProps, SITE_CLUSTER_LABEL } from './fleet/edge-site';
 export { GitOps, GitOpsBindOptions, GitOpsFile, GitOpsSite } from './fleet/gitops';
+// Fleet: shims on clusters the library did not build (runtime-class-manager).
+export {
+  RuntimeClassManagerShim, RuntimeClassManagerShimProps, ShimArchitecture, ShimFetchStrategy, ShimPlatformArtifact, ShimRolloutStrategy,
+} from './fleet/shim';
+// Fleet: K3s upgrades with system-upgrade-controller Plans, canary sites first.
+export {
+  K3S_AGENT_PLAN_NAME, K3S_SERVER_PLAN_NAME, K3S_UPGRADE_IMAGE, K3sDrainOptions, K3sUpgradeOptions, K3sUpgradePlan, K3sUpgradePlanProps,
+  K3sUpgradeSiteOptions, SYSTEM_UPGRADE_NAMESPACE, UPGRADE_TRACK_LABEL, UpgradeWindow, UpgradeWindowDay,
+} from './fleet/k3s-upgrade';
