@@ -3,7 +3,9 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EdgeSite, EdgeSiteProps } from './edge-site';
 import { GitOps, GitOpsSite } from './gitops';
+import { K3sUpgradeOptions, K3sUpgradePlan } from './k3s-upgrade';
 import { EdgeOfflineNodeProps } from '../node/edge-offline-node';
+import { K3sVersion } from '../node/k3s-version';
 import { appIndex, Slot } from '../private/app-checks';
 import { isFleetApp } from '../private/app-synth';
 import { checkDns1123Label, propError } from '../private/errors';
@@ -81,6 +83,15 @@ export interface EdgeFleetProps {
    * @default - none (cdk8s writes no namespace; the fleet manager's default applies)
    */
   readonly namespace?: string;
+
+  /**
+   * K3s upgrades across the fleet: every site gets system-upgrade-controller Plans (in its own
+   * manifests) for `version`, canary sites (`canary: true`) for `canaryVersion` when set. Roll out
+   * by setting canaryVersion, watching the canary sites, then setting version to it.
+   *
+   * @default - no upgrade Plans
+   */
+  readonly k3sUpgrade?: K3sUpgradeOptions;
 }
 
 interface Placement {
@@ -153,6 +164,10 @@ export class EdgeFleet extends Construct {
       namespace: props.namespace ?? this.props.namespace,
     }));
     this.fleetSites.push(site);
+    if (this.props.k3sUpgrade) {
+      const plan = K3sUpgradePlan.forSite(site, 'K3sUpgrade', this.props.k3sUpgrade, { canary: site.canary });
+      site.node.addValidation({ validate: () => noDowngrade(site, plan) });
+    }
     for (const p of this.placements) this.place(p, site);
     return site;
   }
@@ -224,6 +239,21 @@ export class EdgeFleet extends Construct {
     }
     return errors;
   }
+}
+
+/** Whole-release order of two K3s versions (release candidates are not compared). */
+function compareK3s(a: K3sVersion, b: K3sVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch || a.k3sBuild - b.k3sBuild;
+}
+
+/** K3s does not downgrade: a Plan older than the release a node's files install is a mistake. */
+function noDowngrade(site: EdgeSite, plan: K3sUpgradePlan): string[] {
+  const target = plan.version;
+  if (!target) return [];
+  return site.nodes.filter(n => compareK3s(n.k3sVersion, target) > 0).map(n => propError(site.source ? `${site.node.path} (${site.source})` : site.node.path,
+    plan.isCanary ? 'k3sUpgrade.canaryVersion' : 'k3sUpgrade.version', target.toString(),
+    `is older than ${n.k3sVersion}, the release node ${n.nodeName} installs: K3s does not downgrade`,
+    'upgrade to a release at least as new as the nodes\' k3sVersion (or give the nodes the older k3sVersion)').message);
 }
 
 /** A relative POSIX path inside the output directory or the repository. */
