@@ -48,3 +48,10 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './kubeedge';
+
+// Fleet: GitOps layouts (Rancher Fleet, Argo CD).
+export {
+  GitOps, GitOpsBindOptions, GitOpsFile, GitOpsLabelSelector, GitOpsLabelSelectorRequirement, GitOpsSelectorOperator, GitOpsSite,
+} from './fleet/gitops';
+export { FLEET_DEFAULT_NAMESPACE, FLEET_YAML, RancherFleetProps, RancherFleetTarget } from './fleet/rancher-fleet';
+export { ARGOCD_DEFAULT_NAMESPACE, ARGOCD_EDGE_SYNC_OPTIONS, ArgoCdGenerator, ArgoCdProps, ArgoCdRetry } from './fleet/argo-cd';

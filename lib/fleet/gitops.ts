@@ -1,0 +1,100 @@
+import { Construct } from 'constructs';
+import { ArgoCdProps, ArgoCdRenderer } from './argo-cd';
+import { RancherFleetProps, RancherFleetRenderer } from './rancher-fleet';
+
+export { GitOpsLabelSelector, GitOpsLabelSelectorRequirement, GitOpsSelectorOperator } from './gitops-selector';
+
+/** A site as the GitOps layer sees it: one K3s cluster registered in the fleet manager under `name`. */
+export interface GitOpsSite {
+  /** DNS-1123 label: the cluster's name in Fleet / Argo CD. */
+  readonly name: string;
+  /** The cluster's labels (site, region, zone, tier, hardware, canary, user labels). */
+  readonly labels: { [key: string]: string };
+  /** Repository-relative POSIX directory holding the site's manifests, e.g. 'sites/mec-001/manifests'. */
+  readonly manifestsPath: string;
+  /**
+   * Default namespace of the site's objects.
+   * @default none: the fleet manager's default ("default")
+   */
+  readonly namespace?: string;
+}
+
+/** A file the GitOps layer adds to a site's manifests directory. */
+export interface GitOpsFile {
+  /** Path relative to the site's manifestsPath. */
+  readonly path: string;
+  /** The file's text. */
+  readonly content: string;
+}
+
+/** What `GitOps.bind` is given. */
+export interface GitOpsBindOptions {
+  /** DNS label that names the fleet-level objects. */
+  readonly fleetName: string;
+  /** Every site, sorted by name. */
+  readonly sites: GitOpsSite[];
+  /** Repository-relative directory of the fleet's tree ('' = repository root). */
+  readonly rootPath: string;
+}
+
+/**
+ * How a fleet manager finds and deploys the fleet's repository: Rancher Fleet (a GitRepo, one
+ * bundle per site) or Argo CD (an ApplicationSet, one Application per site). The same sites and
+ * the same tree render either.
+ */
+export abstract class GitOps {
+  /** Rancher Fleet: a GitRepo whose path pattern finds every site's directory, a fleet.yaml per site. */
+  public static rancherFleet(props: RancherFleetProps): GitOps {
+    return new RancherFleetGitOps(props);
+  }
+
+  /** Argo CD: an ApplicationSet with one Application per site, deployed to the cluster of the site's name. */
+  public static argoCd(props: ArgoCdProps): GitOps {
+    return new ArgoCdGitOps(props);
+  }
+
+  /** A label for messages and docs: 'Rancher Fleet' or 'Argo CD'. */
+  public abstract readonly name: string;
+
+  /**
+   * Creates the fleet-level objects (applied to the management cluster) under `scope` (a Chart).
+   * Called once per synth, before validation. Throws on bad input (e.g. a target that matches no site).
+   */
+  public abstract bind(scope: Construct, options: GitOpsBindOptions): void;
+
+  /**
+   * Extra files in one site's manifests directory (Fleet: fleet.yaml; Argo CD: none). Depends only
+   * on that site (and this object's props): a change to one site changes only that site's files.
+   */
+  public abstract siteFiles(site: GitOpsSite): GitOpsFile[];
+}
+
+class RancherFleetGitOps extends GitOps {
+  public readonly name = 'Rancher Fleet';
+  private readonly renderer: RancherFleetRenderer;
+  constructor(props: RancherFleetProps) {
+    super();
+    this.renderer = new RancherFleetRenderer(props);
+  }
+  public bind(scope: Construct, options: GitOpsBindOptions): void {
+    this.renderer.bind(scope, options);
+  }
+  public siteFiles(site: GitOpsSite): GitOpsFile[] {
+    return this.renderer.siteFiles(site);
+  }
+}
+
+class ArgoCdGitOps extends GitOps {
+  public readonly name = 'Argo CD';
+  private readonly renderer: ArgoCdRenderer;
+  constructor(props: ArgoCdProps) {
+    super();
+    this.renderer = new ArgoCdRenderer(props);
+  }
+  public bind(scope: Construct, options: GitOpsBindOptions): void {
+    this.renderer.bind(scope, options);
+  }
+  public siteFiles(site: GitOpsSite): GitOpsFile[] {
+    return this.renderer.siteFiles(site);
+  }
+}
