@@ -43,12 +43,31 @@ export interface GitOpsBindOptions {
  * the same tree render either.
  */
 export abstract class GitOps {
-  /** Rancher Fleet: a GitRepo whose path pattern finds every site's directory, a fleet.yaml per site. */
+  /**
+   * Rancher Fleet: a GitRepo whose one path glob finds every site's manifests directory, a
+   * fleet.yaml per site that deploys the site's bundle only to the cluster of the site's name, and
+   * the ClusterGroups of `clusterGroups`.
+   *
+   * Each site's cluster must be registered in Fleet (in the GitRepo's namespace) under the site's
+   * name, or, for a cluster Rancher imported, with the site's name as its display name (Fleet's
+   * clusterName matches either, clustermatcher.go:26-37), and carry the site's labels (targets and
+   * ClusterGroups select by them). The repository's credentials stay in the Secret named by
+   * `clientSecretName`.
+   */
   public static rancherFleet(props: RancherFleetProps): GitOps {
     return new RancherFleetGitOps(props);
   }
 
-  /** Argo CD: an ApplicationSet with one Application per site, deployed to the cluster of the site's name. */
+  /**
+   * Argo CD: an ApplicationSet with one Application per site, deployed to the cluster of the site's
+   * name.
+   *
+   * Nothing is emitted for cluster registration: in Argo CD a cluster is a Secret with its
+   * credentials (label `argocd.argoproj.io/secret-type: cluster`), and credentials never go in Git.
+   * Each site's cluster Secret must exist in Argo CD's namespace with `name` set to the site's name,
+   * and, with `ArgoCdGenerator.clusters()`, carry the site's labels. A private repository needs an
+   * Argo CD repository Secret for `repoUrl`.
+   */
   public static argoCd(props: ArgoCdProps): GitOps {
     return new ArgoCdGitOps(props);
   }

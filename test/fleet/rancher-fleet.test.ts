@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
+import * as YAML from 'yaml';
 import { bindChart, bindObjects, bundleOf, fakeSites, FleetCluster, fleetDeploys, globMatches } from './gitops-sites';
 import { GitOps, GitOpsSelectorOperator, GitOpsSite } from '../../lib/fleet/gitops';
 import { RancherFleetProps } from '../../lib/fleet/rancher-fleet';
@@ -88,6 +89,19 @@ describe('GitOps.rancherFleet', () => {
     expect(Object.keys(fy)).toEqual([...Object.keys(fy)].sort());
     expect(fy.defaultNamespace).toBe('apps');
     validateObjects([bundle]);
+  });
+
+  test('property: the fleet.yaml text reads back as the FleetYAML object, in js-yaml and in a YAML 1.1 reader (go-yaml is 1.1)', () => {
+    const r = GitOps.rancherFleet({ repo: REPO }) as any;
+    const labelKey = fc.constantFrom('region', 'canary', 'example.com/tier', 'on', 'y', 'null', '0644', 'fleet.cattle.io/x', 'a.b_c-d');
+    const labelValue = fc.constantFrom('', 'true', 'no', 'on', '0644', '1e3', 'null', 'eu-west', 'A.b_c-9', '0x1F', '0.5', '1_000');
+    fc.assert(fc.property(fc.dictionary(labelKey, labelValue), fc.option(fc.constantFrom('edge', 'true', 'null', 'y'), { nil: undefined }), (labels, namespace) => {
+      const site: GitOpsSite = { name: 'mec-007', labels, manifestsPath: 'sites/mec-007/manifests', namespace };
+      const text = fleet().siteFiles(site)[0].content;
+      const want = r.renderer.fleetYaml(site);
+      expect(yaml.load(text)).toEqual(want);
+      expect(YAML.parse(text, { version: '1.1' })).toEqual(want);
+    }), fuzzParams({ numRuns: 300 }));
   });
 
   test('reserved fleet.cattle.io labels are not copied to the bundle (they would replace the repo label, read.go:215-228)', () => {
