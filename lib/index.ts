@@ -53,7 +53,6 @@ export * from './kubeedge';
 export { FleetApp, FleetSynthResult } from './fleet/fleet-app';
 export { EdgeFleet, EdgeFleetProps, ISiteWorkload, WorkloadPlacementOptions } from './fleet/edge-fleet';
 export { EdgeSite, EdgeSiteNode, EdgeSiteProps, SITE_CLUSTER_LABEL } from './fleet/edge-site';
-export { GitOps, GitOpsBindOptions, GitOpsFile, GitOpsSite } from './fleet/gitops';
 // Fleet: shims on clusters the library did not build (runtime-class-manager).
 export {
   RuntimeClassManagerShim, RuntimeClassManagerShimProps, ShimArchitecture, ShimFetchStrategy, ShimPlatformArtifact, ShimRolloutStrategy,
@@ -63,3 +62,9 @@ export {
   K3S_AGENT_PLAN_NAME, K3S_SERVER_PLAN_NAME, K3S_UPGRADE_IMAGE, K3sDrainOptions, K3sUpgradeOptions, K3sUpgradePlan, K3sUpgradePlanProps,
   K3sUpgradeSiteOptions, SYSTEM_UPGRADE_NAMESPACE, UPGRADE_TRACK_LABEL, UpgradeWindow, UpgradeWindowDay,
 } from './fleet/k3s-upgrade';
+// Fleet: GitOps layouts (Rancher Fleet, Argo CD).
+export {
+  GitOps, GitOpsBindOptions, GitOpsFile, GitOpsLabelSelector, GitOpsLabelSelectorRequirement, GitOpsSelectorOperator, GitOpsSite,
+} from './fleet/gitops';
+export { FLEET_DEFAULT_NAMESPACE, FLEET_YAML, RancherFleetProps, RancherFleetTarget } from './fleet/rancher-fleet';
+export { ARGOCD_DEFAULT_NAMESPACE, ARGOCD_EDGE_SYNC_OPTIONS, ArgoCdGenerator, ArgoCdProps, ArgoCdRetry } from './fleet/argo-cd';
