@@ -5,6 +5,8 @@ import { Node } from 'constructs';
 import * as YAML from 'yaml';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
+import { GitOps } from '../../lib/fleet/gitops';
+import { K3sVersion } from '../../lib/node/k3s-version';
 import { TREE_RECORD_FILE } from '../../lib/private/tree-writer';
 import { ListGitOps, readTree, siteCharts, testFleet, tmpdir } from '../util/fleet';
 import { validateObjects } from '../util/validate';
@@ -173,5 +175,58 @@ describe('FleetApp.synth', () => {
 
   test('@default outdir: CDK8S_OUTDIR or dist, as App', () => {
     expect(new FleetApp().outdir).toBe(process.env.CDK8S_OUTDIR ?? 'dist');
+  });
+});
+
+describe('FleetApp.synth with the real layouts', () => {
+  const layouts: Array<[string, () => GitOps]> = [
+    ['Rancher Fleet', () => GitOps.rancherFleet({ repo: 'https://git.example.com/edge/fleet.git', branch: 'main' })],
+    ['Argo CD', () => GitOps.argoCd({ repoUrl: 'https://git.example.com/edge/fleet.git' })],
+  ];
+  test.each(layouts)('%s: every object valid, the same app renders either', (name, gitOps) => {
+    const out = tmpdir();
+    const { app } = testFleet(out, { gitOps: gitOps(), sites: 4 });
+    app.synth();
+    const tree = readTree(out);
+    const management = parse11(tree.get('mec/fleet.k8s.yaml')!);
+    validateObjects(management);
+    expect(management.map(d => d.kind)).toEqual(name === 'Argo CD' ? ['ApplicationSet'] : expect.arrayContaining(['GitRepo']));
+    for (const [f, text] of tree) if (f.endsWith('.k8s.yaml')) validateObjects(parse11(text));
+    const fleetYamls = [...tree.keys()].filter(f => f.endsWith('/fleet.yaml'));
+    expect(fleetYamls.length).toBe(name === 'Argo CD' ? 0 : 4);
+    if (name === 'Rancher Fleet') {
+      const repo = management.find(d => d.kind === 'GitRepo');
+      expect(repo.spec.paths).toEqual(['mec/sites/*/manifests']);
+      const fy = YAML.parse(tree.get('mec/sites/site-2/manifests/fleet.yaml')!);
+      expect(fy.defaultNamespace).toBe('edge');
+      expect(JSON.stringify(fy)).toContain('site-2');
+    } else {
+      const set = management[0];
+      expect(JSON.stringify(set.spec.generators)).toContain('mec/sites/*/manifests');
+    }
+    // Node files never lie under a manifests directory (a fleet manager would deploy them).
+    expect([...tree.keys()].filter(f => f.includes('/manifests/') && f.includes('/nodes/'))).toEqual([]);
+  });
+
+  test('K3s upgrade Plans: canary sites get the canary version', () => {
+    const out = tmpdir();
+    const app = new FleetApp({ outdir: out });
+    const fleet = new EdgeFleet(app, 'mec', {
+      k3sUpgrade: { version: K3sVersion.parse('v1.37.1+k3s1'), canaryVersion: K3sVersion.parse('v1.37.2+k3s1') },
+    });
+    fleet.addSite('a', { canary: true, servers: [{ name: 'a-s' }] });
+    fleet.addSite('b', { servers: [{ name: 'b-s' }] });
+    app.synth();
+    const plans = (site: string) => parse11(fs.readFileSync(path.join(out, `mec/sites/${site}/manifests/${site}.k8s.yaml`), 'utf-8')).filter(d => d.kind === 'Plan');
+    expect(plans('a').map(p => p.spec.version)).toEqual(['v1.37.2+k3s1', 'v1.37.2+k3s1']);
+    expect(plans('b').map(p => p.spec.version)).toEqual(['v1.37.1+k3s1', 'v1.37.1+k3s1']);
+    validateObjects([...plans('a'), ...plans('b')]);
+  });
+
+  test('a K3s upgrade Plan older than the nodes\' release is an error', () => {
+    const app = new FleetApp({ outdir: tmpdir() });
+    const fleet = new EdgeFleet(app, 'mec', { k3sUpgrade: { version: K3sVersion.parse('v1.30.8+k3s1') } });
+    fleet.addSite('a', { servers: [{ name: 'a-s' }] });
+    expect(() => app.synth()).toThrow(/k3sUpgrade.version="v1.30.8\+k3s1": is older than v1.37.1\+k3s1, the release node a-s installs: K3s does not downgrade/);
   });
 });

@@ -7,6 +7,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
+import { clusterKey } from './clusters';
 import { AppRule, AppView, groupBy, Kind, Report } from './engine';
 
 /** A construct whose names must be its own (a ServerlessFunction, a FunctionRoute). */
@@ -75,14 +76,15 @@ export const UNIQUE_NAMES: AppRule = {
     if (claimers.length === 0) return;
     const claims: OwnedClaim[] = view.ofType(ApiObject).map(objectClaim);
     for (const c of claimers) for (const n of c.names) claims.push({ key: n.key, what: n.what, owner: c.scope });
-    const index = groupBy(claims, c => [c.key]);
+    const key = (c: OwnedClaim) => `${clusterKey(view, c.owner)}\n${c.key}`;
+    const index = groupBy(claims, c => [key(c)]);
     for (const c of claimers) {
       const mine: OwnedClaim[] = [...c.objects().map(objectClaim), ...c.names.map(n => ({ key: n.key, what: n.what, owner: c.scope }))];
       const seen = new Set<string>();
       for (const claim of mine) {
         if (seen.has(claim.key)) continue;
         seen.add(claim.key);
-        const others = (index.get(claim.key) ?? []).filter(o => o.owner !== claim.owner && !isWithin(o.owner, c.scope));
+        const others = (index.get(key(claim)) ?? []).filter(o => o.owner !== claim.owner && !isWithin(o.owner, c.scope));
         if (others.length === 0) continue;
         const names = [...new Set(others.map(o => o.owner.node.path))].slice(0, 3);
         report.error(propError(c.scope, 'name', claim.what,

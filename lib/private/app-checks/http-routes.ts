@@ -3,6 +3,7 @@
  * prefix and headers in the interceptor's routing table.
  */
 import { IConstruct } from 'constructs';
+import { clusterKey } from './clusters';
 import { AppRule, AppView, groupBy, Kind } from './engine';
 import { propError } from '../errors';
 
@@ -27,13 +28,15 @@ export const ONE_HTTP_ROUTE_PER_HOST_AND_PATH: AppRule = {
   name: 'one KEDA HTTP route per host and path prefix',
   check(view, report) {
     const routes = view.members(HTTP_ROUTE);
-    if (![...groupBy(routes, r => r.claims).values()].some(list => list.length > 1)) return;
+    // The interceptor of each cluster routes that cluster's requests only: keys per cluster.
+    const keys = (r: HttpRouteFacts) => r.claims.map(c => `${clusterKey(view, r.scope)}\n${c}`);
+    if (![...groupBy(routes, keys).values()].some(list => list.length > 1)) return;
     const ordered = inTreeOrder(view, routes);
-    const index = groupBy(ordered, r => r.claims);
+    const index = groupBy(ordered, keys);
     for (const me of ordered) {
       const reported = new Set<HttpRouteFacts>();
-      for (const key of me.claims) {
-        for (const other of index.get(key) ?? []) {
+      for (const [i, key] of me.claims.entries()) {
+        for (const other of index.get(keys(me)[i]) ?? []) {
           if (other === me || reported.has(other)) continue;
           reported.add(other);
           const [host, path] = key.split(' ');

@@ -5,6 +5,7 @@
  */
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
+import { clusterKey } from './clusters';
 import { AppRule, AppView, groupBy, Kind, Report } from './engine';
 
 /** What a route claims on its gateway: one entry per host, path prefix and lane (entry point, listener). */
@@ -30,13 +31,14 @@ export const UNIQUE_ROUTES: AppRule = {
   check(view: AppView, report: Report): void {
     const routes = view.members(ROUTE_CLAIMS);
     if (routes.length === 0) return;
-    const index = groupBy(routes.flatMap(r => r.claims.map(claim => ({ claim, route: r.route }))), c => [c.claim.key]);
+    const key = (route: IConstruct, claim: RouteClaim) => `${clusterKey(view, route)}\n${claim.key}`;
+    const index = groupBy(routes.flatMap(r => r.claims.map(claim => ({ claim, route: r.route }))), c => [key(c.route, c.claim)]);
     for (const r of routes) {
       // Each route names every route it clashes with once (the first shared claim), so no clashing
       // pair is left for a second synth to find.
       const named = new Set<IConstruct>();
       for (const mine of r.claims) {
-        const others = (index.get(mine.key) ?? [])
+        const others = (index.get(key(r.route, mine)) ?? [])
           .filter(o => o.route !== r.route && !named.has(o.route) && (o.claim.lane === mine.lane || o.claim.lane === '*' || mine.lane === '*'));
         if (others.length === 0) continue;
         for (const o of others) named.add(o.route);

@@ -4,6 +4,7 @@
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
 import { WarningFields } from '../warnings';
+import { clusterKey } from './clusters';
 import { AppRule, AppView, groupBy, Kind, Report } from './engine';
 
 /** What a RuntimeClass emitted by the library registers. */
@@ -24,7 +25,7 @@ export const RUNTIME_CLASS = new Kind<RuntimeClassFacts>('RuntimeClass');
 export const UNIQUE_RUNTIME_CLASS_NAMES: AppRule = {
   name: 'one RuntimeClass per name',
   check(view: AppView, report: Report): void {
-    for (const classes of groupBy(view.members(RUNTIME_CLASS), c => [c.name]).values()) {
+    for (const classes of groupBy(view.members(RUNTIME_CLASS), c => [`${clusterKey(view, c.scope)}\n${c.name}`]).values()) {
       if (classes.length < 2) continue;
       for (const rc of classes) {
         const clashes = classes.filter(c => c !== rc);

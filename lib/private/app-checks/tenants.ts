@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { propError } from '../errors';
 import { ValidationError } from '../validation-error';
 import { autoscalerFloors } from './autoscalers';
+import { clusterKey } from './clusters';
 import { AppRule, AppView, groupBy, Kind, Report } from './engine';
 
 /** What a FunctionTenant registers. */
@@ -27,7 +28,7 @@ export const TENANT = new Kind<TenantFacts>('function tenant');
 export const ONE_TENANT_PER_NAMESPACE: AppRule = {
   name: 'one tenant per namespace',
   check(view: AppView, report: Report): void {
-    for (const tenants of groupBy(view.members(TENANT), t => [t.namespace]).values()) {
+    for (const tenants of groupBy(view.members(TENANT), t => [`${clusterKey(view, t.scope)}\n${t.namespace}`]).values()) {
       if (tenants.length < 2) continue;
       for (const t of tenants) {
         report.error(propError(t.scope, 'namespaceName', t.namespace, `is also the namespace of ${tenants.filter(o => o !== t).map(o => o.scope.node.path).join(', ')}`,
@@ -46,10 +47,10 @@ export const TENANT_WORKLOADS_FIT: AppRule = {
   check(view: AppView, report: Report): void {
     const tenants = view.members(TENANT);
     if (tenants.length === 0) return;
-    const byNamespace = groupBy(view.ofType(kplus.AbstractPod), p => p.metadata.namespace === undefined ? [] : [p.metadata.namespace]);
+    const byNamespace = groupBy(view.ofType(kplus.AbstractPod), p => p.metadata.namespace === undefined ? [] : [`${clusterKey(view, p)}\n${p.metadata.namespace}`]);
     const floors = autoscalerFloors(view);
     for (const t of tenants) {
-      for (const e of t.checkWorkloads(byNamespace.get(t.namespace) ?? [], floors)) report.error(e);
+      for (const e of t.checkWorkloads(byNamespace.get(`${clusterKey(view, t.scope)}\n${t.namespace}`) ?? [], floors)) report.error(e);
     }
   },
 };
