@@ -48,3 +48,5 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './kubeedge';
+export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOptions } from './node/bootstrap-artifact';
+export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';

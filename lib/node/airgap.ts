@@ -21,7 +21,7 @@ export const SHIM_BIN_DIR = '/usr/local/bin';
 export const AIRGAP_STAGING_DIR = '/var/lib/cdk8s-wasm-edge/bootstrap';
 
 /** Where the airgap install script is staged by default (and where a fetched one is installed). */
-export const DEFAULT_INSTALL_SCRIPT = '/usr/local/bin/k3s-install.sh';
+export const K3S_INSTALL_SCRIPT_PATH = '/usr/local/bin/k3s-install.sh';
 
 /**
  * Extensions of the files K3s imports from its images dir (rancher/wharfie pkg/tarfile/tarfile.go
@@ -172,7 +172,7 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
   if (a.k3sBinary === undefined) {
     lines.push(`test -x ${K3S_BINARY_PATH} || { echo "airgap install: stage the k3s binary at ${K3S_BINARY_PATH} first" >&2; exit 1; }`);
   }
-  const legacyScript = a.installScript ?? DEFAULT_INSTALL_SCRIPT;
+  const legacyScript = a.installScript ?? K3S_INSTALL_SCRIPT_PATH;
   if (!usesArtifacts(a)) {
     lines.push(`mkdir -p ${shellQuote(imagesDir)}`);
     for (const t of [a.imagesTarball!, ...(a.extraImageTarballs ?? [])]) {
@@ -188,7 +188,7 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
   let script = legacyScript;
   if (a.k3sInstallScript) {
     const s = a.k3sInstallScript;
-    script = s.path ?? DEFAULT_INSTALL_SCRIPT;
+    script = s.path ?? K3S_INSTALL_SCRIPT_PATH;
     installs.push({ label: 'the K3s install script', art: s, dest: script, mode: '0755' });
   }
   const shimDests = new Set<string>();
@@ -201,7 +201,8 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
   if (a.crun) {
     for (const dest of input.targets?.crun ?? []) installs.push({ label: 'crun', art: a.crun, dest, mode: '0755' });
   }
-  const images: Artifact[] = a.images ?? [a.imagesTarball!, ...(a.extraImageTarballs ?? [])].map(p => ({ path: p, fileName: path.posix.basename(p) }));
+  const legacyImages = [a.imagesTarball!, ...(a.extraImageTarballs ?? [])];
+  const images: Artifact[] = a.images ?? legacyImages.map(p => ({ path: p, fileName: path.posix.basename(p) }));
   for (const img of images) {
     const dest = img.url !== undefined ? `${imagesDir}/${img.fileName}` : imagesDir;
     installs.push({ label: `image tarball ${img.fileName}`, art: img, dest, mode: '0644', image: true });

@@ -27,7 +27,7 @@ export interface BootstrapArtifactUrlOptions {
   /**
    * Name of the file on the node. Matters for image tarballs, which K3s imports only by extension
    * (`.tar`, `.tar.gz`, `.tgz`, `.tar.zst`, `.tzst`, `.tar.lz4`, `.tar.bz2`, `.tbz`, or `.txt` image
-   * lists): an OCI blob URL has none. Letters, digits and `._+-`, not starting with `.`.
+   * lists): an OCI blob URL has none. Letters, digits and `._+:%@=,-`, not starting with `.`.
    *
    * @default - the last segment of the URL path
    */
@@ -37,7 +37,7 @@ export interface BootstrapArtifactUrlOptions {
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 /** http(s)://host[:port][/path]: a DNS name, an IPv4 address or a bracketed IPv6 address; no credentials, query or fragment. */
 const URL_SHAPE = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:(\d{1,5}))?(\/[A-Za-z0-9._~%+=,:@/-]*)?$/;
-const FILE_NAME = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$/;
+const FILE_NAME = /^[A-Za-z0-9_+:%@=,-][A-Za-z0-9._+:%@=,-]*$/;
 const EXAMPLE_URL = 'https://mirror.site.lan/k3s/v1.33.5+k3s1/k3s-airgap-images-arm64.tar.zst';
 
 /**
@@ -103,8 +103,8 @@ export class BootstrapArtifact {
     const fileName = options.fileName ?? segments[segments.length - 1];
     if (typeof fileName !== 'string' || fileName.length > 255 || !FILE_NAME.test(fileName)) {
       throw propError(where, 'fileName', fileName, options.fileName === undefined
-        ? 'cannot be taken from the URL, whose path does not end in a file name of letters, digits and "._+-"'
-        : 'is not a file name of letters, digits and "._+-" (at most 255, not starting with ".")',
+        ? 'cannot be taken from the URL, whose path does not end in a file name of letters, digits and "._+:%@=,-"'
+        : 'is not a file name of letters, digits and "._+:%@=,-" (at most 255, not starting with ".")',
       'give fileName, e.g. "k3s-airgap-images-arm64.tar.zst"');
     }
     return new BootstrapArtifact({ url, sha256, fileName });

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { airgapRuncmd, AirgapTargets, checkAirgapArtifacts, DEFAULT_INSTALL_SCRIPT } from './airgap';
+import { airgapRuncmd, AirgapTargets, checkAirgapArtifacts, K3S_INSTALL_SCRIPT_PATH } from './airgap';
 import type { BootstrapArtifact } from './bootstrap-artifact';
 import { yamlText } from './yaml-text';
 import { propError } from '../private/errors';
@@ -130,7 +130,7 @@ export function checkAirgap(owner: string, airgap: AirgapOptions | undefined, ta
       `stage the K3s airgap image tarball on the node and give its path, e.g. "${example}", or list images: [BootstrapArtifact.fromPath(...) or .fromUrl(...)]`);
   }
   checkNodePath(owner, 'airgap.imagesTarball', airgap.imagesTarball, example);
-  checkNodePath(owner, 'airgap.installScript', airgap.installScript, DEFAULT_INSTALL_SCRIPT);
+  checkNodePath(owner, 'airgap.installScript', airgap.installScript, K3S_INSTALL_SCRIPT_PATH);
   if (airgap.extraImageTarballs !== undefined && !Array.isArray(airgap.extraImageTarballs)) {
     throw propError(owner, 'airgap.extraImageTarballs', airgap.extraImageTarballs, 'is not a list of paths', 'pass a list such as ["/opt/k3s/wasm-apps.tar"]');
   }
