@@ -95,6 +95,7 @@ export interface EdgeOfflineNodeProps {
    * default `advertise-address` (pkg/cli/server/server.go:549-552), and joining nodes whose `server`
    * is this node use it in their default `serverUrl`. Set it here, not in `extraConfig`.
    *
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/pkg/util/net.go#L176-L191
    * @see https://docs.k3s.io/cli/agent#networking
    * @default - none: K3s picks the address of the default route's interface
    */

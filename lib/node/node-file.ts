@@ -19,7 +19,7 @@ export interface NodeFile {
 
 /**
  * Where K3s imports airgap image tarballs from under the default data dir (with `data-dir` set:
- * `<data-dir>/agent/images`, k3s-io/k3s pkg/agent/config/config.go). @see https://docs.k3s.io/installation/airgap
+ * `<data-dir>/agent/images`, k3s-io/k3s pkg/agent/config/config.go:550). @see https://docs.k3s.io/installation/airgap
  */
 export const K3S_AIRGAP_IMAGES_DIR = '/var/lib/rancher/k3s/agent/images';
 
@@ -60,7 +60,8 @@ export interface AirgapOptions {
    * for it with `INSTALL_K3S_SKIP_DOWNLOAD=true` (`INSTALL_K3S_BIN_DIR` is set to
    * `/usr/local/bin` so the script does not fall back to `/opt/bin`).
    *
-   * @see https://github.com/k3s-io/k3s/blob/main/install.sh (INSTALL_K3S_SKIP_DOWNLOAD, INSTALL_K3S_BIN_DIR, verify_k3s_is_executable)
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/install.sh#L23-L24 (INSTALL_K3S_SKIP_DOWNLOAD), #L55-L57 and #L232-L242 (INSTALL_K3S_BIN_DIR, default
+   *   /usr/local/bin, /opt/bin when that is read-only), #L294-L295 (verify_k3s_is_executable)
    * @default - staged at /usr/local/bin/k3s before cloud-init runs (checked with `test -x`)
    */
   readonly k3sBinary?: BootstrapArtifact;
@@ -69,6 +70,7 @@ export interface AirgapOptions {
    * The K3s install script (https://get.k3s.io, `install.sh` of the K3s release). A staged file is
    * run where it is; a fetched one is installed to `/usr/local/bin/k3s-install.sh` first.
    *
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/install.sh#L1203-L1215 (the script's arguments: the K3s command)
    * @default - `installScript`, else staged at /usr/local/bin/k3s-install.sh
    */
   readonly k3sInstallScript?: BootstrapArtifact;
@@ -96,7 +98,12 @@ export interface AirgapOptions {
    * only while detecting), containerd starts them from the same PATH, and the K3s service gets no
    * PATH of its own (install.sh's unit sets none), so systemd's default PATH, which holds
    * /usr/local/bin, applies. A custom runtime whose binaryName is an absolute path gets it there.
+   * Not under `<data-dir>`: K3s puts only its own `<data-dir>/data/<hash>/bin` and `data/cni` on the
+   * PATH (cmd/k3s/main.go:218-235), replaced on every upgrade.
    *
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/pkg/agent/containerd/runtimes.go#L20-L39
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/pkg/agent/containerd/config_linux.go#L74-L79
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/install.sh#L1040-L1068
    * @default - none: the shims must be on the node already (K3s ships none)
    */
   readonly shims?: { [handler: string]: BootstrapArtifact };
