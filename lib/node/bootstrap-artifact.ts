@@ -69,7 +69,8 @@ export class BootstrapArtifact {
   /**
    * A file fetched by cloud-init from the site's mirror (an artifact server on the LAN, or an OCI
    * registry blob URL, which is an HTTPS URL) and checked against its SHA-256 before it is
-   * installed. The node needs `curl`.
+   * installed. The node needs `curl`; an `https://` mirror with a site CA needs that CA in the
+   * node's trust store (the checksum, not TLS, is what vouches for the file).
    *
    * @param url `http://` or `https://` URL: a DNS name or IP address, an optional port and a path
    *   of letters, digits and "._~%+=,:@/-"; no credentials, query or fragment

@@ -869,13 +869,18 @@ function checkNodeIp(scope: IConstruct, value: string): void {
     if (!net.isIP(p) || p.includes('%')) {
       throw propError(scope, 'nodeIp', value, `${parts.length > 1 ? `holds "${p}", which is` : 'is'} not an IPv4 or IPv6 address (K3s parses each comma-separated part with Go's net.ParseIP)`, fix);
     }
-    if (/^(0+\.){3}0+$/.test(p) || /^[0:]+$/.test(p)) {
+    if (/^(0+\.){3}0+$/.test(p) || ['::', '::ffff:0:0'].includes(canonicalHost(p))) {
       throw propError(scope, 'nodeIp', value, 'is the unspecified address, which no peer can reach', fix);
     }
   }
-  if (parts.length > 2 || (parts.length === 2 && net.isIPv4(parts[0]) === net.isIPv4(parts[1]))) {
+  if (parts.length > 2 || (parts.length === 2 && isIPv4Family(parts[0]) === isIPv4Family(parts[1]))) {
     throw propError(scope, 'nodeIp', value, 'is not one address or a dual-stack pair of one IPv4 and one IPv6 address (K3s hands the kubelet only the first address otherwise)', fix);
   }
+}
+
+/** Whether Go counts the address as IPv4 (To4() != nil): IPv4, or IPv4-mapped IPv6 such as ::ffff:10.0.0.1. */
+function isIPv4Family(ip: string): boolean {
+  return net.isIPv4(ip) || /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(canonicalHost(ip));
 }
 
 /** The IPv4 entries of a K3s CIDR list value (entries may be comma-separated dual-stack pairs). */

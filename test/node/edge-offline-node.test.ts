@@ -621,6 +621,9 @@ describe('nodeIp', () => {
     ['::', /is the unspecified address/],
     ['10.0.0.1,10.0.0.2', /is not one address or a dual-stack pair/],
     ['10.0.0.1,fd00::1,fd00::2', /is not one address or a dual-stack pair/],
+    // Go's net.IP.To4() takes IPv4-mapped IPv6 for IPv4: two IPv4 addresses to K3s.
+    ['10.0.0.1,::ffff:10.0.0.2', /is not one address or a dual-stack pair/],
+    ['::ffff:0.0.0.0', /is the unspecified address/],
     ['', /single line/],
     ['10.0.0.1\n', /single line/],
   ])('%j is refused', (ip, message) => {
