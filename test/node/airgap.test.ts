@@ -149,6 +149,10 @@ describe('cloud-init runcmd sequences', () => {
     expect(lines.some(l => l.startsWith(`install -D -m 0644 ${AIRGAP_STAGING_DIR}/0-k3s-airgap-images-arm64.tar.zst /data/k3s/agent/images/k3s-airgap-images-arm64.tar.zst `))).toBe(true);
   });
 
+  test('snapshot: a node that fetches everything from the site mirror', () => {
+    expect(node({ runtimes: MIRROR_RUNTIMES, nodeIp: '10.0.0.11', airgap: mirrorAirgap() }).renderCloudInit()).toMatchSnapshot();
+  });
+
   test('the cloud-config is valid node-file YAML, deterministic, and every line parses as sh (dash -n) and bash -n', () => {
     const a = node({ runtimes: MIRROR_RUNTIMES, airgap: mirrorAirgap() });
     const b = node({ runtimes: MIRROR_RUNTIMES, airgap: mirrorAirgap() });
