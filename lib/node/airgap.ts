@@ -228,7 +228,7 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
       `checksum mismatch: ${i.label} (${i.art.url ?? i.art.path}) is not sha256 ${i.art.sha256}; nothing was installed`, cleanup));
   }
 
-  // 2. Install binaries and the script (mode 0755), then the images (0644) into <data-dir>/agent/images.
+  // 2. Install binaries and the script (mode 0755), then move the images (0644) into <data-dir>/agent/images.
   for (const i of installs.filter(x => !x.image)) {
     const src = staged.get(i) ?? i.art.path!;
     if (src === i.dest) {
@@ -241,7 +241,8 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
   for (const i of installs.filter(x => x.image)) {
     const src = staged.get(i);
     if (src !== undefined) {
-      lines.push(orFail(`install -D -m ${i.mode} ${shellQuote(src)} ${shellQuote(i.dest)}`, `cannot install ${i.label} to ${i.dest}`));
+      // Moved, not copied: an airgap image tarball is hundreds of MB on a small edge disk.
+      lines.push(orFail(`mv -f ${shellQuote(src)} ${shellQuote(i.dest)} && chmod ${i.mode} ${shellQuote(i.dest)}`, `cannot install ${i.label} to ${i.dest}`));
     } else if (path.posix.dirname(path.posix.normalize(i.art.path!)) !== imagesDir) {
       lines.push(orFail(`cp ${shellQuote(i.art.path!)} ${shellQuote(`${imagesDir}/`)}`, `cannot copy ${i.label} into ${imagesDir}`));
     }

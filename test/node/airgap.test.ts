@@ -96,7 +96,7 @@ describe('cloud-init runcmd sequences', () => {
     const lines = runcmd({ runtimes: MIRROR_RUNTIMES, airgap: mirrorAirgap() });
     const kinds = lines.map(l => l.startsWith('curl ') ? 'fetch' : l.startsWith('echo ') ? 'check' : l.startsWith('install ') ? 'install'
       : l.startsWith('INSTALL_K3S_SKIP_DOWNLOAD=true ') ? 'k3s' : l.split(' ')[0]);
-    expect(kinds).toEqual(['ip', 'command', 'mkdir', ...Array(7).fill('fetch'), ...Array(7).fill('check'), ...Array(5).fill('install'), 'mkdir', 'install', 'install', 'rm', 'k3s']);
+    expect(kinds).toEqual(['ip', 'command', 'mkdir', ...Array(7).fill('fetch'), ...Array(7).fill('check'), ...Array(5).fill('install'), 'mkdir', 'mv', 'mv', 'rm', 'k3s']);
     expect(lines[1]).toBe('command -v curl >/dev/null 2>&1' + fail('curl is needed to fetch the bootstrap artifacts from the site mirror'));
     expect(lines[2]).toBe(`mkdir -p -m 0700 ${AIRGAP_STAGING_DIR}` + fail(`cannot create ${AIRGAP_STAGING_DIR}`));
     const staged = `${AIRGAP_STAGING_DIR}/0-k3s-arm64`;
@@ -109,8 +109,11 @@ describe('cloud-init runcmd sequences', () => {
       ['0755', `${AIRGAP_STAGING_DIR}/2-containerd-shim-spin-v2`, '/usr/local/bin/containerd-shim-spin-v2'],
       ['0755', `${AIRGAP_STAGING_DIR}/3-containerd-shim-wasmedge-v1`, '/usr/local/bin/containerd-shim-wasmedge-v1'],
       ['0755', `${AIRGAP_STAGING_DIR}/4-crun-1.19-wasmedge`, DEFAULT_CRUN_PATH],
-      ['0644', `${AIRGAP_STAGING_DIR}/5-k3s-airgap-images-arm64.tar.zst`, '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-arm64.tar.zst'],
-      ['0644', `${AIRGAP_STAGING_DIR}/6-wasm-apps.tar`, '/var/lib/rancher/k3s/agent/images/wasm-apps.tar'],
+    ]);
+    // Images are moved (no second copy on a small disk), then made 0644.
+    expect(lines.filter(l => l.startsWith('mv ')).map(l => l.split(' ').slice(2, 7))).toEqual([
+      [`${AIRGAP_STAGING_DIR}/5-k3s-airgap-images-arm64.tar.zst`, '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-arm64.tar.zst', '&&', 'chmod', '0644'],
+      [`${AIRGAP_STAGING_DIR}/6-wasm-apps.tar`, '/var/lib/rancher/k3s/agent/images/wasm-apps.tar', '&&', 'chmod', '0644'],
     ]);
     expect(lines[lines.length - 2]).toBe(`rm -rf ${AIRGAP_STAGING_DIR}`);
     expect(lines[lines.length - 1]).toBe('INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_BIN_DIR=/usr/local/bin INSTALL_K3S_VERSION=v1.37.1+k3s1 sh /usr/local/bin/k3s-install.sh server');
@@ -146,7 +149,7 @@ describe('cloud-init runcmd sequences', () => {
 
   test('data-dir moves the images dir of fetched tarballs', () => {
     const lines = runcmd({ extraConfig: { 'data-dir': '/data/k3s' }, airgap: { images: [BootstrapArtifact.fromUrl(`${MIRROR}/k3s-airgap-images-arm64.tar.zst`, { sha256: H1 })] } });
-    expect(lines.some(l => l.startsWith(`install -D -m 0644 ${AIRGAP_STAGING_DIR}/0-k3s-airgap-images-arm64.tar.zst /data/k3s/agent/images/k3s-airgap-images-arm64.tar.zst `))).toBe(true);
+    expect(lines.some(l => l.startsWith(`mv -f ${AIRGAP_STAGING_DIR}/0-k3s-airgap-images-arm64.tar.zst /data/k3s/agent/images/k3s-airgap-images-arm64.tar.zst `))).toBe(true);
   });
 
   test('snapshot: a node that fetches everything from the site mirror', () => {
@@ -178,7 +181,7 @@ function runSandboxed(lines: string[]): { status: number; stderr: string; log: s
   fs.mkdirSync(bin);
   const stub = (name: string, body: string) => fs.writeFileSync(path.join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   const box = (p: string) => `"$ROOT/box/$(printf %s "${p}" | /usr/bin/tr / _)"`;
-  for (const name of ['install', 'mkdir', 'cp', 'rm', 'ip']) stub(name, `echo "${name} $*" >> "$ROOT/log"${name === 'ip' ? '\necho "default via 10.0.0.1 dev eth0"' : ''}`);
+  for (const name of ['install', 'mkdir', 'cp', 'mv', 'chmod', 'rm', 'ip']) stub(name, `echo "${name} $*" >> "$ROOT/log"${name === 'ip' ? '\necho "default via 10.0.0.1 dev eth0"' : ''}`);
   stub('sh', 'echo "sh $* SKIP=$INSTALL_K3S_SKIP_DOWNLOAD BIN_DIR=$INSTALL_K3S_BIN_DIR" >> "$ROOT/log"');
   stub('curl', `while [ $# -gt 1 ]; do [ "$1" = -o ] && out="$2"; shift; done\necho "curl $1" >> "$ROOT/log"\nprintf 'payload:%s' "$1" > ${box('$out')}`);
   stub('sha256sum', `read -r sum file\nf=${box('$file')}\n[ -f "$f" ] || f="$file"\nset -- $(/usr/bin/sha256sum "$f")\necho "sha256sum $file" >> "$ROOT/log"\n[ "$1" = "$sum" ]`);
@@ -208,7 +211,7 @@ describe('cloud-init run in a sandbox', () => {
     const r = runSandboxed(runcmd({ airgap: airgap(sha(`payload:${url('k3s')}`)) }));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.log.filter(l => l.startsWith('install ')).map(l => l.split(' ').pop())).toEqual([
+    expect(r.log.filter(l => l.startsWith('install ') || l.startsWith('mv ')).map(l => l.split(' ').pop())).toEqual([
       '/usr/local/bin/k3s', '/usr/local/bin/k3s-install.sh', '/usr/local/bin/containerd-shim-wasmedge-v1', '/var/lib/rancher/k3s/agent/images/k3s-airgap-images-arm64.tar.zst',
     ]);
     expect(r.log[r.log.length - 1]).toBe('sh /usr/local/bin/k3s-install.sh server SKIP=true BIN_DIR=/usr/local/bin');
@@ -218,7 +221,7 @@ describe('cloud-init run in a sandbox', () => {
     const r = runSandboxed(runcmd({ airgap: airgap(H1) }));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`airgap install: checksum mismatch: the k3s binary (${url('k3s')}) is not sha256 ${H1}; nothing was installed`);
-    expect(r.log.filter(l => l.startsWith('install ') || l.startsWith('sh '))).toEqual([]);
+    expect(r.log.filter(l => /^(install|mv|cp|chmod|sh) /.test(l))).toEqual([]);
     expect(r.log).toContain(`rm -f ${AIRGAP_STAGING_DIR}/0-k3s`);
   });
 
@@ -227,7 +230,7 @@ describe('cloud-init run in a sandbox', () => {
     const r = runSandboxed(runcmd({ airgap: Object.assign({}, a, { shims: { wasmedge: BootstrapArtifact.fromUrl(url('containerd-shim-wasmedge-v1'), { sha256: H2 }) } }) }));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/checksum mismatch: the wasmedge shim/);
-    expect(r.log.filter(l => l.startsWith('install ') || l.startsWith('sh '))).toEqual([]);
+    expect(r.log.filter(l => /^(install|mv|cp|chmod|sh) /.test(l))).toEqual([]);
   });
 
   test('the legacy lines run too (a failed default-route check stops before the install)', () => {
