@@ -1,8 +1,10 @@
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import * as toml from 'smol-toml';
 import { parseK3sConfig, renderAsK3s, templateToml } from './helpers';
@@ -13,6 +15,7 @@ import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NO
 import { K3sVersion } from '../../lib/node/k3s-version';
 import { Warnings } from '../../lib/warnings';
 import { validationErrorOf } from '../util/errors';
+import { fuzzParams, isDocumentedError, nastyString } from '../util/fuzz';
 import { synthAppAndValidate } from '../util/validate';
 
 function chart(): Chart {
@@ -657,5 +660,23 @@ describe('nodeIp', () => {
     expect(() => app.synth()).not.toThrow();
     new EdgeOfflineNode(c, 'dense-at-b', { role: EdgeNodeRole.AGENT, serverUrl: 'https://[fd00::b]:6443', density: { podsPerNode: 3000 } });
     expect(() => app.synth()).toThrow(/c\/dense-at-b: .*server c\/site-b hands out \/24/);
+  });
+
+  // What K3s would accept and hand the kubelet whole: every part an IP literal, at most one per family.
+  test('fuzz: an accepted nodeIp is what K3s parses as one address or a dual-stack pair', () => {
+    const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), nastyString(['10.0.0.1', 'fd00::1']));
+    fc.assert(fc.property(fc.oneof(ip, fc.tuple(ip, ip).map(([a, b]) => `${a},${b}`), fc.array(ip, { minLength: 3, maxLength: 4 }).map(x => x.join(','))), (value) => {
+      let n: EdgeOfflineNode;
+      try {
+        n = new EdgeOfflineNode(chart(), 'n', { nodeIp: value });
+      } catch (e) {
+        expect(isDocumentedError(e)).toBe(true);
+        return;
+      }
+      const parts = value.split(',');
+      expect(parts.length).toBeLessThanOrEqual(2);
+      for (const p of parts) expect(net.isIP(p) !== 0 && !p.includes('%')).toBe(true);
+      expect(mergedConfig(n)['node-ip']).toEqual([value]);
+    }), fuzzParams({ numRuns: 300 }));
   });
 });
