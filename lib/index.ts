@@ -68,3 +68,5 @@ export {
 } from './fleet/gitops';
 export { FLEET_DEFAULT_NAMESPACE, FLEET_YAML, RancherFleetProps, RancherFleetTarget } from './fleet/rancher-fleet';
 export { ARGOCD_DEFAULT_NAMESPACE, ARGOCD_EDGE_SYNC_OPTIONS, ArgoCdGenerator, ArgoCdProps, ArgoCdRetry } from './fleet/argo-cd';
+export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOptions } from './node/bootstrap-artifact';
+export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';

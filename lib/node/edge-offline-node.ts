@@ -1,7 +1,9 @@
+import * as net from 'net';
 import * as path from 'path';
 import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
+import { AirgapTargets, SHIM_BIN_DIR } from './airgap';
 import { ContainerdTemplate } from './containerd-template';
 import { checkClusterCidrs, DensityOptions, DensityPlan, DensityPlanner, KUBELET_DEFAULT_MAX_PODS, KubeletThresholds } from './density';
 import { K3S_CONFIG_DROPIN_DIR, K3sCommand, K3sConfig } from './k3s-config';
@@ -9,7 +11,7 @@ import { K3sVersion } from './k3s-version';
 import { AirgapOptions, checkAirgap, checkNotManifestDir, NodeFile, renderCloudInit } from './node-file';
 import { K3S_REGISTRIES_PATH, Registries, RegistryTls } from './registries';
 import { IWasmPlacement, NodeTaint, placementTolerations } from '../core/placement';
-import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
+import { IntegrationRoute, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
 import { appIndex } from '../private/app-checks';
 import { NODE, NodeFacts } from '../private/app-checks/nodes';
 import { checkDns1123Subdomain, propError } from '../private/errors';
@@ -84,11 +86,28 @@ export interface EdgeOfflineNodeProps {
   readonly k3sVersion?: string;
 
   /**
+   * The IP address the node advertises (K3s `node-ip`): an IPv4 or IPv6 literal, or a dual-stack
+   * pair `"<IPv4>,<IPv6>"` (either order; the first is the primary). K3s splits the value on commas
+   * and parses each part with Go's net.ParseIP (k3s-io/k3s pkg/util/net.go:176-191), and passes
+   * both addresses to the kubelet only when they are one of each family (pkg/agent/run.go:69-72,
+   * pkg/daemons/agent/agent_linux.go:114-126), so a second address of the same family, zones
+   * (`%eth0`), spaces and the unspecified address are refused. On a server it is also the
+   * default `advertise-address` (pkg/cli/server/server.go:549-552), and joining nodes whose `server`
+   * is this node use it in their default `serverUrl`. Set it here, not in `extraConfig`.
+   *
+   * @see https://github.com/k3s-io/k3s/blob/469d009fb2b4d53a387882dc2a0708cfd5efc434/pkg/util/net.go#L176-L191
+   * @see https://docs.k3s.io/cli/agent#networking
+   * @default - none: K3s picks the address of the default route's interface
+   */
+  readonly nodeIp?: string;
+
+  /**
    * URL of the server to join, e.g. `https://10.0.0.1:6443`. Required for JOINING_SERVER and AGENT
    * unless `server` is given.
    *
-   * @default - `https://<server's nodeName>:6443` when `server` is given; otherwise none (only valid
-   *   for SINGLE_NODE_SERVER and CLUSTER_INIT_SERVER)
+   * @default - when `server` is given: `https://<server's nodeIp>:6443` (its first address, IPv6 in
+   *   brackets) if it has a nodeIp, else `https://<server's nodeName>:6443`; otherwise none (only
+   *   valid for SINGLE_NODE_SERVER and CLUSTER_INIT_SERVER)
    */
   readonly serverUrl?: string;
 
@@ -240,7 +259,9 @@ export interface EdgeOfflineNodeProps {
   readonly mirroredRegistries?: string[];
 
   /**
-   * Install K3s from files staged on the node instead of get.k3s.io.
+   * Install K3s without the internet: the K3s binary, the install script, the airgap image
+   * tarballs, the Wasm shims and crun, each staged on the node or fetched from the site's mirror
+   * with a checksum (BootstrapArtifact), then `INSTALL_K3S_SKIP_DOWNLOAD=true`.
    *
    * @default - online install from https://get.k3s.io
    */
@@ -382,6 +403,8 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
   public readonly role: EdgeNodeRole;
   /** URL of the server the node joins (JOINING_SERVER and AGENT). */
   public readonly serverUrl?: string;
+  /** The address(es) the node advertises (`node-ip`), when given. */
+  public readonly nodeIp?: string;
   /** The K3s release. */
   public readonly k3sVersion: K3sVersion;
   /** The runtimes the node offers, sorted by handler. */
@@ -433,7 +456,14 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
         throw propError(this, 'server', props.server.node.path, 'is an agent: nodes join a server', 'pass a node whose role is a server role');
       }
     }
-    this.serverUrl = props.serverUrl ?? (props.server ? `https://${props.server.nodeName}:6443` : undefined);
+    if (props.nodeIp !== undefined) {
+      checkNodeIp(this, props.nodeIp);
+      if (props.extraConfig !== null && typeof props.extraConfig === 'object' && props.extraConfig['node-ip'] !== undefined) {
+        throw propError(this, 'extraConfig.node-ip', props.extraConfig['node-ip'], 'is set together with nodeIp', 'set the node address once, in nodeIp');
+      }
+      this.nodeIp = props.nodeIp;
+    }
+    this.serverUrl = props.serverUrl ?? (props.server ? `https://${serverHostOf(props.server)}:6443` : undefined);
     if (joins) {
       if (!this.serverUrl) {
         throw propError(this, 'serverUrl', props.serverUrl, `is required for role ${this.role}`, 'set serverUrl to the URL of a server, e.g. "https://10.0.0.1:6443", or pass server');
@@ -563,7 +593,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     }
 
     // Validate the config files and the cloud-init input now, so errors name the prop at construction.
-    checkAirgap(owner, props.airgap);
+    checkAirgap(owner, props.airgap, this.airgapTargets());
     this.buildConfigs();
 
     // What the app-level checks and RuntimeClass read of the node (lib/private/app-checks/nodes.ts).
@@ -677,6 +707,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
       command: this.command,
       k3sVersion: this.k3sVersion.toString(),
       airgap: this.props.airgap,
+      airgapTargets: this.props.airgap ? this.airgapTargets() : undefined,
       imagesDir: `${this.dataDir}/agent/images`,
       owner: this.node.path,
     });
@@ -709,6 +740,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     const props = this.props;
     const main = new K3sConfig({ command: cmd, owner });
     main.set('node-name', this.nodeName);
+    if (this.nodeIp !== undefined) main.set('node-ip', [this.nodeIp]);
     main.add('node-label', Object.entries(this.registeredLabels).map(([k, v]) => `${k}=${v}`));
     if (this.nodeTaints.length > 0) {
       main.add('node-taint', this.nodeTaints.map(t => `${t.key}${t.value !== undefined ? `=${t.value}` : ''}:${t.effect}`));
@@ -739,7 +771,7 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     for (const key of Object.keys(props.extraConfig ?? {}).sort()) {
       const value = props.extraConfig![key];
       if (main.has(key) || (key === 'cluster-cidr' && plan && cmd === K3sCommand.SERVER)) {
-        throw propError(owner, `extraConfig.${key}`, value, 'is set by the construct', 'use the matching prop (nodeName, labels, taints, serverUrl, tokenFile, embeddedRegistry, density)');
+        throw propError(owner, `extraConfig.${key}`, value, 'is set by the construct', 'use the matching prop (nodeName, nodeIp, labels, taints, serverUrl, tokenFile, embeddedRegistry, density)');
       }
       const owned = DENSITY_OWNED_ARGS[key.replace(/\+$/, '')];
       if (owned && Array.isArray(value)) {
@@ -772,17 +804,83 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
     return [main, density, thresholds];
   }
 
-  /** Names and addresses the node's server certificate and API answer on (tls-san, node-ip, advertise-address). */
+  /**
+   * Names and addresses the node's server certificate and API answer on (nodeIp, tls-san, node-ip,
+   * advertise-address). IPv6 literals in the canonical form a URL host has, so they match the host
+   * of a joining node's serverUrl.
+   */
   private addresses(): string[] {
     const out: string[] = [];
-    for (const key of ['tls-san', 'node-ip', 'advertise-address']) {
-      const v = this.props.extraConfig?.[key];
+    const add = (v: unknown) => {
       for (const item of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
-        out.push(...String(item).split(',').map(s => s.trim()).filter(s => s !== ''));
+        out.push(...String(item).split(',').map(s => s.trim()).filter(s => s !== '').map(canonicalHost));
       }
-    }
+    };
+    add(this.nodeIp);
+    for (const key of ['tls-san', 'node-ip', 'advertise-address']) add(this.props.extraConfig?.[key]);
     return out;
   }
+
+  /** Where the node's runtimes expect their binaries: shims on the K3s PATH, crun where the template points. */
+  private airgapTargets(): AirgapTargets {
+    const shims: { [handler: string]: string } = {};
+    const runcHandlers: string[] = [];
+    const crun = new Set<string>();
+    for (const r of this.runtimes) {
+      if (r.runcCompatible) {
+        runcHandlers.push(r.handler);
+        if (r.route === IntegrationRoute.CRUN) crun.add(this.containerd.binaryPathOf(r));
+      } else {
+        shims[r.handler] = r.binaryName.startsWith('/') ? r.binaryName : `${SHIM_BIN_DIR}/${r.binaryName}`;
+      }
+    }
+    return { shims, runcHandlers, crun: [...crun].sort(byCodeUnit) };
+  }
+}
+
+/** An IPv6 literal as a URL host spells it (lower case, zeros compressed); anything else unchanged. */
+function canonicalHost(host: string): string {
+  if (!net.isIPv6(host)) return host;
+  try {
+    return new URL(`https://[${host}]/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return host;
+  }
+}
+
+/** The host a joining node reaches `server` at: its first nodeIp (IPv6 in brackets), else its nodeName. */
+function serverHostOf(server: EdgeOfflineNode): string {
+  const ip = server.nodeIp?.split(',')[0];
+  if (ip === undefined) return server.nodeName;
+  return net.isIPv6(ip) ? `[${canonicalHost(ip)}]` : ip;
+}
+
+/**
+ * `node-ip`: one IP literal as Go's net.ParseIP reads it (no zone, no leading zeros in IPv4), or a
+ * dual-stack pair of one IPv4 and one IPv6 address, comma-separated without spaces (K3s splits on
+ * "," without trimming: k3s-io/k3s pkg/util/net.go:181). Not the unspecified address.
+ */
+function checkNodeIp(scope: IConstruct, value: string): void {
+  const fix = 'use an address such as "10.0.0.11" or "fd00::11", or a dual-stack pair such as "10.0.0.11,fd00::11"';
+  checkSingleLine(scope, 'nodeIp', value, 128);
+  const parts = value.split(',');
+  for (const p of parts) {
+    // net.isIP accepts IPv6 zones ("fe80::1%eth0"), which Go's ParseIP refuses.
+    if (!net.isIP(p) || p.includes('%')) {
+      throw propError(scope, 'nodeIp', value, `${parts.length > 1 ? `holds "${p}", which is` : 'is'} not an IPv4 or IPv6 address (K3s parses each comma-separated part with Go's net.ParseIP)`, fix);
+    }
+    if (/^(0+\.){3}0+$/.test(p) || ['::', '::ffff:0:0'].includes(canonicalHost(p))) {
+      throw propError(scope, 'nodeIp', value, 'is the unspecified address, which no peer can reach', fix);
+    }
+  }
+  if (parts.length > 2 || (parts.length === 2 && isIPv4Family(parts[0]) === isIPv4Family(parts[1]))) {
+    throw propError(scope, 'nodeIp', value, 'is not one address or a dual-stack pair of one IPv4 and one IPv6 address (K3s hands the kubelet only the first address otherwise)', fix);
+  }
+}
+
+/** Whether Go counts the address as IPv4 (To4() != nil): IPv4, or IPv4-mapped IPv6 such as ::ffff:10.0.0.1. */
+function isIPv4Family(ip: string): boolean {
+  return net.isIPv4(ip) || /^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/.test(canonicalHost(ip));
 }
 
 /** The IPv4 entries of a K3s CIDR list value (entries may be comma-separated dual-stack pairs). */

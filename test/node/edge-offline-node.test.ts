@@ -1,8 +1,10 @@
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import * as toml from 'smol-toml';
 import { parseK3sConfig, renderAsK3s, templateToml } from './helpers';
@@ -13,6 +15,7 @@ import { EDGE_NODE_LABEL, EdgeNodeRole, EdgeOfflineNode, GPU_NODE_LABEL, SITE_NO
 import { K3sVersion } from '../../lib/node/k3s-version';
 import { Warnings } from '../../lib/warnings';
 import { validationErrorOf } from '../util/errors';
+import { fuzzParams, isDocumentedError, nastyString } from '../util/fuzz';
 import { synthAppAndValidate } from '../util/validate';
 
 function chart(): Chart {
@@ -593,4 +596,87 @@ describe('EdgeNodeGroup', () => {
 test('Size import keeps the density memory check reachable from the construct', () => {
   expect(() => new EdgeOfflineNode(chart(), 'n', { density: { podsPerNode: 3000, nodeAllocatableMemory: Size.gibibytes(2), podMemoryRequest: Size.mebibytes(1) } }))
     .toThrow(/does not fit in memory/);
+});
+
+// k3s-io/k3s pkg/util/net.go:176-191 (ParseStringSliceToIPs: split on ",", net.ParseIP each),
+// pkg/agent/run.go:69-72 and pkg/daemons/agent/agent_linux.go:114-126 (a dual-stack pair only).
+describe('nodeIp', () => {
+  test('@default nodeIp: none (K3s picks the default route\'s address); no node-ip key', () => {
+    const n = new EdgeOfflineNode(chart(), 'n');
+    expect(n.nodeIp).toBeUndefined();
+    expect(mergedConfig(n)['node-ip']).toBeUndefined();
+  });
+
+  test.each(['10.0.0.11', 'fd00::11', '10.0.0.11,fd00::11', 'fd00::11,10.0.0.11', '::ffff:10.0.0.1'])('%s becomes node-ip (one list entry, as written)', (ip) => {
+    const n = new EdgeOfflineNode(chart(), 'n', { nodeIp: ip });
+    expect(n.nodeIp).toBe(ip);
+    expect(mergedConfig(n)['node-ip']).toEqual([ip]);
+  });
+
+  test.each<[string, RegExp]>([
+    ['10.0.0.256', /nodeIp="10.0.0.256": is not an IPv4 or IPv6 address/],
+    ['010.0.0.1', /is not an IPv4 or IPv6 address/],
+    ['10.0.0.1, fd00::1', /holds " fd00::1", which is not an IPv4 or IPv6 address/],
+    ['fe80::1%eth0', /is not an IPv4 or IPv6 address/],
+    ['node-a', /is not an IPv4 or IPv6 address/],
+    ['10.0.0.1/24', /is not an IPv4 or IPv6 address/],
+    ['0.0.0.0', /is the unspecified address/],
+    ['::', /is the unspecified address/],
+    ['10.0.0.1,10.0.0.2', /is not one address or a dual-stack pair/],
+    ['10.0.0.1,fd00::1,fd00::2', /is not one address or a dual-stack pair/],
+    // Go's net.IP.To4() takes IPv4-mapped IPv6 for IPv4: two IPv4 addresses to K3s.
+    ['10.0.0.1,::ffff:10.0.0.2', /is not one address or a dual-stack pair/],
+    ['::ffff:0.0.0.0', /is the unspecified address/],
+    ['', /single line/],
+    ['10.0.0.1\n', /single line/],
+  ])('%j is refused', (ip, message) => {
+    expect(() => new EdgeOfflineNode(chart(), 'n', { nodeIp: ip })).toThrow(message);
+  });
+
+  test('one owner: node-ip in extraConfig together with nodeIp is refused; alone it still works', () => {
+    expect(() => new EdgeOfflineNode(chart(), 'n', { nodeIp: '10.0.0.11', extraConfig: { 'node-ip': ['10.0.0.12'] } }))
+      .toThrow(/extraConfig.node-ip=\["10.0.0.12"\]: is set together with nodeIp/);
+    expect(mergedConfig(new EdgeOfflineNode(chart(), 'm', { extraConfig: { 'node-ip': ['10.0.0.12'] } }))['node-ip']).toEqual(['10.0.0.12']);
+  });
+
+  test('@default serverUrl with a server that has a nodeIp: https://<first nodeIp>:6443, IPv6 in brackets', () => {
+    const c = chart();
+    const v4 = new EdgeOfflineNode(c, 'v4', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, nodeIp: '10.0.0.1,fd00::1' });
+    const v6 = new EdgeOfflineNode(c, 'v6', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, nodeIp: 'FD00:0:0::0001,10.0.0.2' });
+    expect(new EdgeOfflineNode(c, 'a', { role: EdgeNodeRole.AGENT, server: v4 }).serverUrl).toBe('https://10.0.0.1:6443');
+    const a6 = new EdgeOfflineNode(c, 'b', { role: EdgeNodeRole.JOINING_SERVER, server: v6 });
+    expect(a6.serverUrl).toBe('https://[fd00::1]:6443');
+    expect(mergedConfig(a6).server).toBe('https://[fd00::1]:6443');
+    // An explicit serverUrl still wins.
+    expect(new EdgeOfflineNode(c, 'd', { role: EdgeNodeRole.AGENT, server: v4, serverUrl: 'https://vip.site:6443' }).serverUrl).toBe('https://vip.site:6443');
+  });
+
+  test('the cluster-wide checks find a server by its nodeIp, as by node-ip in extraConfig (IPv6 in any spelling)', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c');
+    new EdgeOfflineNode(c, 'site-a', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, density: { podsPerNode: 3000 }, nodeIp: '10.1.0.1' });
+    new EdgeOfflineNode(c, 'site-b', { role: EdgeNodeRole.CLUSTER_INIT_SERVER, nodeIp: 'FD00:0::B' });
+    new EdgeOfflineNode(c, 'by-ip', { role: EdgeNodeRole.AGENT, serverUrl: 'https://10.1.0.1:6443', density: { podsPerNode: 3000 } });
+    expect(() => app.synth()).not.toThrow();
+    new EdgeOfflineNode(c, 'dense-at-b', { role: EdgeNodeRole.AGENT, serverUrl: 'https://[fd00::b]:6443', density: { podsPerNode: 3000 } });
+    expect(() => app.synth()).toThrow(/c\/dense-at-b: .*server c\/site-b hands out \/24/);
+  });
+
+  // What K3s would accept and hand the kubelet whole: every part an IP literal, at most one per family.
+  test('fuzz: an accepted nodeIp is what K3s parses as one address or a dual-stack pair', () => {
+    const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4Extended(), nastyString(['10.0.0.1', 'fd00::1']));
+    fc.assert(fc.property(fc.oneof(ip, fc.tuple(ip, ip).map(([a, b]) => `${a},${b}`), fc.array(ip, { minLength: 3, maxLength: 4 }).map(x => x.join(','))), (value) => {
+      let n: EdgeOfflineNode;
+      try {
+        n = new EdgeOfflineNode(chart(), 'n', { nodeIp: value });
+      } catch (e) {
+        expect(isDocumentedError(e)).toBe(true);
+        return;
+      }
+      const parts = value.split(',');
+      expect(parts.length).toBeLessThanOrEqual(2);
+      for (const p of parts) expect(net.isIP(p) !== 0 && !p.includes('%')).toBe(true);
+      expect(mergedConfig(n)['node-ip']).toEqual([value]);
+    }), fuzzParams({ numRuns: 300 }));
+  });
 });
