@@ -48,3 +48,6 @@ export * from './routing';
 export * from './backends/function-backend';
 export * from './serverless-function';
 export * from './kubeedge';
+
+// Fleet: the site inventory (CSV or JSON, one row per site).
+export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';

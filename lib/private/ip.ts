@@ -6,67 +6,94 @@ import { propError } from './errors';
  * dotted IPv4 tail), no zone (`%eth0`), no brackets, no prefix length.
  */
 
-/** A parsed IP address: 4 bytes for IPv4 (and IPv4-mapped IPv6, which Go treats as the same address), else 16. */
+/** A parsed IP address: 4 octets for IPv4 (and IPv4-mapped IPv6, which Go treats as the same address), else 8 16-bit words. */
 export interface ParsedIp {
   readonly version: 4 | 6;
-  readonly bytes: number[];
+  /** The 4 octets (IPv4) or 8 words (IPv6). */
+  readonly parts: number[];
   /** One spelling per address, for finding the same address written twice (`2001:db8::1` = `2001:DB8:0::1`). */
   readonly key: string;
 }
 
-const IPV4_OCTET = /^(0|[1-9][0-9]{0,2})$/;
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
-
-function parseIpv4(text: string): number[] | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const bytes: number[] = [];
-  for (const p of parts) {
-    if (!IPV4_OCTET.test(p)) return undefined;
-    const n = Number(p);
-    if (n > 255) return undefined;
-    bytes.push(n);
-  }
-  return bytes;
-}
-
-/** 16-bit words of a colon-separated list; a dotted IPv4 address may end the last list only. */
-function words(list: string, v4Tail: boolean): number[] | undefined {
-  if (list === '') return [];
+/** The 4 octets of a dotted-decimal IPv4 address (no leading zeros, as Go 1.17+), or undefined. */
+function parseIpv4(text: string, from: number, to: number): number[] | undefined {
   const out: number[] = [];
-  const groups = list.split(':');
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i];
-    if (v4Tail && i === groups.length - 1 && g.includes('.')) {
-      const v4 = parseIpv4(g);
-      if (!v4) return undefined;
-      out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-    } else if (HEX_GROUP.test(g)) {
-      out.push(parseInt(g, 16));
+  let value = -1;
+  let digits = 0;
+  for (let k = from; k <= to; k++) {
+    const c = k < to ? text.charCodeAt(k) : 46 /* a final "." ends the last octet */;
+    if (c === 46) {
+      if (digits === 0 || out.length === 4) return undefined;
+      out.push(value);
+      value = -1;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return undefined; // a leading zero
+      value = (digits === 0 ? 0 : value * 10) + (c - 48);
+      if (value > 255) return undefined;
+      digits++;
     } else {
       return undefined;
     }
   }
-  return out;
+  return out.length === 4 ? out : undefined;
 }
 
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** The 8 words of an IPv6 address (RFC 4291 text: one "::" for one or more zero words, an optional dotted IPv4 tail), or undefined. */
 function parseIpv6(text: string): number[] | undefined {
-  if (text.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
-  const halves = text.split('::');
-  let all: number[] | undefined;
-  if (halves.length === 1) {
-    all = words(text, true);
-    if (!all || all.length !== 8) return undefined;
-  } else if (halves.length === 2) {
-    const head = words(halves[0], false);
-    const tail = words(halves[1], true);
-    // "::" stands for one or more zero words.
-    if (!head || !tail || head.length + tail.length > 7) return undefined;
-    all = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    return undefined;
+  const n = text.length;
+  if (n < 2 || n > 45) return undefined;
+  const words: number[] = [];
+  let gap = -1; // where "::" stands
+  let k = 0;
+  if (text.charCodeAt(0) === 58) {
+    if (text.charCodeAt(1) !== 58) return undefined;
+    gap = 0;
+    k = 2;
   }
-  return all.flatMap(w => [Math.floor(w / 256), w % 256]);
+  while (k < n) {
+    if (words.length >= 8) return undefined;
+    // One group: hex digits, or a dotted IPv4 address that ends the text.
+    let end = k;
+    let value = 0;
+    while (end < n && end - k < 5) {
+      const h = hexValue(text.charCodeAt(end));
+      if (h < 0) break;
+      value = value * 16 + h;
+      end++;
+    }
+    if (end < n && text.charCodeAt(end) === 46) {
+      const v4 = parseIpv4(text, k, n);
+      if (!v4 || words.length > 6) return undefined;
+      words.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+      k = n;
+      break;
+    }
+    if (end === k || end - k > 4) return undefined;
+    words.push(value);
+    k = end;
+    if (k === n) break;
+    if (text.charCodeAt(k) !== 58) return undefined;
+    k++;
+    if (text.charCodeAt(k) === 58) {
+      if (gap >= 0) return undefined;
+      gap = words.length;
+      k++;
+    } else if (k === n) {
+      return undefined; // a trailing single ":"
+    }
+  }
+  if (gap < 0) return words.length === 8 ? words : undefined;
+  if (words.length > 7) return undefined;
+  const zeros = new Array<number>(8 - words.length).fill(0);
+  return words.slice(0, gap).concat(zeros, words.slice(gap));
 }
 
 /**
@@ -76,19 +103,20 @@ function parseIpv6(text: string): number[] | undefined {
  */
 export function parseIp(text: string): ParsedIp | undefined {
   if (typeof text !== 'string') return undefined;
-  let bytes: number[] | undefined;
-  if (text.includes(':')) {
-    bytes = parseIpv6(text);
-    // ::ffff:a.b.c.d is the IPv4 address a.b.c.d to Go (net.IP.To4, net.IP.Equal).
-    if (bytes && bytes.slice(0, 10).every(b => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff) bytes = bytes.slice(12);
-  } else {
-    bytes = parseIpv4(text);
+  if (text.indexOf(':') < 0) {
+    const v4 = parseIpv4(text, 0, text.length);
+    return v4 && { version: 4, parts: v4, key: v4.join('.') };
   }
-  if (!bytes) return undefined;
-  const version = bytes.length === 4 ? 4 : 6;
-  const key = version === 4 ? bytes.join('.')
-    : Array.from({ length: 8 }, (_, i) => (bytes![2 * i] * 256 + bytes![2 * i + 1]).toString(16)).join(':');
-  return { version, bytes, key };
+  const words = parseIpv6(text);
+  if (!words) return undefined;
+  // ::ffff:a.b.c.d is the IPv4 address a.b.c.d to Go (net.IP.To4, net.IP.Equal).
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0 && words[3] === 0 && words[4] === 0 && words[5] === 0xffff) {
+    const v4 = [Math.floor(words[6] / 256), words[6] % 256, Math.floor(words[7] / 256), words[7] % 256];
+    return { version: 4, parts: v4, key: v4.join('.') };
+  }
+  const hex: string[] = [];
+  for (const w of words) hex.push(w.toString(16));
+  return { version: 6, parts: words, key: hex.join(':') };
 }
 
 /**
@@ -99,17 +127,17 @@ export function parseIp(text: string): ParsedIp | undefined {
  * @internal
  */
 export function nodeIpProblem(ip: ParsedIp): string | undefined {
-  const b = ip.bytes;
-  if (b.every(x => x === 0)) return 'is the unspecified (all zeros) address';
+  const p = ip.parts;
+  if (p.every(x => x === 0)) return 'is the unspecified (all zeros) address';
   if (ip.version === 4) {
-    if (b[0] === 127) return 'is a loopback address';
-    if (b[0] >= 224 && b[0] <= 239) return 'is a multicast address';
-    if (b[0] === 169 && b[1] === 254) return 'is a link-local address';
+    if (p[0] === 127) return 'is a loopback address';
+    if (p[0] >= 224 && p[0] <= 239) return 'is a multicast address';
+    if (p[0] === 169 && p[1] === 254) return 'is a link-local address';
     return undefined;
   }
-  if (b.slice(0, 15).every(x => x === 0) && b[15] === 1) return 'is a loopback address';
-  if (b[0] === 0xff) return 'is a multicast address';
-  if (b[0] === 0xfe && b[1] >= 0x80 && b[1] <= 0xbf) return 'is a link-local address';
+  if (p.slice(0, 7).every(x => x === 0) && p[7] === 1) return 'is a loopback address';
+  if (p[0] >= 0xff00) return 'is a multicast address';
+  if (p[0] >= 0xfe80 && p[0] <= 0xfebf) return 'is a link-local address';
   return undefined;
 }
 
