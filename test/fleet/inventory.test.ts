@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import * as lib from '../../lib';
@@ -51,9 +52,14 @@ describe('SiteInventory.fromFile: the good fixtures', () => {
     expect(fromJson.map(s => s.source)).toEqual([0, 1, 2].map(i => `${fixture('sites.json')}:sites[${i}]`));
   });
 
-  test('a BOM, CRLF line ends, a blank line and quoted node lists', () => {
-    const inv = SiteInventory.fromFile(fixture('sites-bom-crlf.csv'));
-    expect(inv.sites.map(s => [s.name, s.source.split(':').pop(), s.agents.length])).toEqual([['mec-101', '2', 1], ['mec-102', '4', 2]]);
+  test('a BOM, LF or CRLF line ends, a blank line and quoted node lists', () => {
+    // The repository stores text with LF (.gitattributes eol=lf): the CRLF variant is made here.
+    const text = fs.readFileSync(fixture('sites-bom.csv'), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    for (const variant of [text.replace(/\r\n/g, '\n'), text.replace(/\r?\n/g, '\r\n')]) {
+      const inv = SiteInventory.fromCsv(variant, 'sites-bom.csv');
+      expect(inv.sites.map(s => [s.name, s.source, s.agents.length])).toEqual([['mec-101', 'sites-bom.csv:2', 1], ['mec-102', 'sites-bom.csv:4', 2]]);
+    }
   });
 
   test('a JSON dump of inventory.sites reads back the same (its source fields are ignored)', () => {
