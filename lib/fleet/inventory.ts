@@ -108,7 +108,11 @@ interface RawSite {
 class Problems {
   private readonly list: Array<{ order: number; seq: number; error: ValidationError }> = [];
 
-  constructor(private readonly file: string) {}
+  /**
+   * @param file names the file in the message
+   * @param fields the fields (columns) in the order a row shows them: a row's problems are listed in that order
+   */
+  constructor(private readonly file: string, private readonly fields: string[] = JSON_FIELDS) {}
 
   /** Runs a check; a ValidationError it throws is recorded, anything else propagates. */
   public check(order: number, fn: () => void): boolean {
@@ -129,7 +133,14 @@ class Problems {
   /** Throws the first problem, its message listing all of them, when there is any. */
   public throwIfAny(): void {
     if (this.list.length === 0) return;
-    const errors = this.list.sort((a, b) => a.order - b.order || a.seq - b.seq).map(p => p.error);
+    // The field of a prop: `servers[0].ip` -> servers, `labels.tier` -> labels; `label.tier` is a column itself.
+    const rankOf = (prop: string) => {
+      const exact = this.fields.indexOf(prop);
+      return exact >= 0 ? exact : this.fields.indexOf(prop.split(/[.[ ]/)[0]);
+    };
+    const ranked = this.list.map(p => ({ p, rank: rankOf(p.error.prop) }));
+    ranked.sort((a, b) => a.p.order - b.p.order || a.rank - b.rank || a.p.seq - b.p.seq);
+    const errors = ranked.map(r => r.p.error);
     throw combine(errors, this.file);
   }
 }
@@ -427,8 +438,8 @@ function fromCsvText(text: string, fileName: string): InventorySite[] {
     throw propError(fileName, 'csv', text.length > 40 ? `${text.slice(0, 37)}...` : text, 'is empty: a site inventory needs a header row and a row per site',
       'write a header such as "name,region,servers,agents" and one row per site');
   }
-  const problems = new Problems(fileName);
   const header = records[0];
+  const problems = new Problems(fileName, header.cells.map(c => c.trim()));
   const headerScope = `${fileName}:${header.line}`;
   const columns = readHeader(header.cells, headerScope, problems);
   problems.throwIfAny();

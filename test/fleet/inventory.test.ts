@@ -132,7 +132,7 @@ describe('bad files: one ValidationError naming the file, row and column', () =>
     ['bad-credential.csv', ':2', 'setting.db.password', /names a credential/],
     ['bad-syntax.json', '', 'json', /is not valid JSON at line 3 column 84 \(position 98\)/],
     ['bad-top.json', '', 'json', /without a "sites" array/],
-    ['bad-types.json', ':sites[0]', 'canary', /is a string, not true or false/],
+    ['bad-types.json', ':sites[0]', 'region', /is a number, not a string/],
     ['bad-unknown-field.json', ':sites[0]', 'regoin', /is not a field of a site/],
     ['bad-duplicate.json', ':sites[1]', 'name', /is also the name of the site at .*bad-duplicate.json:sites\[0\]/],
     ['empty.json', '', 'sites', /is empty/],
@@ -156,12 +156,12 @@ describe('bad files: one ValidationError naming the file, row and column', () =>
     expect(errorOf(() => SiteInventory.fromCsv('name,servers,whatever\n', 'w.csv')).fix).toBe('rename the column, or drop it');
   });
 
-  test('every bad row of a file is listed in one error, in file order; its fields are the first problem\'s', () => {
+  test('every bad row of a file is listed in one error, in file order (a row\'s in column order); its fields are the first problem\'s', () => {
     const e = errorOf(() => SiteInventory.fromFile(f('bad-many-rows.csv')));
-    expect([e.constructPath, e.prop]).toEqual([`${f('bad-many-rows.csv')}:3`, 'canary']);
+    expect([e.constructPath, e.prop]).toEqual([`${f('bad-many-rows.csv')}:3`, 'name']);
     const listed = e.message.split('\n').slice(2).map(l => l.trim().replace(`${f('bad-many-rows.csv')}:`, '').replace(/=.*$/, ''));
     expect(e.message.split('\n')[1]).toBe(`7 problems in ${f('bad-many-rows.csv')}:`);
-    expect(listed).toEqual(['3: canary', '3: name', '4: region', '4: servers', '5: name', '5: servers', '5: servers']);
+    expect(listed).toEqual(['3: name', '3: canary', '4: region', '4: servers', '5: name', '5: servers', '5: servers']);
   });
 
   test('every bad field of a JSON site is listed (wrong types included)', () => {
