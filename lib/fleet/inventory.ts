@@ -718,9 +718,20 @@ function fromJsonText(text: string, fileName: string): InventorySite[] {
  * - `setting.<key>`: a per-site value for workloads, kept as written (not trimmed); an empty cell
  *   means no setting. Credentials are refused: put them in a Secret and its name in a setting.
  *
- * Cells of the other columns are trimmed. A JSON inventory is an array of site objects, or
- * `{"sites": [...]}`, with the fields of `InventorySite` (`servers` and `agents` as arrays of
- * `{"name", "ip"}`, `labels` and `settings` as objects of strings, `canary` a boolean).
+ * Cells of the other columns are trimmed. A row of empty cells is skipped like an empty line. Node
+ * IPs follow the kubelet's rules for a node IP: not loopback, link-local, multicast or all zeros;
+ * `::ffff:10.1.0.10` is the same address as `10.1.0.10`, and `FD00:0::10` as `fd00::10`.
+ *
+ * A JSON inventory is an array of site objects, or `{"sites": [...]}`, with the fields of
+ * `InventorySite` (`servers` and `agents` as arrays of `{"name": ..., "ip": ...}`, `labels` and
+ * `settings` as objects of strings, `canary` a boolean, default false); any other field is an
+ * error, except `source`, which is ignored (so `JSON.stringify(inventory.sites)` reads back).
+ *
+ * Which errors come together: the header's problems are reported together (no row is read); then
+ * every row's problems and the duplicates (site names, node names, node IPs, each naming both
+ * rows) in one error, listed in file order (at most 50 lines, then a count). A quote left open, or
+ * a JSON syntax error, stops the reading and is reported alone. A file must hold at least one site;
+ * `fromSites([])` is an empty inventory.
  *
  * The checks here cover one file; the fleet checks node names and IPs across the whole app at synth.
  */
