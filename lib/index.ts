@@ -70,3 +70,5 @@ export { FLEET_DEFAULT_NAMESPACE, FLEET_YAML, RancherFleetProps, RancherFleetTar
 export { ARGOCD_DEFAULT_NAMESPACE, ARGOCD_EDGE_SYNC_OPTIONS, ArgoCdGenerator, ArgoCdProps, ArgoCdRetry } from './fleet/argo-cd';
 export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOptions } from './node/bootstrap-artifact';
 export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';
+// Fleet: the site inventory (CSV or JSON, one row per site).
+export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
