@@ -6,6 +6,7 @@ import { appIndex } from '../private/app-checks';
 import { SITE, SiteFacts, SiteNodeFacts } from '../private/app-checks/sites';
 import { checkNoCredential } from '../private/credentials';
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
+import { parseIp } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { sortedRecord } from '../private/objects';
 
@@ -105,7 +106,7 @@ export interface EdgeSiteProps extends ChartProps {
 
   /**
    * Settings of every node of the site (K3s version, runtimes, density, offline window, registry,
-   * airgap...). The site sets role, nodeName, server, serverUrl, site, region and zone itself.
+   * airgap...). The site sets role, nodeName, nodeIp, server, serverUrl, site, region and zone itself.
    *
    * @default - the fleet's nodeDefaults, else EdgeOfflineNode's defaults
    */
@@ -120,7 +121,7 @@ export interface EdgeSiteProps extends ChartProps {
 }
 
 /** Props the site owns on its nodes. */
-const SITE_OWNED_NODE_PROPS = ['role', 'nodeName', 'server', 'serverUrl', 'site', 'region', 'zone'] as const;
+const SITE_OWNED_NODE_PROPS = ['role', 'nodeName', 'nodeIp', 'server', 'serverUrl', 'site', 'region', 'zone'] as const;
 
 /**
  * One edge site: a K3s cluster (its servers and agents as EdgeOfflineNodes) and the workloads it
@@ -313,50 +314,21 @@ export class EdgeSite extends Chart {
     // agents count on (EdgeOfflineNode's default is off for a single-node server).
     const embeddedRegistry = merged.embeddedRegistry
       ?? (role === EdgeNodeRole.SINGLE_NODE_SERVER && this.declaredAgents && merged.localRegistry === undefined ? true : undefined);
-    const extraConfig = Object.assign({}, merged.extraConfig ?? {});
-    if (node.ip !== undefined) {
-      checkIp(owner, `${prop}[${node.name}].ip`, node.ip);
-      if (extraConfig['node-ip'] !== undefined) {
-        throw propError(owner, `${prop}[${node.name}].ip`, node.ip, 'is also given as extraConfig["node-ip"]', 'give the address once, as the node\'s ip');
-      }
-      extraConfig['node-ip'] = [node.ip];
-    }
-    const serverIp = server ? this.facts.nodes.find(n => n.scope === server)?.ip : undefined;
+    // Agents and joining servers join the first server, by its nodeIp when it has one (EdgeOfflineNode's default).
     const created = new EdgeOfflineNode(this, node.name, Object.assign({}, merged, {
       role,
       nodeName: node.name,
+      nodeIp: node.ip,
       server,
-      serverUrl: serverIp !== undefined ? `https://${serverIp.includes(':') ? `[${serverIp}]` : serverIp}:6443` : undefined,
       site: this.siteName,
       region: this.region,
       zone: this.zone,
-      extraConfig: Object.keys(extraConfig).length > 0 ? extraConfig : undefined,
       embeddedRegistry,
     }));
-    (this.facts.nodes as SiteNodeFacts[]).push({ scope: created, name: node.name, ip: node.ip, handlers: created.runtimes.map(r => r.handler) });
+    // Addresses as Go compares them (fd00::1 is FD00:0::1), for the fleet-wide uniqueness rule.
+    const ips = (node.ip ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined);
+    (this.facts.nodes as SiteNodeFacts[]).push({ scope: created, name: node.name, ip: node.ip, ips, handlers: created.runtimes.map(r => r.handler) });
     return created;
   }
 }
 
-/** An IPv4 address in dotted decimal, or an IPv6 address (K3s node-ip: net.ParseIP). */
-function checkIp(owner: string, prop: string, ip: string): void {
-  const v4 = /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$/;
-  const v6 = /^[0-9a-fA-F:.]+$/;
-  const ok = typeof ip === 'string' && (v4.test(ip) || (ip.includes(':') && v6.test(ip) && isIpv6(ip)));
-  if (!ok) throw propError(owner, prop, ip, 'is not an IP address', 'give an IPv4 address such as 10.0.0.10, or an IPv6 address');
-}
-
-function isIpv6(ip: string): boolean {
-  const parts = ip.split('::');
-  if (parts.length > 2) return false;
-  const groups = (s: string) => (s === '' ? [] : s.split(':'));
-  const head = groups(parts[0]);
-  const tail = parts.length === 2 ? groups(parts[1]) : [];
-  const all = [...head, ...tail];
-  const last = all[all.length - 1];
-  const v4Tail = last !== undefined && last.includes('.');
-  const count = all.length + (v4Tail ? 1 : 0);
-  if (all.some((g, i) => !(i === all.length - 1 && v4Tail) && !/^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  if (v4Tail && !/^(\d{1,3})(\.\d{1,3}){3}$/.test(last)) return false;
-  return parts.length === 2 ? count < 8 : count === 8;
-}

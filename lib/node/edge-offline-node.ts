@@ -15,6 +15,7 @@ import { IntegrationRoute, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRunt
 import { appIndex } from '../private/app-checks';
 import { NODE, NodeFacts } from '../private/app-checks/nodes';
 import { checkDns1123Subdomain, propError } from '../private/errors';
+import { nodeIpProblem, parseIp } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { checkNodePath, normalizeDataDir } from '../private/node-toml';
 import { NodeTree, writeNodeTrees } from '../private/node-writer';
@@ -871,6 +872,11 @@ function checkNodeIp(scope: IConstruct, value: string): void {
     }
     if (/^(0+\.){3}0+$/.test(p) || ['::', '::ffff:0:0'].includes(canonicalHost(p))) {
       throw propError(scope, 'nodeIp', value, 'is the unspecified address, which no peer can reach', fix);
+    }
+    const parsed = parseIp(p);
+    const problem = parsed && nodeIpProblem(parsed);
+    if (problem) {
+      throw propError(scope, 'nodeIp', value, `${parts.length > 1 ? `holds "${p}", which ` : ''}${problem}: the kubelet refuses it as a node IP (validateNodeIP)`, fix);
     }
   }
   if (parts.length > 2 || (parts.length === 2 && isIPv4Family(parts[0]) === isIPv4Family(parts[1]))) {

@@ -121,9 +121,12 @@ describe('EdgeSite', () => {
       ['nodeDefaults.nodeName', { nodeDefaults: { nodeName: 'x' } }],
       ['nodeDefaults.region', { nodeDefaults: { region: 'x' } }],
       ['servers.name', { servers: [{ name: 'UPPER' }] }],
-      ['servers[s1].ip', { servers: [{ name: 's1', ip: '10.0.0.256' }] }],
-      ['servers[s1].ip', { servers: [{ name: 's1', ip: '1:2:3' }] }],
-      ['servers[s1].ip', { servers: [{ name: 's1', ip: '10.0.0.1' }], nodeDefaults: { extraConfig: { 'node-ip': ['10.0.0.1'] } } }],
+      // The node checks its address (EdgeOfflineNode nodeIp); the site passes it on.
+      ['nodeIp', { servers: [{ name: 's1', ip: '10.0.0.256' }] }],
+      ['nodeIp', { servers: [{ name: 's1', ip: '1:2:3' }] }],
+      ['nodeIp', { servers: [{ name: 's1', ip: '127.0.0.1' }] }],
+      ['extraConfig.node-ip', { servers: [{ name: 's1', ip: '10.0.0.1' }], nodeDefaults: { extraConfig: { 'node-ip': ['10.0.0.1'] } } }],
+      ['nodeDefaults.nodeIp', { nodeDefaults: { nodeIp: '10.0.0.1' } }],
       ['agents', { agents: [{ name: 'a' }] }],
     ])('%s', (prop, props) => {
       const e = validationErrorOf(() => fleet().addSite('s', props as any));

@@ -11,6 +11,8 @@ export interface SiteNodeFacts {
   readonly scope: IConstruct;
   readonly name: string;
   readonly ip?: string;
+  /** Its addresses in one spelling each (a dual-stack node has two). */
+  readonly ips: readonly string[];
   /** The handlers of the runtimes the node offers. */
   readonly handlers: readonly string[];
 }
@@ -74,7 +76,7 @@ export const UNIQUE_SITE_NODES: AppRule = {
   check(view: AppView, report: Report): void {
     const nodes = view.members(SITE).flatMap(site => site.nodes.map(node => ({ site, node })));
     const check = (prop: 'name' | 'ip', what: string) => {
-      const groups = groupBy(nodes, n => (n.node[prop] === undefined ? [] : [n.node[prop]!]));
+      const groups = groupBy(nodes, n => (prop === 'name' ? [n.node.name] : n.node.ips));
       for (const [value, list] of groups) {
         if (list.length < 2) continue;
         for (const n of list) {

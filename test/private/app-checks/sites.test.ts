@@ -35,10 +35,14 @@ describe('site rules', () => {
     f.addSite('a', { servers: [{ name: 'n1', ip: '10.0.0.1' }] });
     f.addSite('b', { servers: [{ name: 'n1', ip: '10.0.0.2' }] });
     f.addSite('c', { servers: [{ name: 'n3', ip: '10.0.0.2' }] });
+    f.addSite('d', { servers: [{ name: 'n4', ip: 'fd00::10' }] });
+    f.addSite('e', { servers: [{ name: 'n5', ip: 'FD00:0::10' }] });
     const { errors, walks } = runRule(UNIQUE_SITE_NODES, f);
     expect(errors.map(e => [e.constructPath, e.prop, e.value])).toEqual([
       ['mec/a', 'nodes.name', '"n1"'], ['mec/b', 'nodes.name', '"n1"'],
       ['mec/b', 'nodes[n1].ip', '"10.0.0.2"'], ['mec/c', 'nodes[n3].ip', '"10.0.0.2"'],
+      // One address in two spellings is one address.
+      ['mec/d', 'nodes[n4].ip', '"fd00:0:0:0:0:0:0:10"'], ['mec/e', 'nodes[n5].ip', '"fd00:0:0:0:0:0:0:10"'],
     ]);
     expect(errors[2].problem).toMatch(/n3 of site c/);
     expect(walks).toBe(0);
