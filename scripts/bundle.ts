@@ -26,6 +26,10 @@
  * The output depends only on the compiled files (modules in sorted order, no paths outside the
  * tree, no time stamps): two runs give byte-identical files.
  *
+ * The entry as tsc wrote it is kept beside the bundle as index.unbundled.js (with its map; not in the
+ * npm package): bench/require.ts measures it too, and bundling again takes the entry from there, so
+ * running this twice after one compile gives the same bundle.
+ *
  * Usage: ts-node --project projenrc/tsconfig.json scripts/bundle.ts [dir]   (dir: dist/lib)
  * Runs in `npx projen compile`, right after jsii (.projenrc.ts).
  */
@@ -55,6 +59,9 @@ export interface Bundle {
   /** Packages and built-ins the bundle requires, sorted. */
   readonly external: string[];
 }
+
+/** The file the entry as compiled is kept in once the entry is the bundle: index.js -> index.unbundled.js. */
+export const unbundledFile = (entry: string) => entry.replace(/\.js$/, '.unbundled.js');
 
 /** A module of the tree: its text without the sourceMappingURL line, and what its requires resolve to. */
 interface ModuleInfo {
@@ -106,6 +113,17 @@ function resolveRelative(dir: string, from: string, spec: string): string | unde
 
 const stripMapComment = (code: string) => code.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n');
 
+/** Where a module's text (or, with `.map`, its map) is: the entry comes from index.unbundled.js once index.js is the bundle. */
+function moduleFile(dir: string, file: string, isEntry: boolean): string {
+  const saved = path.join(dir, unbundledFile(file));
+  if (isEntry && fs.existsSync(saved) && fs.readFileSync(path.join(dir, file), 'utf-8').includes(BUNDLE_MARKER)) return saved;
+  return path.join(dir, file);
+}
+
+function readModule(dir: string, file: string, isEntry: boolean): string {
+  return fs.readFileSync(moduleFile(dir, file, isEntry), 'utf-8');
+}
+
 /** Reads the modules the entry reaches (bundled and separate ones), checking what each requires. */
 function collect(dir: string, entryId: string, separate: (id: string) => boolean): Map<string, ModuleInfo> {
   const modules = new Map<string, ModuleInfo>();
@@ -114,7 +132,7 @@ function collect(dir: string, entryId: string, separate: (id: string) => boolean
     const id = todo.pop()!;
     if (modules.has(id)) continue;
     const file = `${id}.js`;
-    const code = fs.readFileSync(path.join(dir, file), 'utf-8');
+    const code = readModule(dir, file, id === entryId);
     if (code.includes(BUNDLE_MARKER)) {
       throw new Error(`bundle: ${path.join(dir, file)} is already a bundle; compile again first (npx projen compile)`);
     }
@@ -239,7 +257,7 @@ export function bundle(dir: string, options: BundleOptions = {}): Bundle {
     out.push(...codeLines);
     out.push(`}), { ${deps.join(', ')} }],`);
 
-    const mapFile = path.join(dir, `${id}.js.map`);
+    const mapFile = `${moduleFile(dir, `${id}.js`, id === entryId)}.map`;
     if (!fs.existsSync(mapFile)) continue;
     const raw = JSON.parse(fs.readFileSync(mapFile, 'utf-8')) as RawMap;
     const srcMap = raw.sources.map((s, i) => {
@@ -310,10 +328,23 @@ export function bundle(dir: string, options: BundleOptions = {}): Bundle {
   };
 }
 
-/** Bundles `dir` and replaces its entry (and the entry's source map) with the bundle. */
+/**
+ * Bundles `dir` and replaces its entry (and the entry's source map) with the bundle; the entry as
+ * compiled goes to index.unbundled.js (and .js.map) beside it.
+ */
 export function writeBundle(dir: string, options: BundleOptions = {}): Bundle {
   const b = bundle(dir, options);
-  const entry = path.join(dir, options.entry ?? 'index.js');
+  const file = options.entry ?? 'index.js';
+  const entry = path.join(dir, file);
+  const code = fs.readFileSync(entry, 'utf-8');
+  if (!code.includes(BUNDLE_MARKER)) {
+    const saved = path.join(dir, unbundledFile(file));
+    fs.writeFileSync(saved, `${stripMapComment(code)}//# sourceMappingURL=${path.basename(saved)}.map\n`);
+    if (fs.existsSync(`${entry}.map`)) {
+      const map = JSON.parse(fs.readFileSync(`${entry}.map`, 'utf-8'));
+      fs.writeFileSync(`${saved}.map`, JSON.stringify(Object.assign(map, { file: path.basename(saved) })));
+    }
+  }
   fs.writeFileSync(entry, b.code);
   fs.writeFileSync(`${entry}.map`, b.map);
   return b;

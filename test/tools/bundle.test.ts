@@ -99,7 +99,6 @@ describe('scripts/bundle.ts', () => {
 
   test('the bundle exports what the modules export; instanceof and jsii RTTI hold; lib/imports loads on first use', () => {
     const out = compiledTree(FIXTURE);
-    fs.copyFileSync(path.join(out, 'index.js'), path.join(out, 'unbundled.js'));
     writeBundle(out);
     const r = node(`
       const loaded = () => Object.keys(require.cache).filter(f => f.includes('imports')).map(f => require('path').basename(f));
@@ -113,7 +112,7 @@ describe('scripts/bundle.ts', () => {
         sep: b.SEP, square: b.describeShape(new b.Square()), other: b.describeShape(new b.Shape()),
         isShape: new b.Square() instanceof b.Shape, rtti: [b.Shape[R], b.Square[R]], esModule: b.__esModule,
       }));
-    `, [path.join(out, 'index.js'), path.join(out, 'unbundled.js')]);
+    `, [path.join(out, 'index.js'), path.join(out, 'index.unbundled.js')]);
     expect(r.keys).toEqual(r.unbundledKeys);
     expect(r.keys).toEqual(['SEP', 'Shape', 'Square', 'describeShape', 'fail', 'loadGenerated']);
     expect(r.before).toEqual([]);
@@ -171,9 +170,22 @@ describe('scripts/bundle.ts', () => {
     expect(() => bundle(out)).toThrow('imports/gen.js (kept separate) requires ../index, a bundled module');
   });
 
-  test('refuses to bundle a bundle (compile again first)', () => {
+  test('bundling again gives the same files: the entry as compiled is kept in index.unbundled.js', () => {
+    const out = compiledTree(FIXTURE);
+    const compiled = fs.readFileSync(path.join(out, 'index.js'), 'utf-8');
+    writeBundle(out);
+    const files = ['index.js', 'index.js.map', 'index.unbundled.js', 'index.unbundled.js.map'];
+    const first = files.map(f => fs.readFileSync(path.join(out, f), 'utf-8'));
+    expect(first[2].trimEnd()).toBe(compiled.replace('sourceMappingURL=index.js.map', 'sourceMappingURL=index.unbundled.js.map').trimEnd());
+    expect(JSON.parse(first[3]).file).toBe('index.unbundled.js');
+    writeBundle(out);
+    expect(files.map(f => fs.readFileSync(path.join(out, f), 'utf-8'))).toEqual(first);
+  });
+
+  test('refuses to bundle a bundle whose compiled entry is gone (compile again first)', () => {
     const out = compiledTree(FIXTURE);
     writeBundle(out);
+    fs.rmSync(path.join(out, 'index.unbundled.js'));
     expect(() => bundle(out)).toThrow('is already a bundle; compile again first');
   });
 });
@@ -193,7 +205,6 @@ describe('scripts/bundle.ts on the compiled library', () => {
     // --noCheck: the emit is the same; type errors are tsc's and jest's business, not this test's.
     const r = spawnSync(tsc, ['-p', path.join(ROOT, 'tsconfig.json'), '--outDir', out, '--noCheck', '--declaration', 'false'], { encoding: 'utf-8' });
     if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-    fs.copyFileSync(path.join(out, 'index.js'), path.join(out, 'unbundled-index.js'));
     b = writeBundle(out);
   }, 300_000);
 
@@ -201,7 +212,7 @@ describe('scripts/bundle.ts on the compiled library', () => {
     const compiled = (dir: string): string[] => fs.readdirSync(path.join(out, dir), { withFileTypes: true }).flatMap(e => {
       const rel = path.posix.join(dir, e.name);
       if (e.isDirectory()) return compiled(rel);
-      return e.name.endsWith('.js') && rel !== 'unbundled-index.js' ? [rel.replace(/\.js$/, '')] : [];
+      return e.name.endsWith('.js') && rel !== 'index.unbundled.js' ? [rel.replace(/\.js$/, '')] : [];
     });
     const all = compiled('.').map(f => f.replace(/^\.\//, ''));
     expect(b.modules).toEqual(all.filter(f => !f.startsWith('imports/')).sort());
@@ -215,13 +226,13 @@ describe('scripts/bundle.ts on the compiled library', () => {
     expect(fs.readFileSync(path.join(out, 'imports', 'keda.js'), 'utf-8')).toMatch(/class ScaledObject extends/);
   });
 
-  test('requiring it exposes the same exports as the unbundled index.js', () => {
+  test('requiring it exposes the same exports as the unbundled index.js (kept as index.unbundled.js)', () => {
     const r = node(`
       const b = require(process.argv[1]);
       const u = require(process.argv[2]);
       const shape = m => Object.keys(m).sort().map(k => [k, typeof m[k], typeof m[k] === 'function' ? m[k].name : typeof m[k] === 'object' ? Object.keys(m[k]).sort() : m[k]]);
       console.log(JSON.stringify({ bundled: shape(b), unbundled: shape(u) }));
-    `, [path.join(out, 'index.js'), path.join(out, 'unbundled-index.js')]);
+    `, [path.join(out, 'index.js'), path.join(out, 'index.unbundled.js')]);
     expect(r.bundled.length).toBeGreaterThan(50);
     expect(r.bundled).toEqual(r.unbundled);
   });
