@@ -15,10 +15,10 @@ const project = new cdk.JsiiProject({
   workflowNodeVersion: '20',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
-  // Source maps beside the JavaScript (dist/lib/*.js.map, shipped), not inlined into it: inline maps
-  // with inlined sources made the JavaScript 4.2 times larger (4.6 MB), and node reads all of it at
-  // require('cdk8s-wasm-edge') (README, Performance: loading cost). jsii's strict tsconfig rules
-  // leave these three options to the project.
+  // Source maps beside the JavaScript (dist/lib/*.js.map; the bundle's index.js.map joins them and
+  // ships), not inlined into it: inline maps with inlined sources made the JavaScript 4.2 times larger
+  // (4.6 MB), and node reads all of it at require('cdk8s-wasm-edge') (README, Performance: loading
+  // cost). jsii's strict tsconfig rules leave these three options to the project.
   tsconfig: {
     compilerOptions: { inlineSourceMap: false, inlineSources: true, sourceMap: true },
   },
