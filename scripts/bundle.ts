@@ -74,11 +74,16 @@ interface ModuleInfo {
 const isRelative = (spec: string) => spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../');
 const toPosix = (p: string) => p.split(path.sep).join('/');
 
-/** The `require("...")` specifiers of a compiled module, in source order; throws on what a bundle cannot keep. */
-export function requireSpecifiers(file: string, code: string): string[] {
+/**
+ * The `require("...")` specifiers of a compiled module, in source order. For a module to bundle
+ * (`bundled`), throws on what a bundle cannot keep; a module kept separate runs from its own file,
+ * where those are fine.
+ */
+export function requireSpecifiers(file: string, code: string, bundled = true): string[] {
   const sf = ts.createSourceFile(file, code, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const specs: string[] = [];
-  const refuse = (node: ts.Node, what: string): never => {
+  const refuse = (node: ts.Node, what: string): void => {
+    if (!bundled) return;
     const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     throw new Error(`bundle: ${file}:${line + 1}: ${what} would change meaning in a bundle (scripts/bundle.ts)`);
   };
@@ -88,11 +93,13 @@ export function requireSpecifiers(file: string, code: string): string[] {
       if (node.text === '__dirname' || node.text === '__filename') refuse(node, node.text);
       if (node.text === 'require') {
         const call = node.parent;
-        const isCallee = ts.isCallExpression(call) && call.expression === node;
         const isPropertyName = (ts.isPropertyAccessExpression(call) && call.name === node) || (ts.isPropertyAssignment(call) && call.name === node);
         if (isPropertyName) return;
-        if (!isCallee || call.arguments.length !== 1 || !ts.isStringLiteralLike(call.arguments[0])) refuse(node, 'a use of require other than require("<literal>")');
-        specs.push(((call as ts.CallExpression).arguments[0] as ts.StringLiteralLike).text);
+        if (ts.isCallExpression(call) && call.expression === node && call.arguments.length === 1 && ts.isStringLiteralLike(call.arguments[0])) {
+          specs.push(call.arguments[0].text);
+        } else {
+          refuse(node, 'a use of require other than require("<literal>")');
+        }
       }
     }
     ts.forEachChild(node, visit);
@@ -137,7 +144,7 @@ function collect(dir: string, entryId: string, separate: (id: string) => boolean
       throw new Error(`bundle: ${path.join(dir, file)} is already a bundle; compile again first (npx projen compile)`);
     }
     const deps: ModuleInfo['deps'] = new Map();
-    for (const spec of requireSpecifiers(file, code)) {
+    for (const spec of requireSpecifiers(file, code, !separate(id))) {
       if (!isRelative(spec)) {
         deps.set(spec, { require: spec });
         continue;

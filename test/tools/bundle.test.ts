@@ -162,6 +162,15 @@ describe('scripts/bundle.ts', () => {
     expect(() => bundle(compiledTree({ [file]: source }))).toThrow(message);
   });
 
+  test('a separate module runs from its own file: __dirname and computed requires are fine there', () => {
+    const out = compiledTree({
+      'index.ts': "export const g = (): string => require('./imports/gen').here;\n",
+      'imports/gen.ts': "const name = 'path';\nexport const here = require(name).basename(__dirname);\n",
+    });
+    writeBundle(out);
+    expect(node('console.log(JSON.stringify(require(process.argv[1]).g()))', [path.join(out, 'index.js')])).toBe('imports');
+  });
+
   test('refuses a separate module that requires a bundled one (a second copy would load)', () => {
     const out = compiledTree({
       'index.ts': "export const g = () => require('./imports/gen');\nexport const x = 1;\n",
