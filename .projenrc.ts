@@ -15,10 +15,10 @@ const project = new cdk.JsiiProject({
   workflowNodeVersion: '20',
   jsiiVersion: '~5.9.0',
   typescriptVersion: '~5.9.0',
-  // Source maps beside the JavaScript (dist/lib/*.js.map, shipped), not inlined into it: inline maps
-  // with inlined sources made the JavaScript 4.2 times larger (4.6 MB), and node reads all of it at
-  // require('cdk8s-wasm-edge') (README, Performance: loading cost). jsii's strict tsconfig rules
-  // leave these three options to the project.
+  // Source maps beside the JavaScript (dist/lib/*.js.map; the bundle's index.js.map joins them and
+  // ships), not inlined into it: inline maps with inlined sources made the JavaScript 4.2 times larger
+  // (4.6 MB), and node reads all of it at require('cdk8s-wasm-edge') (README, Performance: loading
+  // cost). jsii's strict tsconfig rules leave these three options to the project.
   tsconfig: {
     compilerOptions: { inlineSourceMap: false, inlineSources: true, sourceMap: true },
   },
@@ -115,6 +115,17 @@ project.addTask('synth-examples', {
   receiveArgs: true,
 });
 
+// Loading cost (issue 11, item 7): right after jsii, dist/lib/index.js (package.json main) becomes one
+// file holding the compiled lib modules, so require('cdk8s-wasm-edge') does not go through node's
+// module loader ~80 times. lib/imports/* (loaded lazily) and the packages stay separate files. In the
+// compile task itself, so every `npx projen compile` (the bench, the consumer check, packaging)
+// sees what is published.
+const bundle = project.addTask('bundle', {
+  description: 'Replace dist/lib/index.js with one bundled file of the compiled lib modules (not lib/imports)',
+  exec: 'ts-node --transpile-only --project projenrc/tsconfig.json scripts/bundle.ts',
+});
+project.compileTask.spawn(bundle);
+
 // Packs the library, installs the tarball in a fresh cdk8s project and synthesizes from it.
 const consumerCheck = project.addTask('consumer-check', {
   description: 'Install the packed library into a fresh cdk8s project and synthesize an app from it',
@@ -150,8 +161,14 @@ project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.en
 for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/', '/.bench/', '/.consumer/', '/cdk8s.out/']) {
   project.addPackageIgnore(p);
 }
-// The source maps (see tsconfig above) ship with the JavaScript, so stack traces still map to lib/.
-project.addPackageIgnore('!/dist/lib/**/*.js.map');
+// The package ships the bundle (dist/lib/index.js, see the bundle task) and the lazily loaded
+// lib/imports/*; the other compiled modules are inside the bundle and nothing requires their files.
+// The .d.ts files all ship (types). The source maps ship with the JavaScript, so stack traces still
+// map to lib/ (the bundle's map joins the modules' maps).
+for (const p of ['/dist/lib/**/*.js', '!/dist/lib/index.js', '!/dist/lib/imports/*.js']) {
+  project.addPackageIgnore(p);
+  project.addPackageIgnore(`${p}.map`);
+}
 
 // projen's eslint brings eslint-import-resolver-typescript 4.x, which resolves through unrs-resolver:
 // its per-platform packages are missing from this registry, and npm ci then refuses the lock file.

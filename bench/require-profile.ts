@@ -3,6 +3,8 @@
  * BENCH_REQUIRE_TARGET) in fresh processes with Module._load timed, and prints each module's own
  * time (its load minus the loads it caused), summed per group and for the slowest files, median over
  * BENCH_REQUIRE_RUNS (default 7) processes. The timing hook adds a little to every module.
+ * dist/lib/index.js is the bundle (scripts/bundle.ts), which shows as one file: for the compiled
+ * modules one by one, set BENCH_REQUIRE_TARGET=dist/lib/index.unbundled.js (the entry as tsc wrote it).
  *
  * Usage: npx ts-node --project projenrc/tsconfig.json bench/require-profile.ts
  */
