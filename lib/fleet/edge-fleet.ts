@@ -3,6 +3,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { EdgeSite, EdgeSiteProps } from './edge-site';
 import { GitOps, GitOpsSite } from './gitops';
+import { SiteInventory } from './inventory';
 import { K3sUpgradeOptions, K3sUpgradePlan } from './k3s-upgrade';
 import { EdgeOfflineNodeProps } from '../node/edge-offline-node';
 import { K3sVersion } from '../node/k3s-version';
@@ -170,6 +171,31 @@ export class EdgeFleet extends Construct {
     }
     for (const p of this.placements) this.place(p, site);
     return site;
+  }
+
+  /**
+   * Adds a site for every row of an inventory (in its order). A row's labels become cluster labels,
+   * its settings the site's settings, and its source (`sites.csv:12`) is named in every error
+   * about the site.
+   *
+   * @param inventory the sites, e.g. `SiteInventory.fromFile('sites.csv')`
+   * @param defaults props for every site (namespace, nodeDefaults...); a row's own values win
+   * @returns the sites added
+   */
+  public addSites(inventory: SiteInventory, defaults: EdgeSiteProps = {}): EdgeSite[] {
+    return inventory.sites.map(row => this.addSite(row.name, Object.assign({}, defaults, {
+      siteName: row.name,
+      region: row.region,
+      zone: row.zone,
+      tier: row.tier,
+      hardware: row.hardware,
+      canary: row.canary,
+      clusterLabels: Object.assign({}, defaults.clusterLabels, row.labels),
+      settings: Object.assign({}, defaults.settings, row.settings),
+      servers: row.servers,
+      agents: row.agents,
+      source: row.source,
+    })));
   }
 
   /** The site of that name, if any. */

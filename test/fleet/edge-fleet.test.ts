@@ -1,7 +1,9 @@
+import * as path from 'path';
 import { WasmRuntime } from '../../lib/core/runtime';
 import { EdgeFleet, ISiteWorkload } from '../../lib/fleet/edge-fleet';
 import { EdgeSite } from '../../lib/fleet/edge-site';
 import { FleetApp } from '../../lib/fleet/fleet-app';
+import { SiteInventory } from '../../lib/fleet/inventory';
 import { validationErrorOf } from '../util/errors';
 import { EdgeFunction, ListGitOps, tmpdir } from '../util/fleet';
 
@@ -83,5 +85,29 @@ describe('EdgeFleet', () => {
   test('bad selector', () => {
     const fleet = new EdgeFleet(new FleetApp(), 'mec');
     expect(validationErrorOf(() => fleet.deploy(new Recorder(), { siteSelector: { tier: 'not valid' } })).prop).toBe('siteSelector.tier');
+  });
+});
+
+describe('EdgeFleet.addSites', () => {
+  test('a site per inventory row: labels, settings, nodes, and the row named in errors', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec');
+    const sites = fleet.addSites(SiteInventory.fromFile(path.join(__dirname, 'fixtures', 'sites.csv')), { namespace: 'edge' });
+    expect(sites.map(s => s.siteName)).toEqual(SiteInventory.fromFile(path.join(__dirname, 'fixtures', 'sites.csv')).sites.map(s => s.name));
+    const first = sites[0];
+    expect(first.siteLabels).toEqual(expect.objectContaining({ 'region': 'eu-west', 'tier': 'far-edge', 'canary': 'true', 'example.com/operator': 'acme' }));
+    expect(first.setting('mqtt.broker')).toBe('mqtt://broker.local:1883');
+    expect(first.nodes.map(n => [n.nodeName, n.nodeIp])).toEqual([['mec-001-s1', '10.1.0.10'], ['mec-001-a1', '10.1.0.11'], ['mec-001-a2', '10.1.0.12']]);
+    expect(first.namespace).toBe('edge');
+    expect(first.source).toBe(`${path.join(__dirname, 'fixtures', 'sites.csv')}:2`);
+  });
+
+  test('a site whose workloads need a runtime its nodes lack names the inventory row at synth', () => {
+    const app = new FleetApp({ outdir: tmpdir() });
+    const fleet = new EdgeFleet(app, 'mec', { nodeDefaults: { runtimes: [WasmRuntime.SPIN] } });
+    fleet.addSites(SiteInventory.fromSites([{
+      name: 'mec-9', canary: false, servers: [{ name: 'mec-9-s', ip: '10.9.0.1' }], agents: [], labels: {}, settings: {}, source: 'sites.csv:10',
+    }]));
+    fleet.deploy(new EdgeFunction());
+    expect(() => app.synth()).toThrow(/needs the "wasmedge" runtime, which no node of site mec-9 \(mec\/mec-9 \(sites.csv:10\)\) offers/);
   });
 });
