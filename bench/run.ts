@@ -20,6 +20,11 @@ const NODE_SIZES = (process.env.BENCH_NODE_SIZES ?? '1000,10000').split(',').map
 // Opt-in fleet shapes (not part of the 3-minute run): mode and its sizes (tenant charts, workloads
 // on one node group, site charts). Each pair of sizes shows whether time grows linearly.
 const EXTRA: Array<[string, number[]]> = process.env.BENCH_EXTRA ? [['tenants', [50, 100]], ['group', [1000, 2000]], ['sites', [150, 300]]] : [];
+// The fleet section (issue 12): sites of one K3s server + 2 agents, 5 WasmDeployments with
+// Services and a KEDA ScaledObject each, through FleetApp; cdk8s's own App.synth() on the same
+// charts at the smaller sizes (it is quadratic in charts); js-yaml writing the same files.
+const FLEET_SIZES = (process.env.BENCH_FLEET_SIZES ?? '1000,5000,10000').split(',').map(Number);
+const FLEET_PLAIN_SIZES = (process.env.BENCH_FLEET_PLAIN_SIZES ?? '500,1000').split(',').map(Number);
 const PROJECT_BENCH = path.resolve(__dirname, '..', '.bench');
 // Output goes to a tmpfs when there is one, so the numbers measure synthesis, not the virtual disk of
 // a CI machine (the 10000-node case makes 120000 directories); BENCH_DIR picks another place.
@@ -37,6 +42,60 @@ function defaultWorkDir(): string {
 
 interface Sample {
   mode: string; n: number; ms: number; cpuMs: number; maxRssMb: number; bytes: number; files: number; phases?: Record<string, number>;
+}
+
+/** The fleet section: FleetApp at FLEET_SIZES, plain cdk8s at FLEET_PLAIN_SIZES, js-yaml at the largest size. */
+function fleetSection() {
+  const lib = FLEET_SIZES.map(n => {
+    const s = measure(['fleet'], n).fleet;
+    process.stderr.write(`fleet sites=${n}: ${round(s.ms, 0)} ms, ${round(s.maxRssMb, 0)} MB\n`);
+    return s;
+  });
+  const plain = FLEET_PLAIN_SIZES.map(n => {
+    const s = measure(['fleet-plain'], n)['fleet-plain'];
+    process.stderr.write(`fleet-plain sites=${n}: ${round(s.ms, 0)} ms\n`);
+    return s;
+  });
+  const largest = Math.max(...FLEET_SIZES);
+  const yaml = measure(['fleet-yaml'], largest)['fleet-yaml'];
+  process.stderr.write(`fleet-yaml sites=${largest}: ${round(yaml.ms, 0)} ms\n`);
+  const at = (samples: Sample[], n: number) => samples.find(s => s.n === n);
+  const lib1000 = at(lib, 1000);
+  const plain1000 = at(plain, 1000);
+  const smallest = Math.min(...FLEET_SIZES);
+  return {
+    sites: lib.map(s => ({
+      sites: s.n,
+      ms: round(s.ms, 0),
+      cpuMs: round(s.cpuMs, 0),
+      peakMB: round(s.maxRssMb, 0),
+      mbWritten: round(s.bytes / 2 ** 20, 1),
+      files: s.files,
+      phases: Object.fromEntries(Object.entries(s.phases ?? {}).map(([k, v]) => [k, round(v, 0)])),
+    })),
+    plain: plain.map(s => ({ sites: s.n, ms: round(s.ms, 0), cpuMs: round(s.cpuMs, 0), peakMB: round(s.maxRssMb, 0) })),
+    yaml: { sites: largest, ms: round(yaml.ms, 0), cpuMs: round(yaml.cpuMs, 0), mbWritten: round(yaml.bytes / 2 ** 20, 1) },
+    ratioToYaml: round(at(lib, largest)!.ms / yaml.ms),
+    ratioToYamlCpu: round(at(lib, largest)!.cpuMs / yaml.cpuMs),
+    ratioToPlainAt1000: lib1000 && plain1000 ? round(lib1000.ms / plain1000.ms) : undefined,
+    growth: round(at(lib, largest)!.ms / at(lib, smallest)!.ms),
+    growthFactor: largest / smallest,
+    targets: { growth: 11, ratioToYaml: 3, ratioToPlainAt1000: 0.25, peakMBAt10000: 1536, totalSeconds: 360 },
+  };
+}
+
+function printFleet(f: ReturnType<typeof fleetSection>): void {
+  const rows = [['sites', 'ms', 'CPU ms', 'peak MB', 'MB written', 'files', 'construct', 'validation', 'resolveToJson', 'yamlDump', 'nodeFiles', 'other']];
+  for (const s of f.sites) {
+    const p = s.phases as Record<string, number>;
+    rows.push([String(s.sites), String(s.ms), String(s.cpuMs), String(s.peakMB), String(s.mbWritten), String(s.files),
+      ...['construct', 'validation', 'resolveToJson', 'yamlDump', 'nodeFiles', 'other'].map(k => String(p[k] ?? ''))]);
+  }
+  for (const s of f.plain) rows.push([`${s.sites} plain cdk8s`, String(s.ms), String(s.cpuMs), String(s.peakMB), '', '', '', '', '', '', '', '']);
+  rows.push([`${f.yaml.sites} js-yaml`, String(f.yaml.ms), String(f.yaml.cpuMs), '', String(f.yaml.mbWritten), '', '', '', '', '', '', '']);
+  printTable(rows);
+  console.log(`fleet: growth x${f.growth} for x${f.growthFactor} sites (target <= ${f.targets.growth}), ratioToYaml ${f.ratioToYaml} (CPU ${f.ratioToYamlCpu}; target <= 3), `
+    + `ratioToPlainAt1000 ${f.ratioToPlainAt1000} (target <= 0.25)`);
 }
 
 const BUILD = path.join(PROJECT_BENCH, 'build');
@@ -98,6 +157,10 @@ function requireSummary(t: RequireTimes) {
     requireCpuMs: t.requireCpuMs,
     requireCpuMsPeersOnly: t.requireCpuMsPeersOnly,
     requireCpuRatio: t.requireCpuRatio,
+    requireMsUnbundled: t.requireMsUnbundled,
+    requireUnbundledRatio: t.requireUnbundledRatio,
+    requireCpuMsUnbundled: t.requireCpuMsUnbundled,
+    requireCpuUnbundledRatio: t.requireCpuUnbundledRatio,
     requireTarget: t.target,
     requireRuns: t.runs,
   };
@@ -105,6 +168,16 @@ function requireSummary(t: RequireTimes) {
 
 function main(): void {
   const started = Date.now();
+  if (process.env.BENCH_ONLY === 'fleet') {
+    fs.rmSync(BUILD, { recursive: true, force: true });
+    compile();
+    const fleet = fleetSection();
+    fs.rmSync(WORK, { recursive: true, force: true });
+    const totalSeconds = round((Date.now() - started) / 1000, 1);
+    console.log(JSON.stringify({ machine: machine(), runs: RUNS, fleet, totalSeconds }, null, 2));
+    printFleet(fleet);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'require') {
     const t = measureRequire();
     const totalSeconds = round((Date.now() - started) / 1000, 1);
@@ -126,6 +199,7 @@ function main(): void {
     results.nodes[n] = measure(['nodes'], n).nodes;
     process.stderr.write(`nodes n=${n}: ${round(results.nodes[n].ms, 0)} ms\n`);
   }
+  const fleet = FLEET_SIZES.length > 0 && FLEET_SIZES[0] > 0 ? fleetSection() : undefined;
   const extra: Record<string, Sample[]> = {};
   for (const [mode, sizes] of EXTRA) {
     extra[mode] = sizes.map(n => measure([mode], n)[mode]);
@@ -169,6 +243,7 @@ function main(): void {
     phasesAtLargestN: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, {
       ms: round(v, 0), share: round(v / phaseTotal), plainMs: round(results.plain[largest].phases?.[k] ?? 0, 0),
     }])),
+    fleet,
     extra: Object.fromEntries(Object.entries(extra).map(([mode, samples]) => [mode, {
       samples: samples.map(s => ({ n: s.n, ms: round(s.ms, 0), maxRssMb: round(s.maxRssMb, 0) })),
       growth: samples.length === 2 ? { factor: samples[1].n / samples[0].n, time: round(samples[1].ms / samples[0].ms) } : undefined,
@@ -191,6 +266,7 @@ function main(): void {
   }
   printTable(rows);
   printTable(requireRows(loading));
+  if (fleet) printFleet(fleet);
   console.log('');
   console.log(`growth ${smallest} -> ${largest} (x${largest / smallest}): time x${summary.growth.libraryTime}, memory x${summary.growth.libraryMemory}`);
   console.log(`phases at N=${largest}: ${Object.entries(summary.phasesAtLargestN).map(([k, v]) => `${k} ${Math.round(v.share * 100)}%`).join(', ')}`);
