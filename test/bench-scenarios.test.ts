@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import * as jsyaml from 'js-yaml';
-import { buildGroup, buildLibrary, buildPlain, buildSites, buildTenants, plainDocuments } from '../bench/scenarios';
+import { buildFleet, buildFleetCharts, buildGroup, buildLibrary, buildPlain, buildSites, buildTenants, fleetDocuments, plainDocuments } from '../bench/scenarios';
+import { FleetApp } from '../lib';
+import { readTree, tmpdir } from './util/fleet';
 import { synthAppAndValidate, validateObjects } from './util/validate';
 
 // The benchmark compares the library with hand-written cdk8s-plus and with a js-yaml dump: that is
@@ -43,3 +45,48 @@ describe('benchmark scenarios', () => {
     expect(synthAppAndValidate(app).length).toBe(objects);
   });
 });
+
+describe('fleet benchmark scenarios', () => {
+  const S = 3;
+  const tree = (outdir: string) => {
+    const app = new FleetApp({ outdir });
+    buildFleet(app, S);
+    app.synth();
+    return readTree(outdir);
+  };
+
+  test('each site: 5 Deployments with Services and one ScaledObject, valid; 3 nodes', () => {
+    const t = tree(tmpdir());
+    const docs = jsyaml.loadAll(t.get('fleet/sites/site-1/manifests/site-1.k8s.yaml')!) as any[];
+    expect(docs.map(d => d.kind).sort()).toEqual([...Array(5).fill('Deployment'), 'ScaledObject', ...Array(5).fill('Service')]);
+    validateObjects(docs);
+    expect([...t.keys()].filter(f => f.startsWith('fleet/sites/site-1/nodes/') && f.endsWith('/cloud-init.yaml')).length).toBe(3);
+  });
+
+  test('(fleet, plain cdk8s) the same site charts give the same documents', () => {
+    const t = tree(tmpdir());
+    const app = new App();
+    buildFleetCharts(app, S);
+    for (let s = 0; s < S; s++) {
+      const chart = app.node.findChild(`site-${s}`) as any;
+      const ours = jsyaml.loadAll(t.get(`fleet/sites/site-${s}/manifests/site-${s}.k8s.yaml`)!);
+      expect(withoutHashes(chart.toJson()).map(stripFleet)).toEqual(withoutHashes(ours).map(stripFleet));
+    }
+  });
+
+  test('(fleet, js-yaml) the templated files are the library\'s files, name hashes aside', () => {
+    const t = tree(tmpdir());
+    const files = fleetDocuments(S);
+    expect(files.map(f => f.path).sort()).toEqual([...t.keys()].filter(f => !f.startsWith('.')).sort());
+    for (const f of files) {
+      const mine = f.text ?? f.docs!.map(d => jsyaml.dump(d)).join('---\n');
+      if (f.text !== undefined) expect(mine).toEqual(t.get(f.path));
+      else expect(withoutHashes(jsyaml.loadAll(mine))).toEqual(withoutHashes(jsyaml.loadAll(t.get(f.path)!)));
+    }
+  });
+});
+
+/** Object names carry the path (the fleet's id "fleet" in the FleetApp, none in the plain App). */
+function stripFleet(doc: any): any {
+  return JSON.parse(JSON.stringify(doc).replace(/fleet-site-/g, 'site-'));
+}
