@@ -93,10 +93,10 @@ function main(): void {
           timers.yamlDump += performance.now() - t;
         }
       };
-      for (const key of ['renderFiles', 'renderCloudInit'] as const) {
+      for (const key of ['renderFiles', 'renderCloudInit', '_renderAll'] as const) {
         const original = (EdgeOfflineNode.prototype as any)[key];
         (EdgeOfflineNode.prototype as any)[key] = function (this: any, ...args: any[]) {
-          // renderCloudInit calls renderFiles: the outermost call holds the time.
+          // _renderAll and renderCloudInit call renderFiles: the outermost call holds the time.
           const t = inNode === 0 ? performance.now() : undefined;
           inNode++;
           try {

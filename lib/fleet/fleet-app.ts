@@ -98,8 +98,9 @@ export class FleetApp extends App {
     return {
       dir,
       files: () => {
-        const files = node.renderFiles().map(f => ({ path: f.path.split('/').filter(x => x !== '').join('/'), content: f.content }));
-        files.push({ path: 'cloud-init.yaml', content: node.renderCloudInit() });
+        const rendered = node._renderAll();
+        const files = rendered.files.map(f => ({ path: f.path.split('/').filter(x => x !== '').join('/'), content: f.content }));
+        files.push({ path: 'cloud-init.yaml', content: rendered.cloudInit });
         return files;
       },
     };

@@ -703,8 +703,22 @@ export class EdgeOfflineNode extends Construct implements IWasmPlacement {
 
   /** cloud-init user-data that writes the node files and installs K3s. */
   public renderCloudInit(): string {
+    return this.cloudInitOf(this.renderFiles());
+  }
+
+  /**
+   * The node files and cloud-init from one rendering (a fleet writes both for every node).
+   *
+   * @internal
+   */
+  public _renderAll(): { readonly files: NodeFile[]; readonly cloudInit: string } {
+    const files = this.renderFiles();
+    return { files, cloudInit: this.cloudInitOf(files) };
+  }
+
+  private cloudInitOf(files: NodeFile[]): string {
     return renderCloudInit({
-      files: this.renderFiles(),
+      files,
       command: this.command,
       k3sVersion: this.k3sVersion.toString(),
       airgap: this.props.airgap,

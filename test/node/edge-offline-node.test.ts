@@ -680,3 +680,10 @@ describe('nodeIp', () => {
     }), fuzzParams({ numRuns: 300 }));
   });
 });
+
+test('_renderAll gives renderFiles() and renderCloudInit() from one rendering', () => {
+  const n = new EdgeOfflineNode(Testing.chart(), 'n', { role: EdgeNodeRole.AGENT, serverUrl: 'https://10.0.0.1:6443', nodeIp: '10.0.0.2' });
+  const all = n._renderAll();
+  expect(all.files).toEqual(n.renderFiles());
+  expect(all.cloudInit).toBe(n.renderCloudInit());
+});
