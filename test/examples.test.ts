@@ -203,6 +203,25 @@ describe('example fleet: what it shows', () => {
     expect([...tree.keys()].filter(f => f.includes('/manifests/') && f.includes('/nodes/'))).toEqual([]);
   });
 
+  test('one row changed in the inventory changes only that site\'s files', () => {
+    const changed = csv.replace(/^(mec-use-011,.*),,,$/m, '$1,4,,');
+    expect(changed).not.toBe(csv);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sites-')), 'sites.csv');
+    fs.writeFileSync(file, changed);
+    const other = synthTree(fleet, { inventoryFile: file });
+    expect([...other.keys()]).toEqual([...tree.keys()]);
+    const differ = [...tree.keys()].filter(f => tree.get(f) !== other.get(f));
+    expect(differ).toEqual(['mec/sites/mec-use-011/manifests/mec-use-011.k8s.yaml']);
+    expect(documentsOf(other.get(differ[0])!).find(d => d.kind === 'Deployment').spec.replicas).toBe(4);
+  });
+
+  test('a bad setting is an error naming the inventory row', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sites-')), 'sites.csv');
+    fs.writeFileSync(file, csv.replace(/^(mec-aps-002,.*),,,$/m, '$1,two,,'));
+    const line = csv.split('\n').findIndex(l => l.startsWith('mec-aps-002,')) + 1;
+    expect(() => synthTree(fleet, { inventoryFile: file })).toThrow(`${file}:${line}: setting.replicas="two" is not a whole number`);
+  });
+
   test('Argo CD as an option: an ApplicationSet over the same site directories, no fleet.yaml; all objects valid', () => {
     const argo = synthTree(fleet, { gitOps: 'argocd' });
     validateTree(argo);
