@@ -25,6 +25,8 @@ const EXTRA: Array<[string, number[]]> = process.env.BENCH_EXTRA ? [['tenants', 
 // charts at the smaller sizes (it is quadratic in charts); js-yaml writing the same files.
 const FLEET_SIZES = (process.env.BENCH_FLEET_SIZES ?? '1000,5000,10000').split(',').map(Number);
 const FLEET_PLAIN_SIZES = (process.env.BENCH_FLEET_PLAIN_SIZES ?? '500,1000').split(',').map(Number);
+// The baselines run once each by default: plain cdk8s at 1000 sites alone takes minutes (quadratic).
+const FLEET_BASELINE_RUNS = Number(process.env.BENCH_FLEET_BASELINE_RUNS ?? 1);
 const PROJECT_BENCH = path.resolve(__dirname, '..', '.bench');
 // Output goes to a tmpfs when there is one, so the numbers measure synthesis, not the virtual disk of
 // a CI machine (the 10000-node case makes 120000 directories); BENCH_DIR picks another place.
@@ -52,12 +54,12 @@ function fleetSection() {
     return s;
   });
   const plain = FLEET_PLAIN_SIZES.map(n => {
-    const s = measure(['fleet-plain'], n)['fleet-plain'];
+    const s = measure(['fleet-plain'], n, FLEET_BASELINE_RUNS)['fleet-plain'];
     process.stderr.write(`fleet-plain sites=${n}: ${round(s.ms, 0)} ms\n`);
     return s;
   });
   const largest = Math.max(...FLEET_SIZES);
-  const yaml = measure(['fleet-yaml'], largest)['fleet-yaml'];
+  const yaml = measure(['fleet-yaml'], largest, FLEET_BASELINE_RUNS)['fleet-yaml'];
   process.stderr.write(`fleet-yaml sites=${largest}: ${round(yaml.ms, 0)} ms\n`);
   const at = (samples: Sample[], n: number) => samples.find(s => s.n === n);
   const lib1000 = at(lib, 1000);
@@ -80,6 +82,7 @@ function fleetSection() {
     ratioToPlainAt1000: lib1000 && plain1000 ? round(lib1000.ms / plain1000.ms) : undefined,
     growth: round(at(lib, largest)!.ms / at(lib, smallest)!.ms),
     growthFactor: largest / smallest,
+    runs: { library: RUNS, baselines: FLEET_BASELINE_RUNS },
     targets: { growth: 11, ratioToYaml: 3, ratioToPlainAt1000: 0.25, peakMBAt10000: 1536, totalSeconds: 360 },
   };
 }
@@ -126,9 +129,9 @@ function median(samples: Sample[]): Sample {
 }
 
 /** RUNS samples of each mode, interleaved (a, b, c, a, b, c, ...) so drift in the machine's speed hits all modes alike. */
-function measure(modes: string[], n: number): Record<string, Sample> {
+function measure(modes: string[], n: number, runs = RUNS): Record<string, Sample> {
   const samples: Record<string, Sample[]> = Object.fromEntries(modes.map(m => [m, []]));
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     for (const mode of modes) samples[mode].push(run(mode, n));
   }
   return Object.fromEntries(modes.map(m => [m, median(samples[m])]));

@@ -252,11 +252,17 @@ function fleetSiteProps(s: number): EdgeSiteProps {
   };
 }
 
-/** (fleet) n sites in a FleetApp's EdgeFleet. */
-export function buildFleet(app: FleetApp, n: number): EdgeFleet {
+/**
+ * (fleet) n sites in a FleetApp's EdgeFleet, declared with defineSite() (built one at a time at
+ * synth), or added to the tree with addSite() when `added`.
+ */
+export function buildFleet(app: FleetApp, n: number, added = false): EdgeFleet {
   const fleet = new EdgeFleet(app, 'fleet', { namespace: 'edge' });
   fleet.deploy(new FleetBenchWorkloads());
-  for (let s = 0; s < n; s++) fleet.addSite(`site-${s}`, fleetSiteProps(s));
+  for (let s = 0; s < n; s++) {
+    if (added) fleet.addSite(`site-${s}`, fleetSiteProps(s));
+    else fleet.defineSite(`site-${s}`, fleetSiteProps(s));
+  }
   return fleet;
 }
 
@@ -283,7 +289,7 @@ export interface FleetBenchFile {
  */
 export function fleetDocuments(n: number): FleetBenchFile[] {
   const app = new FleetApp({ outdir: 'unused' });
-  const fleet = buildFleet(app, 1);
+  const fleet = buildFleet(app, 1, true);
   resolveDependencies(app.node.findAll());
   const site = fleet.sites[0];
   const template: Array<{ path: string; docs?: string; text?: string }> = [];

@@ -55,6 +55,7 @@ function main(): void {
       const ms = performance.now() - start;
       return report({ mode, n, ms, cpuMs: cpuMsSince(cpu), ...measure(written) });
     }
+    case 'fleet-added': // the sites in the app's tree (addSite): every site in memory at once
     case 'fleet': {
       // Phases: construct, validation, resolve to JSON (ApiObject.toJson), YAML dump of the
       // manifests, node files (rendering, their YAML and TOML included), and the rest (dependency
@@ -76,7 +77,7 @@ function main(): void {
       const start = performance.now();
       const cpu = process.cpuUsage();
       const app = new FleetApp({ outdir });
-      buildFleet(app, n);
+      buildFleet(app, n, mode === 'fleet-added');
       const built = performance.now();
       // The manifests' YAML: js-yaml's dump outside node files (node files time their own).
       let inNode = 0;

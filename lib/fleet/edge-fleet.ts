@@ -1,15 +1,17 @@
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { EdgeSite, EdgeSiteProps } from './edge-site';
+import { EdgeSite, EdgeSiteProps, labelsMatch, siteLabelsOf } from './edge-site';
 import { GitOps, GitOpsSite } from './gitops';
-import { SiteInventory } from './inventory';
+import { InventorySite, SiteInventory } from './inventory';
 import { K3sUpgradeOptions, K3sUpgradePlan } from './k3s-upgrade';
 import { EdgeOfflineNodeProps } from '../node/edge-offline-node';
 import { K3sVersion } from '../node/k3s-version';
 import { appIndex, Slot } from '../private/app-checks';
+import { SITE } from '../private/app-checks/sites';
 import { isFleetApp } from '../private/app-synth';
 import { checkDns1123Label, propError } from '../private/errors';
+import { parseIp } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { byCodeUnit } from '../private/order';
 
@@ -72,7 +74,7 @@ export interface EdgeFleetProps {
 
   /**
    * Settings of every node of every site (K3s version, runtimes, density, offline window...).
-   * A site's own nodeDefaults replace them.
+   * A site's own nodeDefaults are added on top (prop by prop).
    *
    * @default - EdgeOfflineNode's defaults
    */
@@ -100,6 +102,18 @@ interface Placement {
   readonly selector: { [key: string]: string };
   /** The sites it was added to. */
   readonly sites: EdgeSite[];
+}
+
+/**
+ * A site declared with defineSite(): built at synth, one at a time, in an app of its own.
+ *
+ * @internal
+ */
+export interface SiteSpec {
+  readonly id: string;
+  readonly siteName: string;
+  readonly props: EdgeSiteProps;
+  readonly labels: { [key: string]: string };
 }
 
 /** The fleets of an app, in construction order: what FleetApp.synth() prepares and writes. */
@@ -135,6 +149,7 @@ export class EdgeFleet extends Construct {
   private readonly props: EdgeFleetProps;
   private readonly fleetSites: EdgeSite[] = [];
   private readonly placements: Placement[] = [];
+  private readonly specs: SiteSpec[] = [];
   private bound = false;
 
   constructor(scope: Construct, id: string, props: EdgeFleetProps = {}) {
@@ -160,16 +175,24 @@ export class EdgeFleet extends Construct {
    * workloads placed so far whose selector matches it are added to it.
    */
   public addSite(id: string, props: EdgeSiteProps = {}): EdgeSite {
-    const site = new EdgeSite(this, id, Object.assign({}, props, {
-      nodeDefaults: props.nodeDefaults ?? this.props.nodeDefaults,
+    if (this.specs.some(s => s.id === id)) throw propError(this, 'id', id, 'is already a site of the fleet (defineSite)', 'give every site its own id');
+    const site = this.createSite(this, id, props);
+    this.fleetSites.push(site);
+    return site;
+  }
+
+  private createSite(scope: Construct, id: string, props: EdgeSiteProps): EdgeSite {
+    // A site's nodeDefaults add to the fleet's (a site that sets its K3s version keeps the fleet's airgap).
+    const nodeDefaults = props.nodeDefaults || this.props.nodeDefaults ? Object.assign({}, this.props.nodeDefaults, props.nodeDefaults) : undefined;
+    const site = new EdgeSite(scope, id, Object.assign({}, props, {
+      nodeDefaults,
       namespace: props.namespace ?? this.props.namespace,
     }));
-    this.fleetSites.push(site);
     if (this.props.k3sUpgrade) {
       const plan = K3sUpgradePlan.forSite(site, 'K3sUpgrade', this.props.k3sUpgrade, { canary: site.canary });
       site.node.addValidation({ validate: () => noDowngrade(site, plan) });
     }
-    for (const p of this.placements) this.place(p, site);
+    for (const p of this.placements) this.place(p, site, scope === this);
     return site;
   }
 
@@ -183,19 +206,67 @@ export class EdgeFleet extends Construct {
    * @returns the sites added
    */
   public addSites(inventory: SiteInventory, defaults: EdgeSiteProps = {}): EdgeSite[] {
-    return inventory.sites.map(row => this.addSite(row.name, Object.assign({}, defaults, {
-      siteName: row.name,
-      region: row.region,
-      zone: row.zone,
-      tier: row.tier,
-      hardware: row.hardware,
-      canary: row.canary,
-      clusterLabels: Object.assign({}, defaults.clusterLabels, row.labels),
-      settings: Object.assign({}, defaults.settings, row.settings),
-      servers: row.servers,
-      agents: row.agents,
-      source: row.source,
-    })));
+    return inventory.sites.map(row => this.addSite(row.name, siteProps(row, defaults)));
+  }
+
+  /**
+   * Declares a site that synth builds, writes and drops on its own, one site at a time: a fleet of
+   * 10,000 such sites synthesizes in the memory of one. The site is built from its props, the
+   * fleet's nodeDefaults, namespace and k3sUpgrade, and the workloads placed on it with deploy();
+   * it is not in the app's tree (so nothing may reference its constructs, and its workloads must
+   * create everything they use inside the site). Its documents are the ones addSite() would give.
+   * Errors about it name its inventory row, at synth.
+   */
+  public defineSite(id: string, props: EdgeSiteProps = {}): void {
+    const siteName = props.siteName ?? id;
+    const sitePath = `${this.node.path}/${id}`;
+    const owner = props.source ? `${sitePath} (${props.source})` : sitePath;
+    checkDns1123Label(owner, 'siteName', siteName);
+    if (this.node.tryFindChild(id) || this.specs.some(s => s.id === id)) {
+      throw propError(owner, 'id', id, 'is already a site of the fleet', 'give every site its own id');
+    }
+    const spec: SiteSpec = { id, siteName, props, labels: siteLabelsOf(owner, siteName, props) };
+    this.specs.push(spec);
+    const nodes = [...(props.servers ?? []), ...(props.agents ?? [])].map(n => ({
+      scope: this as IConstruct,
+      name: n.name,
+      ip: n.ip,
+      ips: (n.ip ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined),
+      handlers: [],
+    }));
+    appIndex(this).add(SITE, {
+      scope: this, path: sitePath, name: siteName, source: props.source, nodes, built: false, hasServer: () => (props.servers ?? []).length > 0,
+    });
+  }
+
+  /** Declares a site for every row of an inventory, as defineSite() does (see addSites() for the mapping). */
+  public defineSites(inventory: SiteInventory, defaults: EdgeSiteProps = {}): void {
+    for (const row of inventory.sites) this.defineSite(row.name, siteProps(row, defaults));
+  }
+
+  /**
+   * The sites declared with defineSite(), in order.
+   *
+   * @internal
+   */
+  public get _siteSpecs(): readonly SiteSpec[] {
+    return this.specs;
+  }
+
+  /**
+   * Builds a declared site in an app of its own, at the path it would have in this fleet (so its
+   * object names are those addSite() gives): the site, its upgrade Plans and its workloads.
+   *
+   * @internal
+   */
+  public _buildSite(spec: SiteSpec): EdgeSite {
+    // The app's context (strict mode...) and resolvers apply to it as to an added site.
+    const root = this.node.root;
+    const app = new App({ outdir: '.', resolvers: root instanceof App ? root.resolvers : undefined });
+    for (const [k, v] of Object.entries(root.node.getAllContext())) app.node.setContext(k, v);
+    let scope: Construct = app;
+    for (const c of this.node.scopes.slice(1)) scope = new Construct(scope, c.node.id);
+    return this.createSite(scope, spec.id, spec.props);
   }
 
   /** The site of that name, if any. */
@@ -231,6 +302,20 @@ export class EdgeFleet extends Construct {
   }
 
   /**
+   * A declared site as the GitOps layer sees it.
+   *
+   * @internal
+   */
+  public gitOpsSiteOf(spec: SiteSpec): GitOpsSite {
+    return {
+      name: spec.siteName,
+      labels: spec.labels,
+      manifestsPath: path.posix.join(this.repositoryPath, 'sites', spec.siteName, 'manifests'),
+      namespace: spec.props.namespace ?? this.props.namespace,
+    };
+  }
+
+  /**
    * Creates the fleet manager's objects (once). FleetApp.synth() calls it before validating.
    *
    * @internal
@@ -239,14 +324,15 @@ export class EdgeFleet extends Construct {
     if (this.bound) return;
     this.bound = true;
     if (!this.gitOps) return;
-    const sites = [...this.fleetSites].sort((a, b) => byCodeUnit(a.siteName, b.siteName)).map(s => this.gitOpsSite(s));
+    const sites = [...this.fleetSites.map(s => this.gitOpsSite(s)), ...this.specs.map(s => this.gitOpsSiteOf(s))]
+      .sort((a, b) => byCodeUnit(a.name, b.name));
     this.gitOps.bind(this.managementChart, { fleetName: this.fleetName, sites, rootPath: this.repositoryPath });
   }
 
-  private place(p: Placement, site: EdgeSite): void {
+  private place(p: Placement, site: EdgeSite, record = true): void {
     if (!site.matches(p.selector)) return;
     p.workload.addToSite(site);
-    p.sites.push(site);
+    if (record) p.sites.push(site);
   }
 
   private validateFleet(): string[] {
@@ -256,15 +342,32 @@ export class EdgeFleet extends Construct {
         'is not a FleetApp: App.synth() would write every site into one flat directory, without the fleet manager\'s objects, and validate the whole app once per site',
         'create the app with `new FleetApp()` (a cdk8s App whose synth() writes the fleet\'s GitOps tree)').message);
     }
-    if (this.fleetSites.length === 0) {
+    if (this.fleetSites.length === 0 && this.specs.length === 0) {
       errors.push(propError(this, 'sites', [], 'is empty', 'add sites with addSite() or addSites()').message);
     }
     for (const p of this.placements) {
-      if (p.sites.length > 0) continue;
+      if (p.sites.length > 0 || this.specs.some(s => labelsMatch(s.labels, p.selector))) continue;
       errors.push(propError(this, 'siteSelector', p.selector, 'selects no site of the fleet', 'check the labels against the sites\' siteLabels (region, zone, tier, hardware, canary, clusterLabels)').message);
     }
     return errors;
   }
+}
+
+/** A site's props from an inventory row, on top of defaults. */
+function siteProps(row: InventorySite, defaults: EdgeSiteProps): EdgeSiteProps {
+  return Object.assign({}, defaults, {
+    siteName: row.name,
+    region: row.region,
+    zone: row.zone,
+    tier: row.tier,
+    hardware: row.hardware,
+    canary: row.canary,
+    clusterLabels: Object.assign({}, defaults.clusterLabels, row.labels),
+    settings: Object.assign({}, defaults.settings, row.settings),
+    servers: row.servers,
+    agents: row.agents,
+    source: row.source,
+  });
 }
 
 /** Whole-release order of two K3s versions (release candidates are not compared). */

@@ -108,7 +108,7 @@ export interface EdgeSiteProps extends ChartProps {
    * Settings of every node of the site (K3s version, runtimes, density, offline window, registry,
    * airgap...). The site sets role, nodeName, nodeIp, server, serverUrl, site, region and zone itself.
    *
-   * @default - the fleet's nodeDefaults, else EdgeOfflineNode's defaults
+   * @default - the fleet's nodeDefaults (a site's own are merged on top, prop by prop), else EdgeOfflineNode's defaults
    */
   readonly nodeDefaults?: EdgeOfflineNodeProps;
 
@@ -118,6 +118,40 @@ export interface EdgeSiteProps extends ChartProps {
    * @default - none
    */
   readonly source?: string;
+}
+
+/**
+ * The labels of a site's cluster, checked: region, zone, tier, hardware, canary, the site name and
+ * the cluster labels, sorted by key.
+ *
+ * @internal
+ */
+export function siteLabelsOf(owner: string, siteName: string, props: EdgeSiteProps): { [key: string]: string } {
+  const labels: { [key: string]: string } = {};
+  const named: Array<[string, string | undefined]> = [['region', props.region], ['zone', props.zone], ['tier', props.tier], ['hardware', props.hardware]];
+  for (const [key, value] of named) {
+    if (value === undefined) continue;
+    checkLabelValue(owner, key, value);
+    if (value === '') throw propError(owner, key, value, 'is empty', `leave ${key} out, or give a value`);
+    labels[key] = value;
+  }
+  for (const [key, value] of Object.entries(props.clusterLabels ?? {})) {
+    checkLabelKey(owner, `clusterLabels.${key}`, key, false);
+    checkLabelValue(owner, `clusterLabels.${key}`, value);
+    if (key in labels || key === SITE_CLUSTER_LABEL || key === 'canary') {
+      throw propError(owner, `clusterLabels.${key}`, value, `is a label the site sets from its own props (${key})`,
+        key === SITE_CLUSTER_LABEL ? 'the site name is the label' : `set the ${key} prop instead`);
+    }
+    labels[key] = value;
+  }
+  if (props.canary ?? false) labels.canary = 'true';
+  labels[SITE_CLUSTER_LABEL] = siteName;
+  return sortedRecord(labels);
+}
+
+/** Whether labels carry every entry of a selector. */
+export function labelsMatch(labels: { [key: string]: string }, selector: { [key: string]: string }): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
 /** Props the site owns on its nodes. */
@@ -173,26 +207,7 @@ export class EdgeSite extends Chart {
     this.region = props.region;
     this.zone = props.zone;
 
-    const labels: { [key: string]: string } = {};
-    const named: Array<[string, string | undefined]> = [['region', props.region], ['zone', props.zone], ['tier', props.tier], ['hardware', props.hardware]];
-    for (const [key, value] of named) {
-      if (value === undefined) continue;
-      checkLabelValue(owner, key, value);
-      if (value === '') throw propError(owner, key, value, 'is empty', `leave ${key} out, or give a value`);
-      labels[key] = value;
-    }
-    for (const [key, value] of Object.entries(props.clusterLabels ?? {})) {
-      checkLabelKey(owner, `clusterLabels.${key}`, key, false);
-      checkLabelValue(owner, `clusterLabels.${key}`, value);
-      if (key in labels || key === SITE_CLUSTER_LABEL || key === 'canary') {
-        throw propError(owner, `clusterLabels.${key}`, value, `is a label the site sets from its own props (${key})`,
-          key === SITE_CLUSTER_LABEL ? 'the site name is the label' : `set the ${key} prop instead`);
-      }
-      labels[key] = value;
-    }
-    if (this.canary) labels.canary = 'true';
-    labels[SITE_CLUSTER_LABEL] = this.siteName;
-    this.siteLabels = sortedRecord(labels);
+    this.siteLabels = siteLabelsOf(owner, this.siteName, props);
 
     for (const [key, value] of Object.entries(props.settings ?? {})) {
       if (key === '') throw propError(owner, 'settings', key, 'has an empty key', 'name every setting');
@@ -216,6 +231,7 @@ export class EdgeSite extends Chart {
       name: this.siteName,
       source: this.source,
       nodes: [],
+      built: true,
       hasServer: () => this.siteServers.length > 0,
     });
     for (const s of servers) this.addServer(s);
@@ -291,7 +307,7 @@ export class EdgeSite extends Chart {
    * Whether the site carries every label of `selector` (an empty selector matches every site).
    */
   public matches(selector: { [key: string]: string }): boolean {
-    return Object.entries(selector).every(([k, v]) => this.siteLabels[k] === v);
+    return labelsMatch(this.siteLabels, selector);
   }
 
   /** The construct path and, when known, where the site was declared: the owner named in errors. */

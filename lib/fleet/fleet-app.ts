@@ -1,6 +1,6 @@
 import { ApiObject, App, AppProps, Chart, Names } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { EdgeFleet, FLEETS } from './edge-fleet';
+import { EdgeFleet, FLEETS, SiteSpec } from './edge-fleet';
 import { EdgeSite } from './edge-site';
 import { EdgeOfflineNode } from '../node/edge-offline-node';
 import { appIndex } from '../private/app-checks';
@@ -58,6 +58,12 @@ export class FleetApp extends App {
         files.push(this.nodeFiles(c));
       }
     }
+    // Sites declared with defineSite(): each built, checked and written in its turn, then dropped.
+    for (const fleet of fleets) {
+      for (const spec of fleet._siteSpecs) {
+        files.push({ dir: `${fleet.directory}/sites/${spec.siteName}`, files: () => this.declaredSiteFiles(fleet, spec) });
+      }
+    }
     for (const fleet of fleets) {
       if (!fleet.gitOps) continue;
       for (const site of fleet.sites) {
@@ -88,6 +94,32 @@ export class FleetApp extends App {
     const objects = chartObjects(chart);
     if (objects.length === 0) return undefined;
     return { path: rel, chunks: () => documents(objects) };
+  }
+
+  /**
+   * A declared site's files (paths relative to its directory), from an app of its own: validated
+   * (its constructs and the app rules, per site), resolved and rendered as an added site would be.
+   */
+  private declaredSiteFiles(fleet: EdgeFleet, spec: SiteSpec): Array<{ path: string; content: string }> {
+    const site = fleet._buildSite(spec);
+    const all = site.node.root.node.findAll();
+    validateConstructs(all);
+    resolveDependencies(all);
+    const out: Array<{ path: string; content: string }> = [];
+    for (const c of all) {
+      if (c instanceof Chart) {
+        const objects = chartObjects(c);
+        if (objects.length === 0) continue;
+        const name = c === site ? site.siteName : Names.toDnsLabel(c);
+        out.push({ path: `manifests/${name}${this.outputFileExtension}`, content: [...documents(objects)].join('') });
+      } else if (c instanceof EdgeOfflineNode) {
+        const rendered = c._renderAll();
+        for (const f of rendered.files) out.push({ path: `nodes/${c.nodeName}/${f.path.split('/').filter(x => x !== '').join('/')}`, content: f.content });
+        out.push({ path: `nodes/${c.nodeName}/cloud-init.yaml`, content: rendered.cloudInit });
+      }
+    }
+    for (const f of fleet.gitOps?.siteFiles(fleet.gitOpsSiteOf(spec)) ?? []) out.push({ path: `manifests/${f.path}`, content: f.content });
+    return out;
   }
 
   /** A node's files, rendered when their turn comes: a fleet's node files are never all in memory. */

@@ -167,8 +167,9 @@ export function airgapRuncmd(input: AirgapRuncmdInput): string[] {
   const a = input.airgap;
   const imagesDir = input.imagesDir;
   const lines: string[] = [];
-  // K3s needs a default route even when offline (it picks the node IP from it).
-  lines.push('ip route show default | grep -q . || { echo "K3s needs a default route, even offline: add one (a dummy route is enough)" >&2; exit 1; }');
+  // K3s needs a default route even when offline (it picks the node IP from it); of either family:
+  // `ip route` alone lists IPv4 routes only, and an IPv6-only node is fine.
+  lines.push('{ ip -4 route show default; ip -6 route show default; } 2>/dev/null | grep -q . || { echo "K3s needs a default route, even offline: add one (a dummy route is enough)" >&2; exit 1; }');
   if (a.k3sBinary === undefined) {
     lines.push(`test -x ${K3S_BINARY_PATH} || { echo "airgap install: stage the k3s binary at ${K3S_BINARY_PATH} first" >&2; exit 1; }`);
   }

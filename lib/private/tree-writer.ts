@@ -86,6 +86,27 @@ function holdsUnrecorded(root: string, dir: string, recorded: Set<string>): bool
   return walk(dir);
 }
 
+/** Whether every directory between root and rel is a real directory (no symbolic link). */
+function realParents(root: string, rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const st = lstat(path.join(root, ...parts.slice(0, i)));
+    if (!st || !st.isDirectory() || st.isSymbolicLink()) return false;
+  }
+  return true;
+}
+
+function saveRecord(recordFile: string, files: string[]): void {
+  const doc = {
+    '//': 'Written by cdk8s-wasm-edge (FleetApp.synth): the files it wrote here. Only files listed here are ever removed, and only when no longer generated. Do not edit.',
+    'version': RECORD_VERSION,
+    files,
+  };
+  const tmp = `${recordFile}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(doc, null, 1) + '\n');
+  fs.renameSync(tmp, recordFile);
+}
+
 function readRecord(scope: IConstruct | string, outdir: string, file: string): Set<string> {
   const st = lstat(file);
   if (!st) return new Set();
@@ -227,8 +248,10 @@ export function writeTree(scope: IConstruct | string, outdir: string, entries: r
   io(root, () => fs.mkdirSync(root, { recursive: true }));
   for (const d of [...missing].sort(byCodeUnit)) io(d, () => fs.mkdirSync(path.join(root, d)));
   let bytes = 0;
+  const writtenNow = new Set<string>();
   const write = (rel: string, chunks: Iterable<string>) => {
     const abs = path.join(root, rel);
+    writtenNow.add(rel);
     const fd = io(abs, () => fs.openSync(abs, 'w'));
     try {
       for (const chunk of chunks) {
@@ -241,26 +264,33 @@ export function writeTree(scope: IConstruct | string, outdir: string, entries: r
     }
   };
   const made = new Set<string>(dirs);
-  for (const f of plan) {
-    if (!isGroup(f)) {
-      write(f.path, f.chunks());
-      continue;
-    }
-    for (const g of f.files()) {
-      const rel = `${f.dir}/${g.path}`;
-      checkPath(rel);
-      if (planned.has(rel)) badPath(rel, 'would be written twice', 'give each node file its own path');
-      planned.add(rel);
-      const parent = rel.slice(0, rel.lastIndexOf('/'));
-      if (!made.has(parent)) {
-        io(parent, () => fs.mkdirSync(path.join(root, parent), { recursive: true }));
-        for (let d = parent; d !== '' && !made.has(d); d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
-          made.add(d);
-          dirs.add(d);
-        }
+  try {
+    for (const f of plan) {
+      if (!isGroup(f)) {
+        write(f.path, f.chunks());
+        continue;
       }
-      write(rel, [g.content]);
+      for (const g of f.files()) {
+        const rel = `${f.dir}/${g.path}`;
+        checkPath(rel);
+        if (planned.has(rel)) badPath(rel, 'would be written twice', 'give each node file its own path');
+        planned.add(rel);
+        const parent = rel.slice(0, rel.lastIndexOf('/'));
+        if (!made.has(parent)) {
+          io(parent, () => fs.mkdirSync(path.join(root, parent), { recursive: true }));
+          for (let d = parent; d !== '' && !made.has(d); d = d.includes('/') ? d.slice(0, d.lastIndexOf('/')) : '') {
+            made.add(d);
+            dirs.add(d);
+          }
+        }
+        write(rel, [g.content]);
+      }
     }
+  } catch (e) {
+    // A part failed while rendering (a site built at synth that does not validate): what was
+    // written so far is recorded as the library's, so the next synth may replace it; nothing is removed.
+    saveRecord(recordFile, [...new Set([...recorded, ...writtenNow])].sort(byCodeUnit));
+    throw e;
   }
 
   // Stale: recorded, not written now. Then directories left empty, deepest first (only those the
@@ -271,7 +301,8 @@ export function writeTree(scope: IConstruct | string, outdir: string, entries: r
     if (planned.has(rel)) continue;
     const abs = path.join(root, rel);
     const st = lstat(abs);
-    if (st && st.isFile() && !st.isSymbolicLink()) {
+    // Only through real directories: a parent replaced by a link may point outside the output directory.
+    if (st && st.isFile() && !st.isSymbolicLink() && realParents(root, rel)) {
       io(abs, () => fs.unlinkSync(abs));
       removed.push(rel);
       const parts = rel.split('/');
@@ -286,15 +317,6 @@ export function writeTree(scope: IConstruct | string, outdir: string, entries: r
   }
 
   const written = [...planned].sort(byCodeUnit);
-  const doc = {
-    '//': 'Written by cdk8s-wasm-edge (FleetApp.synth): the files it wrote here. Only files listed here are ever removed, and only when no longer generated. Do not edit.',
-    'version': RECORD_VERSION,
-    'files': written,
-  };
-  const tmp = `${recordFile}.tmp`;
-  io(recordFile, () => {
-    fs.writeFileSync(tmp, JSON.stringify(doc, null, 1) + '\n');
-    fs.renameSync(tmp, recordFile);
-  });
+  io(recordFile, () => saveRecord(recordFile, written));
   return { written, removed: removed.sort(byCodeUnit), bytes };
 }

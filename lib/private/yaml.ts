@@ -29,6 +29,19 @@ const YAML11_NUMBER = new RegExp([
 
 const NUMBER_START = /^[-+.0-9]/;
 
+/**
+ * What go-yaml v2 itself takes for a number (go.yaml.in/yaml/v2 resolve.go:150-166): with every `_`
+ * removed, Go integer syntax with a base prefix or a leading 0 (strconv.ParseInt(plain, 0, 64)), or
+ * its yamlStyleFloat. `0_8` is `08`, a float 8 to it; `0_x7` is `0x7`; `17e_0` is `17e0`.
+ */
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+function goYamlNumber(data: string): boolean {
+  const plain = data.replace(/_/g, '');
+  return GO_INT.test(plain) || GO_FLOAT.test(plain);
+}
+
 let schema: jsyamlT.Schema | undefined;
 
 /**
@@ -42,7 +55,7 @@ function dumpSchema(): jsyamlT.Schema {
       kind: 'scalar',
       // Every such number starts with a digit, a sign or a dot: the cheap test first (the dumper
       // asks for every scalar it writes).
-      resolve: (data: unknown) => typeof data === 'string' && NUMBER_START.test(data) && YAML11_NUMBER.test(data),
+      resolve: (data: unknown) => typeof data === 'string' && NUMBER_START.test(data) && (YAML11_NUMBER.test(data) || goYamlNumber(data)),
       construct: (data: string) => data,
     });
     schema = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Number] });

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { Duration } from 'cdk8s';
 import { WasmRuntime } from '../../lib/core/runtime';
 import { EdgeFleet, ISiteWorkload } from '../../lib/fleet/edge-fleet';
 import { EdgeSite } from '../../lib/fleet/edge-site';
@@ -110,4 +111,21 @@ describe('EdgeFleet.addSites', () => {
     fleet.deploy(new EdgeFunction());
     expect(() => app.synth()).toThrow(/needs the "wasmedge" runtime, which no node of site mec-9 \(mec\/mec-9 \(sites.csv:10\)\) offers/);
   });
+});
+
+test('a site\'s nodeDefaults add to the fleet\'s, prop by prop', () => {
+  const fleet = new EdgeFleet(new FleetApp(), 'mec', { nodeDefaults: { runtimes: [WasmRuntime.SPIN], offlineAutonomy: Duration.days(60) } });
+  const site = fleet.addSite('a', { servers: [{ name: 'a-s' }], nodeDefaults: { runtimes: [WasmRuntime.WASMTIME] } });
+  expect(site.servers[0].runtimes.map(r => r.handler)).toEqual(['wasmtime']);
+  expect(site.servers[0].offlineAutonomy!.toDays()).toBe(60);
+});
+
+test('a declared site is built with the app\'s context (strict mode)', () => {
+  const app = new FleetApp();
+  app.node.setContext('cdk8s-wasm-edge:strict', true);
+  const fleet = new EdgeFleet(app, 'mec');
+  fleet.defineSite('a', { servers: [{ name: 'a-s' }] });
+  const site = fleet._buildSite(fleet._siteSpecs[0]);
+  expect(site.node.tryGetContext('cdk8s-wasm-edge:strict')).toBe(true);
+  expect(site.node.path).toBe('mec/a');
 });

@@ -3,12 +3,13 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import { Node } from 'constructs';
 import * as YAML from 'yaml';
+import { WasmRuntime } from '../../lib/core/runtime';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import { GitOps } from '../../lib/fleet/gitops';
 import { K3sVersion } from '../../lib/node/k3s-version';
 import { TREE_RECORD_FILE } from '../../lib/private/tree-writer';
-import { ListGitOps, readTree, siteCharts, testFleet, tmpdir } from '../util/fleet';
+import { EdgeFunction, ListGitOps, readTree, siteCharts, testFleet, tmpdir } from '../util/fleet';
 import { validateObjects } from '../util/validate';
 
 /** Documents as a Kubernetes (YAML 1.1) reader sees them. */
@@ -228,5 +229,76 @@ describe('FleetApp.synth with the real layouts', () => {
     const fleet = new EdgeFleet(app, 'mec', { k3sUpgrade: { version: K3sVersion.parse('v1.30.8+k3s1') } });
     fleet.addSite('a', { servers: [{ name: 'a-s' }] });
     expect(() => app.synth()).toThrow(/k3sUpgrade.version="v1.30.8\+k3s1": is older than v1.37.1\+k3s1, the release node a-s installs: K3s does not downgrade/);
+  });
+});
+
+describe('sites declared with defineSite()', () => {
+  function build(outdir: string, declare: boolean, gitOps?: GitOps) {
+    const app = new FleetApp({ outdir });
+    const fleet = new EdgeFleet(app, 'mec', {
+      namespace: 'edge',
+      gitOps,
+      k3sUpgrade: { version: K3sVersion.parse('v1.37.1+k3s1'), canaryVersion: K3sVersion.parse('v1.37.2+k3s1') },
+    });
+    fleet.deploy(new EdgeFunction(), { siteSelector: { tier: 'mec' } });
+    for (let i = 0; i < 4; i++) {
+      const props = {
+        tier: 'mec',
+        canary: i === 0,
+        settings: { replicas: String(i + 1) },
+        servers: [{ name: `s${i}-server`, ip: `10.0.${i}.1` }],
+        agents: [{ name: `s${i}-agent`, ip: `10.0.${i}.2` }],
+      };
+      if (declare) fleet.defineSite(`site-${i}`, props);
+      else fleet.addSite(`site-${i}`, props);
+    }
+    return app;
+  }
+
+  test('write the same tree, byte for byte, as sites added with addSite()', () => {
+    const eager = tmpdir();
+    const declared = tmpdir();
+    const gitOps = () => GitOps.rancherFleet({ repo: 'https://git.example.com/edge/fleet.git', branch: 'main' });
+    build(eager, false, gitOps()).synth();
+    build(declared, true, gitOps()).synth();
+    const a = readTree(eager);
+    expect(readTree(declared)).toEqual(a);
+    expect([...a.keys()].filter(f => f.endsWith('fleet.yaml')).length).toBe(4);
+  });
+
+  test('are not in the app\'s tree, and cost validation per site', () => {
+    const app = build(tmpdir(), true);
+    expect((app.node.findChild('mec') as EdgeFleet).sites).toEqual([]);
+    const validate = jest.spyOn(Node.prototype, 'validate');
+    try {
+      app.synth();
+      // The app root, and each declared site's own app root once.
+      const roots = validate.mock.contexts.filter((n: any) => n.scope === undefined);
+      expect(roots.length).toBe(1 + 4);
+    } finally {
+      validate.mockRestore();
+    }
+  });
+
+  test('are checked across the fleet before anything is written: names, node names and IPs, a server', () => {
+    const out = tmpdir();
+    const app = new FleetApp({ outdir: out });
+    const fleet = new EdgeFleet(app, 'mec');
+    fleet.defineSite('a', { servers: [{ name: 'n1', ip: '10.0.0.1' }], source: 'sites.csv:2' });
+    fleet.addSite('b', { servers: [{ name: 'n2', ip: '10.0.0.1' }] });
+    fleet.defineSite('c', { source: 'sites.csv:4' });
+    expect(() => app.synth()).toThrow(/mec\/a \(sites.csv:2\): nodes\[n1\].ip="10.0.0.1": is also the address of n2 of site b/);
+    expect(() => app.synth()).toThrow(/mec\/c \(sites.csv:4\): servers=\[\]: is empty/);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  test('a declared site that does not validate fails synth; what was written is recorded as the library\'s', () => {
+    const out = tmpdir();
+    const app = new FleetApp({ outdir: out });
+    const fleet = new EdgeFleet(app, 'mec', { nodeDefaults: { runtimes: [WasmRuntime.SPIN] } });
+    fleet.addSite('a', { servers: [{ name: 'a-s' }] });
+    fleet.defineSite('b', { servers: [{ name: 'b-s' }], source: 'sites.csv:3' });
+    fleet.deploy(new EdgeFunction());
+    expect(() => app.synth()).toThrow(/needs the "wasmedge" runtime, which no node of site/);
   });
 });

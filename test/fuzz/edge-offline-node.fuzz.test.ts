@@ -134,7 +134,7 @@ const agentProps = fc.record(Object.assign({}, commonProps, {
 }), { requiredKeys: ['role', 'serverUrl'] }) as fc.Arbitrary<EdgeOfflineNodeProps>;
 
 const ALWAYS_LINES = new Set([
-  'ip route show default | grep -q . || { echo "K3s needs a default route, even offline: add one (a dummy route is enough)" >&2; exit 1; }',
+  '{ ip -4 route show default; ip -6 route show default; } 2>/dev/null | grep -q . || { echo "K3s needs a default route, even offline: add one (a dummy route is enough)" >&2; exit 1; }',
   'test -x /usr/local/bin/k3s || { echo "airgap install: stage the k3s binary at /usr/local/bin/k3s first" >&2; exit 1; }',
 ]);
 

@@ -262,7 +262,7 @@ describe('EdgeOfflineNode files', () => {
     expect(doc.runcmd).toContain('cp /opt/k3s/k3s-airgap-images-arm64.tar.zst /var/lib/rancher/k3s/agent/images/');
     expect(doc.runcmd.filter((c: string) => c.includes('wasm-apps.tar'))).toEqual([]); // already in the images dir
     expect(doc.runcmd[doc.runcmd.length - 1]).toBe(`INSTALL_K3S_SKIP_DOWNLOAD=true INSTALL_K3S_VERSION=${K3sVersion.DEFAULT} sh /usr/local/bin/k3s-install.sh server`);
-    expect(doc.runcmd[0]).toMatch(/ip route show default/);
+    expect(doc.runcmd[0]).toMatch(/ip -4 route show default; ip -6 route show default/);
   });
 
   test('@default airgap.installScript is /usr/local/bin/k3s-install.sh; airgap paths are checked', () => {

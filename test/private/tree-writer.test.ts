@@ -101,3 +101,22 @@ describe('writeTree groups', () => {
     expect(() => writeTree('t', tmpdir(), [group('g', [['../x', 'x']])])).toThrow(/is not a relative path/);
   });
 });
+
+test('never removes a file through a parent that became a link (it may point outside the output directory)', () => {
+  const out = tmpdir();
+  const elsewhere = tmpdir();
+  writeTree('t', out, [file('s/old/x.yaml', 'x')]);
+  fs.rmSync(path.join(out, 's/old'), { recursive: true });
+  fs.writeFileSync(path.join(elsewhere, 'x.yaml'), 'mine');
+  fs.symlinkSync(elsewhere, path.join(out, 's/old'));
+  writeTree('t', out, []);
+  expect(fs.readFileSync(path.join(elsewhere, 'x.yaml'), 'utf-8')).toBe('mine');
+});
+
+test('a part that fails while rendering: what was written is recorded, so the next write may replace it', () => {
+  const out = tmpdir();
+  const failing = { dir: 'b', files: () => { throw new Error('site b does not validate'); } };
+  expect(() => writeTree('t', out, [file('a.yaml', 'a'), failing])).toThrow(/site b does not validate/);
+  expect(JSON.parse(fs.readFileSync(path.join(out, TREE_RECORD_FILE), 'utf-8')).files).toEqual(['a.yaml']);
+  expect(writeTree('t', out, [file('a.yaml', 'a2')]).written).toEqual(['a.yaml']);
+});

@@ -7,12 +7,16 @@ import { fuzzParams, NASTY_STRINGS } from '../util/fuzz';
 const read11 = (text: string) => YAML.parse(text, { version: '1.1' });
 
 // Strings a YAML 1.1 reader resolves to another type unless they are quoted.
-const AMBIGUOUS = ['0755', '0o17', '1_000', '0_7', '1__2', '190:20:30', '1:20', '._1', '+.5', '.5', '1e3', '0e0', '8080', '3.0', '-0', '00', '09',
+const AMBIGUOUS = ['0_8', '0_9', '+0_8', '0_x7', '+_1', '17e_0', '1_2.5', '0755', '0o17', '1_000', '0_7', '1__2', '190:20:30', '1:20', '._1', '+.5', '.5', '1e3', '0e0', '8080', '3.0', '-0', '00', '09',
   'yes', 'Y', 'n', 'on', 'off', 'TRUE', 'False', '~', 'null', 'Null', '', '.inf', '-.Inf', '.NaN', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '0x1F', '0b101', '1.2.3'];
 
 describe('yamlDocument', () => {
   test.each(AMBIGUOUS)('%j stays a string for a YAML 1.1 reader', s => {
     expect(read11(yamlDocument({ [s]: s, list: [s] }))).toEqual({ [s]: s, list: [s] });
+  });
+
+  test.each(['0_8', '0_x7', '+_1', '17e_0'])('%j is quoted: go-yaml strips "_" and reads a number (resolve.go:150-166)', s => {
+    expect(yamlDocument({ v: s })).toBe(`v: '${s}'\n`);
   });
 
   test('plain strings stay plain (readable output)', () => {

@@ -13,7 +13,7 @@ interface ClusterIndex {
 }
 
 const CLUSTERS = new Derived<ClusterIndex>('the cluster of each construct', index => ({
-  sites: new Set(index.members(SITE).map(s => s.scope)),
+  sites: new Set(index.members(SITE).filter(s => s.built).map(s => s.scope)),
   keys: new Map(),
 }));
 

@@ -27,6 +27,13 @@ export interface SiteFacts {
   /** Its nodes, in the order added (the list grows as nodes are added). */
   readonly nodes: readonly SiteNodeFacts[];
   readonly hasServer: () => boolean;
+  /**
+   * Whether the site is in this app's tree (false: a site built at synth in an app of its own;
+   * `scope` is then its fleet and `path` its path).
+   */
+  readonly built: boolean;
+  /** The site's construct path, when it differs from scope's. */
+  readonly path?: string;
 }
 
 /** What a Wasm workload registers: the runtime it needs. */
@@ -41,7 +48,8 @@ export const SITE = new Kind<SiteFacts>('edge site');
 export const WORKLOAD_RUNTIME = new Kind<WorkloadRuntimeFacts>('Wasm workload runtime');
 
 function where(site: SiteFacts): string {
-  return site.source ? `${site.scope.node.path} (${site.source})` : site.scope.node.path;
+  const p = site.path ?? site.scope.node.path;
+  return site.source ? `${p} (${site.source})` : p;
 }
 
 /** Two sites with one name would write one directory and claim one cluster. */
@@ -99,7 +107,7 @@ export const SITE_RUNTIMES_OFFERED: AppRule = {
   name: 'a site\'s workloads need only runtimes its nodes offer',
   check(view: AppView, report: Report): void {
     const sites = new Map<IConstruct, SiteFacts>();
-    for (const s of view.members(SITE)) sites.set(s.scope, s);
+    for (const s of view.members(SITE)) if (s.built) sites.set(s.scope, s);
     if (sites.size === 0) return;
     for (const w of view.members(WORKLOAD_RUNTIME)) {
       let site: SiteFacts | undefined;
