@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { NodeTaint } from './core/placement';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './core/runtime';
 import { appIndex } from './private/app-checks';
-import { APP_NODES, someNodeCarries } from './private/app-checks/nodes';
+import { clusterNodes, someNodeCarries } from './private/app-checks/nodes';
 import { RUNTIME_CLASS } from './private/app-checks/runtime-classes';
 import { checkDns1123Label, propError } from './private/errors';
 import { checkCpu, checkMemory, sizeToQuantity } from './private/quantity';
@@ -283,7 +283,7 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
   private hasScheduling(): boolean {
     if (!this.scheduling) return false;
     if (!this.schedulingFromNodes) return true;
-    return appIndex(this).derived(APP_NODES).handlers.has(this.runtime.handler);
+    return clusterNodes(appIndex(this), this).handlers.has(this.runtime.handler);
   }
 
   private renderScheduling(): kplus.k8s.Scheduling | undefined {
@@ -304,7 +304,8 @@ export class RuntimeClass extends Construct implements IRuntimeClass {
     const selector = this.fixedSelector;
     const keys = Object.keys(selector);
     if (keys.length === 0) return undefined;
-    const index = appIndex(this).derived(APP_NODES);
+    // The nodes of this class's cluster: in a fleet, its site's.
+    const index = clusterNodes(appIndex(this), this);
     const prop = 'scheduling.nodeSelector';
     const value = keys.map(k => `${k}=${selector[k]}`).join(', ');
     if (index.nodes.length > 0) {

@@ -4,6 +4,7 @@
  */
 import { IConstruct } from 'constructs';
 import { propError } from '../errors';
+import { clusterKey } from './clusters';
 import { AppIndexReader, AppRule, AppView, Derived, groupBy, Kind, Report } from './engine';
 
 /** What a node of the app registers (an EdgeNodeGroup is not a node: its nodes register themselves). */
@@ -48,14 +49,33 @@ export interface AppNodeIndex {
 }
 
 /** The node index: cached until a node registers or a pass starts, so renders and checks stay linear. */
-export const APP_NODES = new Derived<AppNodeIndex>('nodes by label', (index: AppIndexReader) => {
-  const nodes = index.members(NODE);
+export const APP_NODES = new Derived<AppNodeIndex>('nodes by label', (index: AppIndexReader) => nodeIndexOf(index.members(NODE)));
+
+function nodeIndexOf(nodes: readonly NodeFacts[]): AppNodeIndex {
   const labelsOf = new Map<NodeFacts, { [key: string]: string }>();
   for (const n of nodes) labelsOf.set(n, n.labels());
   const byLabel = groupBy(nodes, n => Object.entries(labelsOf.get(n)!).map(([k, v]) => `${k}=${v}`));
   const handlers = new Set(nodes.flatMap(n => n.handlers));
   return { nodes, byLabel, labelsOf, handlers };
+}
+
+/** The node index of each cluster of the app (in a fleet, each site is a cluster of its own). */
+const CLUSTER_NODES = new Derived<Map<string, AppNodeIndex>>('nodes by cluster', (index: AppIndexReader) => {
+  const groups = groupBy(index.members(NODE), n => [clusterKey(index, n.scope)]);
+  const out = new Map<string, AppNodeIndex>();
+  for (const [key, nodes] of groups) out.set(key, nodeIndexOf(nodes));
+  return out;
 });
+
+const NO_NODES: AppNodeIndex = nodeIndexOf([]);
+
+/**
+ * The nodes of the cluster `scope` lands in: the app's nodes, or in a fleet its site's nodes (a
+ * RuntimeClass of one site must not be judged by another site's nodes).
+ */
+export function clusterNodes(index: AppIndexReader, scope: IConstruct): AppNodeIndex {
+  return index.derived(CLUSTER_NODES).get(clusterKey(index, scope)) ?? NO_NODES;
+}
 
 /** Whether some node of the index carries every label of `selector`. */
 export function someNodeCarries(index: AppNodeIndex, selector: { [key: string]: string }): boolean {
