@@ -38,7 +38,8 @@ export class ArgoCdGenerator {
    *
    * @param selector over the cluster Secrets' labels; must not be empty (an empty one adds the
    * in-cluster destination, applicationset/generators/cluster.go:58-60,90-104)
-   * @default the labels every site shares
+   * @default the fleet label every site of an EdgeFleet carries (`cdk8s-wasm-edge.io/fleet`), else
+   *   the labels every site shares
    */
   public static clusters(selector?: GitOpsLabelSelector): ArgoCdGenerator {
     return new ArgoCdGenerator('clusters', selector);
@@ -109,7 +110,8 @@ export interface ArgoCdProps {
   readonly generator?: ArgoCdGenerator;
   /**
    * The Applications' destination namespace (for objects without one; created by CreateNamespace=true).
-   * @default the sites' `namespace` when they all share one, else "default"
+   * @default the sites' `namespace` when they all share one ("default" for sites without one); sites
+   *   with different namespaces are an error without it
    */
   readonly destinationNamespace?: string;
   /**
@@ -269,6 +271,11 @@ export class ArgoCdRenderer {
 
   /** The labels (key and value) every site carries: the default cluster generator selector. */
   private sharedLabels(scope: Construct, sites: GitOpsSite[]): GitOpsLabelSelector {
+    // An EdgeFleet's sites all carry its fleet label: selecting by it alone keeps the ApplicationSet
+    // the same whatever labels the sites happen to share (a one-site change must not rewrite it).
+    const fleetLabel = 'cdk8s-wasm-edge.io/fleet';
+    const fleet = sites[0].labels[fleetLabel];
+    if (fleet !== undefined && sites.every(s => s.labels[fleetLabel] === fleet)) return { matchLabels: { [fleetLabel]: fleet } };
     const shared: { [key: string]: string } = {};
     for (const k of Object.keys(sites[0].labels).sort(byCodeUnit)) {
       if (sites.every(s => s.labels[k] === sites[0].labels[k])) shared[k] = sites[0].labels[k];

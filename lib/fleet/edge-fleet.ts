@@ -5,6 +5,7 @@ import { EdgeSite, EdgeSiteProps, labelsMatch, siteLabelsOf } from './edge-site'
 import { GitOps, GitOpsSite } from './gitops';
 import { InventorySite, SiteInventory } from './inventory';
 import { K3sUpgradeOptions, K3sUpgradePlan } from './k3s-upgrade';
+import { WASM_EDGE_LABEL_PREFIX } from '../core/runtime';
 import { EdgeOfflineNodeProps } from '../node/edge-offline-node';
 import { K3sVersion } from '../node/k3s-version';
 import { appIndex, Slot } from '../private/app-checks';
@@ -13,6 +14,7 @@ import { isFleetApp } from '../private/app-synth';
 import { checkDns1123Label, propError } from '../private/errors';
 import { parseIp } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
+import { sortedRecord } from '../private/objects';
 import { byCodeUnit } from '../private/order';
 
 /**
@@ -115,6 +117,9 @@ export interface SiteSpec {
   readonly props: EdgeSiteProps;
   readonly labels: { [key: string]: string };
 }
+
+/** The cluster label every site of a fleet carries in the fleet manager: the fleet's name. */
+export const FLEET_CLUSTER_LABEL = `${WASM_EDGE_LABEL_PREFIX}fleet`;
 
 /** The fleets of an app, in construction order: what FleetApp.synth() prepares and writes. */
 export const FLEETS = new Slot<EdgeFleet[]>('fleets', () => []);
@@ -262,7 +267,9 @@ export class EdgeFleet extends Construct {
   public _buildSite(spec: SiteSpec): EdgeSite {
     // The app's context (strict mode...) and resolvers apply to it as to an added site.
     const root = this.node.root;
-    const app = new App({ outdir: '.', resolvers: root instanceof App ? root.resolvers : undefined });
+    // App appends its three built-in resolvers to the ones given (cdk8s lib/app.js:93): pass on only
+    // the user's, or every value would be resolved twice over.
+    const app = new App({ outdir: '.', resolvers: root instanceof App ? root.resolvers.slice(0, -3) : undefined });
     for (const [k, v] of Object.entries(root.node.getAllContext())) app.node.setContext(k, v);
     let scope: Construct = app;
     for (const c of this.node.scopes.slice(1)) scope = new Construct(scope, c.node.id);
@@ -295,7 +302,7 @@ export class EdgeFleet extends Construct {
   public gitOpsSite(site: EdgeSite): GitOpsSite {
     return {
       name: site.siteName,
-      labels: site.siteLabels,
+      labels: this.clusterLabels(site.siteLabels),
       manifestsPath: path.posix.join(this.repositoryPath, 'sites', site.siteName, 'manifests'),
       namespace: site.namespace,
     };
@@ -309,10 +316,15 @@ export class EdgeFleet extends Construct {
   public gitOpsSiteOf(spec: SiteSpec): GitOpsSite {
     return {
       name: spec.siteName,
-      labels: spec.labels,
+      labels: this.clusterLabels(spec.labels),
       manifestsPath: path.posix.join(this.repositoryPath, 'sites', spec.siteName, 'manifests'),
       namespace: spec.props.namespace ?? this.props.namespace,
     };
+  }
+
+  /** A site's labels in the fleet manager: its own and the fleet's name (what selects the fleet's clusters as a whole). */
+  private clusterLabels(labels: { [key: string]: string }): { [key: string]: string } {
+    return sortedRecord(Object.assign({}, labels, { [FLEET_CLUSTER_LABEL]: this.fleetName }));
   }
 
   /**

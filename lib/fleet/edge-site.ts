@@ -9,6 +9,7 @@ import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/
 import { parseIp } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { sortedRecord } from '../private/objects';
+import { warn } from '../private/warnings';
 
 // cdk8s's Chart answers `instanceof` for every chart (Symbol.hasInstance), so sites carry a brand.
 const EDGE_SITE = Symbol.for('cdk8s-wasm-edge.EdgeSite');
@@ -24,6 +25,7 @@ export interface EdgeSiteNode {
    * The node's IP address (K3s `node-ip`). A server's address is the URL its agents join.
    *
    * @default - K3s picks the address of the default route; agents join the server by its name
+   *   (a synth warning: that needs DNS at the site)
    */
   readonly ip?: string;
 }
@@ -341,6 +343,10 @@ export class EdgeSite extends Chart {
       zone: this.zone,
       embeddedRegistry,
     }));
+    if (server && server.nodeIp === undefined) {
+      warn(created, 'server', server.nodeName, `has no ip, so this node joins it by name (https://${server.nodeName}:6443), which needs DNS at the site (none while offline, unless the name is in /etc/hosts)`,
+        `give the server an ip in the site's servers (${server.nodeName}@<address> in the inventory)`);
+    }
     // Addresses as Go compares them (fd00::1 is FD00:0::1), for the fleet-wide uniqueness rule.
     const ips = (node.ip ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined);
     (this.facts.nodes as SiteNodeFacts[]).push({ scope: created, name: node.name, ip: node.ip, ips, handlers: created.runtimes.map(r => r.handler) });

@@ -80,7 +80,8 @@ export interface RancherFleetProps {
   /**
    * Name of an existing Secret (kubernetes.io/basic-auth or kubernetes.io/ssh-auth) in `namespace`
    * with the repository's credentials. Never put credentials in `repo`.
-   * @default none: a public repository
+   * @default none: Fleet uses the Secret named `gitcredential` in `namespace` when there is one, else
+   *   reads the repository without credentials (rancher/fleet v0.16.1 gitjob.go:606-610)
    */
   readonly clientSecretName?: string;
   /**

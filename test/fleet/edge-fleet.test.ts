@@ -29,7 +29,9 @@ describe('EdgeFleet', () => {
   test('repositoryPath places the sites in the repository', () => {
     const fleet = new EdgeFleet(new FleetApp(), 'mec', { directory: 'out/mec', repositoryPath: '' });
     const site = fleet.addSite('a', server('a-s'));
-    expect(fleet.gitOpsSite(site)).toEqual({ name: 'a', labels: site.siteLabels, manifestsPath: 'sites/a/manifests', namespace: undefined });
+    // The cluster's labels: the site's, and the fleet's name.
+    const labels = Object.assign({ 'cdk8s-wasm-edge.io/fleet': 'mec' }, site.siteLabels);
+    expect(fleet.gitOpsSite(site)).toEqual({ name: 'a', labels, manifestsPath: 'sites/a/manifests', namespace: undefined });
   });
 
   test('@default namespace: none; the fleet\'s namespace and nodeDefaults apply unless the site sets its own', () => {

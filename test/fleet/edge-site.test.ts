@@ -5,6 +5,7 @@ import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { EdgeSite, SITE_CLUSTER_LABEL } from '../../lib/fleet/edge-site';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import { EdgeNodeRole } from '../../lib/node/edge-offline-node';
+import { warningsOf } from '../../lib/private/warnings';
 import { validationErrorOf } from '../util/errors';
 import { fuzzParams, nastyString } from '../util/fuzz';
 
@@ -74,6 +75,9 @@ describe('EdgeSite', () => {
   test('without an address, agents join the server by its name', () => {
     const site = fleet().addSite('s', { servers: [{ name: 'srv' }], agents: [{ name: 'a' }] });
     expect(site.agents[0].serverUrl).toBe('https://srv:6443');
+    // Which needs DNS at the site: a warning says so.
+    expect(warningsOf(site.agents[0]).join('\n')).toMatch(/server="srv": has no ip, so this node joins it by name .* Fix: give the server an ip/);
+    expect(warningsOf(site.servers[0])).toEqual([]);
   });
 
   test('nodeDefaults reach every node; the site\'s region and zone too', () => {
