@@ -160,6 +160,8 @@ function requireSummary(t: RequireTimes) {
     requireCpuMs: t.requireCpuMs,
     requireCpuMsPeersOnly: t.requireCpuMsPeersOnly,
     requireCpuRatio: t.requireCpuRatio,
+    requireMsAllExports: t.requireMsAllExports,
+    requireCpuMsAllExports: t.requireCpuMsAllExports,
     requireMsUnbundled: t.requireMsUnbundled,
     requireUnbundledRatio: t.requireUnbundledRatio,
     requireCpuMsUnbundled: t.requireCpuMsUnbundled,

@@ -33,6 +33,7 @@
  * Usage: ts-node --project projenrc/tsconfig.json scripts/bundle.ts [dir]   (dir: dist/lib)
  * Runs in `npx projen compile`, right after jsii (.projenrc.ts).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
@@ -313,7 +314,7 @@ export function bundle(dir: string, options: BundleOptions = {}): Bundle {
     '  }',
     '  return m.exports;',
     '}',
-    `__load(${index.get(entryId)}, module);`,
+    ...entryExports(dir, entryId, all, index),
     `//# sourceMappingURL=${path.posix.basename(entryFile)}.map`,
     '',
   );
@@ -333,6 +334,38 @@ export function bundle(dir: string, options: BundleOptions = {}): Bundle {
     separate: [...sepFiles].sort(),
     external: [...external].sort(),
   };
+}
+
+/**
+ * How the bundle hands out the entry's exports. The entry (lib/index.ts) only re-exports, so each
+ * export becomes a getter that loads the one module it comes from on first use: requiring the
+ * package runs no module until a name is read (the loading cost, issue 11 item 7), and an app pays
+ * for the modules it uses. `exports.Name = void 0` lines name every export where node's
+ * cjs-module-lexer finds them (ESM `import { Name }` from the package). Which module gives which
+ * name is found by loading the compiled modules once, in a child process; if that fails, or a name
+ * comes from the entry itself, the entry runs at load as before.
+ */
+function entryExports(dir: string, entryId: string, all: Map<string, ModuleInfo>, index: Map<string, number>): string[] {
+  const eager = [`__load(${index.get(entryId)}, module);`];
+  const deps = [...all.get(entryId)!.deps].filter(([, d]) => 'module' in d && index.has(d.module)) as Array<[string, { module: string }]>;
+  const script = 'const [entry, deps] = JSON.parse(process.argv[1]); const e = require(entry); const mods = deps.map(([s, f]) => [s, require(f)]);'
+    + 'const out = {}; for (const k of Object.keys(e)) { const hit = mods.find(([, m]) => Object.prototype.hasOwnProperty.call(m, k) && m[k] === e[k]); out[k] = hit ? hit[0] : null; }'
+    + 'process.stdout.write(JSON.stringify(out));';
+  const arg = JSON.stringify([moduleFile(dir, `${entryId}.js`, true), deps.map(([spec, d]) => [spec, path.join(dir, `${d.module}.js`)])]);
+  // NODE_PATH: a tree compiled outside the project (the tests') still finds the project's packages.
+  const env = Object.assign({}, process.env, { NODE_PATH: [path.join(process.cwd(), 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(path.delimiter) });
+  const r = spawnSync(process.execPath, ['-e', script, arg], { cwd: dir, encoding: 'utf-8', env });
+  if (r.status !== 0) return eager;
+  const from: { [name: string]: string | null } = JSON.parse(r.stdout);
+  const names = Object.keys(from).sort();
+  if (names.some(n => from[n] === null)) return eager;
+  const moduleOf = new Map(deps.map(([spec, d]) => [spec, index.get(d.module)!]));
+  return [
+    'Object.defineProperty(exports, "__esModule", { value: true });',
+    ...names.map(n => `exports.${n} = void 0;`),
+    'const __export = (i, name) => ({ enumerable: true, configurable: true, get: () => __load(i)[name] });',
+    ...names.map(n => `Object.defineProperty(exports, ${JSON.stringify(n)}, __export(${moduleOf.get(from[n]!)}, ${JSON.stringify(n)}));`),
+  ];
 }
 
 /**
@@ -361,5 +394,6 @@ if (require.main === module) {
   const dir = path.resolve(process.argv[2] ?? path.join(__dirname, '..', 'dist', 'lib'));
   const b = writeBundle(dir);
   console.log(`bundle: ${path.relative(process.cwd(), path.join(dir, 'index.js'))}: ${b.modules.length} modules, `
-    + `${Math.round(b.code.length / 1024)} KiB; separate: ${b.separate.length} files (imports), external: ${b.external.join(', ')}`);
+    + `${Math.round(b.code.length / 1024)} KiB; separate: ${b.separate.length} files (imports), external: ${b.external.join(', ')}; `
+    + (b.code.includes('const __export = ') ? 'exports load their module on first read' : 'the entry runs at load (its exports could not be traced to modules)'));
 }

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { EdgeOfflineNode } from '../lib';
+import { readTree } from './util/fleet';
 import { synthAppAndValidate, validateObjects } from './util/validate';
 
 // Every example under examples/<name>/main.ts: its manifests are schema-valid (Kubernetes and CRDs,
@@ -11,19 +12,6 @@ import { synthAppAndValidate, validateObjects } from './util/validate';
 const EXAMPLES = path.join(__dirname, '..', 'examples');
 const names = fs.readdirSync(EXAMPLES).filter(n => fs.existsSync(path.join(EXAMPLES, n, 'main.ts'))).sort();
 
-/** Every file under `dir` (relative POSIX path -> content), sorted by path. */
-function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(r);
-      else out.set(r, fs.readFileSync(path.join(dir, r), 'utf-8'));
-    }
-  };
-  walk('');
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
 
 /** The documents of a YAML stream as a Kubernetes (YAML 1.1-ish, js-yaml) reader sees them. */
 function documentsOf(text: string): any[] {

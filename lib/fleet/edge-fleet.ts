@@ -313,7 +313,7 @@ export class EdgeFleet extends Construct {
    *
    * @internal
    */
-  public gitOpsSiteOf(spec: SiteSpec): GitOpsSite {
+  public _gitOpsSiteOf(spec: SiteSpec): GitOpsSite {
     return {
       name: spec.siteName,
       labels: this.clusterLabels(spec.labels),
@@ -336,7 +336,7 @@ export class EdgeFleet extends Construct {
     if (this.bound) return;
     this.bound = true;
     if (!this.gitOps) return;
-    const sites = [...this.fleetSites.map(s => this.gitOpsSite(s)), ...this.specs.map(s => this.gitOpsSiteOf(s))]
+    const sites = [...this.fleetSites.map(s => this.gitOpsSite(s)), ...this.specs.map(s => this._gitOpsSiteOf(s))]
       .sort((a, b) => byCodeUnit(a.name, b.name));
     this.gitOps.bind(this.managementChart, { fleetName: this.fleetName, sites, rootPath: this.repositoryPath });
   }

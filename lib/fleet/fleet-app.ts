@@ -118,7 +118,7 @@ export class FleetApp extends App {
         out.push({ path: `nodes/${c.nodeName}/cloud-init.yaml`, content: rendered.cloudInit });
       }
     }
-    for (const f of fleet.gitOps?.siteFiles(fleet.gitOpsSiteOf(spec)) ?? []) out.push({ path: `manifests/${f.path}`, content: f.content });
+    for (const f of fleet.gitOps?.siteFiles(fleet._gitOpsSiteOf(spec)) ?? []) out.push({ path: `manifests/${f.path}`, content: f.content });
     return out;
   }
 

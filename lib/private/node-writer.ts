@@ -3,6 +3,7 @@ import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
 import { byCodeUnit } from './order';
+import { writeJsonFile } from './tree-writer';
 
 /**
  * Writes node files under an output directory and keeps a record of what it wrote there, so a
@@ -128,9 +129,7 @@ function writeRecord(file: string, record: NodeRecord): void {
     'version': RECORD_VERSION,
     apps,
   };
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  writeJsonFile(file, doc, 2);
 }
 
 /** Files (not links) under `<root>/<dir>`, relative to root. */

@@ -102,9 +102,18 @@ function saveRecord(recordFile: string, files: string[]): void {
     'version': RECORD_VERSION,
     files,
   };
-  const tmp = `${recordFile}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(doc, null, 1) + '\n');
-  fs.renameSync(tmp, recordFile);
+  writeJsonFile(recordFile, doc, 1);
+}
+
+/**
+ * Writes a JSON document through a temporary file and a rename, so a record is never half written.
+ *
+ * @internal
+ */
+export function writeJsonFile(file: string, doc: unknown, indent: number): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(doc, null, indent) + '\n');
+  fs.renameSync(tmp, file);
 }
 
 function readRecord(scope: IConstruct | string, outdir: string, file: string): Set<string> {

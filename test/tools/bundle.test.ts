@@ -246,6 +246,23 @@ describe('scripts/bundle.ts on the compiled library', () => {
     expect(r.bundled).toEqual(r.unbundled);
   });
 
+  test('its exports load their module on first read: requiring it runs no module (not even its peers)', () => {
+    const r = node(`
+      const loaded = () => Object.keys(require.cache).filter(f => f.includes('node_modules/cdk8s-plus-30/')).length;
+      const b = require(process.argv[1]);
+      const before = loaded();
+      const names = Object.keys(b).length;
+      const cls = b.WasmDeployment;
+      console.log(JSON.stringify({ before, after: loaded(), names, cls: typeof cls, same: b.WasmDeployment === cls }));
+    `, [path.join(out, 'index.js')]);
+    expect(r.before).toBe(0);
+    expect(r.after).toBeGreaterThan(0);
+    expect(r.names).toBeGreaterThan(50);
+    expect(r).toEqual(expect.objectContaining({ cls: 'function', same: true }));
+    // Every name is where node's cjs-module-lexer finds it (ESM named imports of the package).
+    expect(b.code).toMatch(/^exports\.WasmDeployment = void 0;$/m);
+  });
+
   test('lib/imports load on first use, from the real files beside the bundle; instanceof holds', () => {
     const r = node(`
       const { App, Chart } = require('cdk8s');
