@@ -8,6 +8,7 @@ export {
   IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime, WasmRuntimeOptions,
 } from './core/runtime';
 export { IWasmPlacement, NodeTaint } from './core/placement';
+export { IRuntimeClass } from './core/runtime-class-ref';
 export {
   NodeInclusionPolicy, TOPOLOGY_HOSTNAME_KEY, TOPOLOGY_REGION_KEY, TOPOLOGY_ZONE_KEY, TopologySpreadOptions, WhenUnsatisfiable,
 } from './core/topology';
@@ -31,7 +32,7 @@ export { NodeFile, AirgapOptions, K3S_AIRGAP_IMAGES_DIR } from './node/node-file
 
 // Named constructs.
 export {
-  IRuntimeClass, RuntimeClass, RuntimeClassOptions, RuntimeClassOverhead, RuntimeClassProps, SpinRuntimeClassOptions,
+  RuntimeClass, RuntimeClassOptions, RuntimeClassOverhead, RuntimeClassProps, SpinRuntimeClassOptions,
 } from './runtime-class';
 export {
   CRUN_VARIANT_ANNOTATION, DEFAULT_WASM_UID, MAX_GPUS_PER_CONTAINER, MAX_REPLICAS, WasmDeployment, WasmDeploymentProps, WasmGpuOptions,

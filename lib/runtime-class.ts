@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { NodeTaint } from './core/placement';
 import { WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime } from './core/runtime';
+import { IRuntimeClass } from './core/runtime-class-ref';
 import { appIndex } from './private/app-checks';
 import { clusterNodes, someNodeCarries } from './private/app-checks/nodes';
 import { RUNTIME_CLASS } from './private/app-checks/runtime-classes';
@@ -11,24 +12,6 @@ import { checkCpu, checkMemory, sizeToQuantity } from './private/quantity';
 import { tolerationOf } from './private/tolerations';
 import { checkLabels, isLabelValue, isQualifiedName } from './private/validate';
 import { WarningFields } from './private/warnings';
-
-/** A RuntimeClass that pods can name in `runtimeClassName`. */
-export interface IRuntimeClass extends IConstruct {
-  /** The RuntimeClass name (`metadata.name`). */
-  readonly runtimeClassName: string;
-
-  /** The runtime (handler) behind the class. */
-  readonly runtime: WasmRuntime;
-
-  /**
-   * Node labels the class's `scheduling.nodeSelector` requires; Kubernetes merges them into the pod's
-   * nodeSelector at admission. Empty for classes without scheduling (such as the ones K3s creates).
-   */
-  readonly nodeSelector: { [key: string]: string };
-
-  /** Whether this library emits the RuntimeClass object (false for classes that already exist). */
-  readonly managed: boolean;
-}
 
 /** Fixed per-pod overhead of a runtime (`overhead.podFixed`), counted by the scheduler and quotas. */
 export interface RuntimeClassOverhead {

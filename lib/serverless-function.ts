@@ -5,6 +5,7 @@ import { DEFAULT_FUNCTION_PORT, probeTiming } from './backends/common';
 import { FunctionBackend, FunctionBackendConfig, IFunctionWorkloads, ResolvedFunction } from './backends/function-backend';
 import { IWasmPlacement } from './core/placement';
 import { IntegrationRoute } from './core/runtime';
+import { IRuntimeClass } from './core/runtime-class-ref';
 import { appIndex } from './private/app-checks';
 import { NAME_CLAIMER, objectsUnder, serviceClaim } from './private/app-checks/functions';
 import { checkImage, checkRunwasiEntrypoint } from './private/containers';
@@ -16,7 +17,7 @@ import { checkAnnotations, checkDns1035Label, checkNumber, checkPort } from './p
 import { FunctionRoute, routeHosts, routePaths } from './routing/function-route';
 import { Gateway, TraefikMiddlewareRef } from './routing/gateway';
 import { InterceptorAccess, RouteBackend } from './routing/route-backend';
-import { IRuntimeClass, RuntimeClass } from './runtime-class';
+import { RuntimeClass } from './runtime-class';
 import { KedaHttpScaledObject, KedaInterceptorRoute } from './scaling/http';
 import { KedaScaledObject } from './scaling/keda';
 import { KedaTrigger } from './scaling/keda-trigger';

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { IWasmPlacement, placementTolerations } from './core/placement';
 import { IntegrationRoute, WasmRuntime } from './core/runtime';
+import { IRuntimeClass } from './core/runtime-class-ref';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
 import { appIndex } from './private/app-checks';
 import { WORKLOAD_RUNTIME } from './private/app-checks/sites';
@@ -14,7 +15,7 @@ import { definedMetadata } from './private/scaling-metadata';
 import { hardenedSecurityContext, HARDENED_SECURITY_CONTEXT, WASM_UID } from './private/security-context';
 import { checkLabels, checkMetadata, checkNumber, checkPort, isQualifiedName } from './private/validate';
 import { warn } from './private/warnings';
-import { IRuntimeClass, RuntimeClass } from './runtime-class';
+import { RuntimeClass } from './runtime-class';
 import { IWasmScalable } from './scaling/scalable';
 
 /** The pod annotation crun reads to run a container as Wasm. */

@@ -8,13 +8,13 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IntegrationRoute, WasmRuntime } from '../core/runtime';
+import { IRuntimeClass } from '../core/runtime-class-ref';
 import type { ShimSpecFetchStrategy, ShimSpecRolloutStrategyType } from '../imports/runtime-class-manager';
 import { checkNoCredential } from '../private/credentials';
 import { checkDns1123Label, checkInt, INT32_MAX, propError } from '../private/errors';
 import { lazyExports } from '../private/lazy';
 import { checkLabels } from '../private/validate';
 import { warn } from '../private/warnings';
-import type { IRuntimeClass } from '../runtime-class';
 
 const { Shim } = lazyExports((): typeof import('../imports/runtime-class-manager') => require('../imports/runtime-class-manager'));
 
