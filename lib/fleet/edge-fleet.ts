@@ -12,7 +12,7 @@ import { appIndex, Slot } from '../private/app-checks';
 import { SITE } from '../private/app-checks/sites';
 import { isFleetApp } from '../private/app-synth';
 import { checkDns1123Label, propError } from '../private/errors';
-import { parseIp } from '../private/ip';
+import { ipKeys } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { sortedRecord } from '../private/objects';
 import { byCodeUnit } from '../private/order';
@@ -236,7 +236,7 @@ export class EdgeFleet extends Construct {
       scope: this as IConstruct,
       name: n.name,
       ip: n.ip,
-      ips: (n.ip ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined),
+      ips: ipKeys(n.ip),
       handlers: [],
     }));
     appIndex(this).add(SITE, {
@@ -338,7 +338,9 @@ export class EdgeFleet extends Construct {
     if (!this.gitOps) return;
     const sites = [...this.fleetSites.map(s => this.gitOpsSite(s)), ...this.specs.map(s => this._gitOpsSiteOf(s))]
       .sort((a, b) => byCodeUnit(a.name, b.name));
-    this.gitOps.bind(this.managementChart, { fleetName: this.fleetName, sites, rootPath: this.repositoryPath });
+    this.gitOps.bind(this.managementChart, {
+      fleetName: this.fleetName, sites, rootPath: this.repositoryPath, sitesPattern: path.posix.join(this.repositoryPath, 'sites', '*', 'manifests'),
+    });
   }
 
   private place(p: Placement, site: EdgeSite, record = true): void {

@@ -6,7 +6,7 @@ import { appIndex } from '../private/app-checks';
 import { SITE, SiteFacts, SiteNodeFacts } from '../private/app-checks/sites';
 import { checkNoCredential } from '../private/credentials';
 import { checkDns1123Label, checkDns1123Subdomain, propError } from '../private/errors';
-import { parseIp } from '../private/ip';
+import { ipKeys } from '../private/ip';
 import { checkLabelKey, checkLabelValue } from '../private/labels';
 import { sortedRecord } from '../private/objects';
 import { warn } from '../private/warnings';
@@ -348,8 +348,8 @@ export class EdgeSite extends Chart {
         `give the server an ip in the site's servers (${server.nodeName}@<address> in the inventory)`);
     }
     // Addresses as Go compares them (fd00::1 is FD00:0::1), for the fleet-wide uniqueness rule.
-    const ips = (node.ip ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined);
-    (this.facts.nodes as SiteNodeFacts[]).push({ scope: created, name: node.name, ip: node.ip, ips, handlers: created.runtimes.map(r => r.handler) });
+    const handlers = created.runtimes.map(r => r.handler);
+    (this.facts.nodes as SiteNodeFacts[]).push({ scope: created, name: node.name, ip: node.ip, ips: ipKeys(node.ip), handlers });
     return created;
   }
 }

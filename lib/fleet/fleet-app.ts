@@ -83,8 +83,7 @@ export class FleetApp extends App {
     const fleet = fleetOf(chart);
     let rel: string;
     if (site && fleet) {
-      const name = site === chart ? site.siteName : Names.toDnsLabel(chart);
-      rel = `${fleet.directory}/sites/${site.siteName}/manifests/${name}${this.outputFileExtension}`;
+      rel = `${fleet.directory}/sites/${site.siteName}/manifests/${this.siteChartFile(site, chart)}`;
     } else if (fleet) {
       rel = chart === fleet.managementChart ? `${fleet.directory}/fleet${this.outputFileExtension}` : `${fleet.directory}/${Names.toDnsLabel(chart)}${this.outputFileExtension}`;
     } else {
@@ -109,13 +108,9 @@ export class FleetApp extends App {
     for (const c of all) {
       if (c instanceof Chart) {
         const objects = chartObjects(c);
-        if (objects.length === 0) continue;
-        const name = c === site ? site.siteName : Names.toDnsLabel(c);
-        out.push({ path: `manifests/${name}${this.outputFileExtension}`, content: [...documents(objects)].join('') });
+        if (objects.length > 0) out.push({ path: `manifests/${this.siteChartFile(site, c)}`, content: [...documents(objects)].join('') });
       } else if (c instanceof EdgeOfflineNode) {
-        const rendered = c._renderAll();
-        for (const f of rendered.files) out.push({ path: `nodes/${c.nodeName}/${f.path.split('/').filter(x => x !== '').join('/')}`, content: f.content });
-        out.push({ path: `nodes/${c.nodeName}/cloud-init.yaml`, content: rendered.cloudInit });
+        for (const f of nodeTree(c)) out.push({ path: `nodes/${c.nodeName}/${f.path}`, content: f.content });
       }
     }
     for (const f of fleet.gitOps?.siteFiles(fleet._gitOpsSiteOf(spec)) ?? []) out.push({ path: `manifests/${f.path}`, content: f.content });
@@ -127,16 +122,21 @@ export class FleetApp extends App {
     const site = EdgeSite.siteOf(node);
     const fleet = fleetOf(node);
     const dir = site && fleet ? `${fleet.directory}/sites/${site.siteName}/nodes/${node.nodeName}` : `nodes/${node.nodeName}`;
-    return {
-      dir,
-      files: () => {
-        const rendered = node._renderAll();
-        const files = rendered.files.map(f => ({ path: f.path.split('/').filter(x => x !== '').join('/'), content: f.content }));
-        files.push({ path: 'cloud-init.yaml', content: rendered.cloudInit });
-        return files;
-      },
-    };
+    return { dir, files: () => nodeTree(node) };
   }
+
+  /** The file of a chart in its site's manifests directory: the site's own, or a chart nested in it. */
+  private siteChartFile(site: EdgeSite, chart: Chart): string {
+    return `${site === chart ? site.siteName : Names.toDnsLabel(chart)}${this.outputFileExtension}`;
+  }
+}
+
+/** A node's files relative to its directory (paths on the node, and cloud-init.yaml), from one rendering. */
+function nodeTree(node: EdgeOfflineNode): Array<{ path: string; content: string }> {
+  const rendered = node._renderAll();
+  const files = rendered.files.map(f => ({ path: f.path.split('/').filter(x => x !== '').join('/'), content: f.content }));
+  files.push({ path: 'cloud-init.yaml', content: rendered.cloudInit });
+  return files;
 }
 
 function* documents(objects: readonly ApiObject[]): Iterable<string> {

@@ -58,7 +58,7 @@ export function checkBindOptions(scope: IConstruct, layout: string, options: Git
     }
   }
   const sites = [...options.sites].sort((a, b) => byCodeUnit(a.name, b.name));
-  const pattern = sitePattern(sites);
+  const pattern = sitePattern(sites, options.sitesPattern);
   if (pattern === undefined) {
     const shown = sites.slice(0, 3).map(s => `${s.name}: ${s.manifestsPath}`).join('; ');
     throw propError(scope, 'sites', shown,
@@ -87,7 +87,14 @@ export function checkRepoPath(scope: IConstruct | string, prop: string, value: s
 }
 
 /** The common pattern of the sites' manifestsPath, or undefined when they follow none. @internal */
-export function sitePattern(sites: GitOpsSite[]): SitePattern | undefined {
+export function sitePattern(sites: GitOpsSite[], given?: string): SitePattern | undefined {
+  if (given !== undefined) {
+    const segs = given.split('/');
+    const i = segs.indexOf('*');
+    if (i < 0 || segs.lastIndexOf('*') !== i) return undefined;
+    const fits = sites.every(site => site.manifestsPath === segs.map((s, j) => (j === i ? site.name : s)).join('/'));
+    return fits ? { prefix: segs.slice(0, i), suffix: segs.slice(i + 1) } : undefined;
+  }
   const first = sites[0].manifestsPath.split('/');
   for (let i = 0; i < first.length; i++) {
     if (first[i] !== sites[0].name) continue;

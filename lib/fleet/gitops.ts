@@ -35,6 +35,13 @@ export interface GitOpsBindOptions {
   readonly sites: GitOpsSite[];
   /** Repository-relative directory of the fleet's tree ('' = repository root). */
   readonly rootPath: string;
+  /**
+   * The sites' manifestsPath with `*` for the site's name, e.g. `mec/sites/*\/manifests`: where the
+   * name is when another segment equals it (a site named like the fleet's directory).
+   *
+   * @default - found from the sites' paths: the first segment that is each site's name
+   */
+  readonly sitesPattern?: string;
 }
 
 /**

@@ -158,3 +158,14 @@ export function checkNodeIp(owner: string, prop: string, value: string): ParsedI
   }
   return ip;
 }
+
+/**
+ * The addresses of a node-ip value (one address, or a comma-separated dual-stack pair) in one
+ * spelling each (`FD00:0::10` is `fd00::10`), for uniqueness checks; parts that are no address are
+ * left out (the node's own check reports them).
+ *
+ * @internal
+ */
+export function ipKeys(value: string | undefined): string[] {
+  return (value ?? '').split(',').map(a => parseIp(a.trim())?.key).filter((k): k is string => k !== undefined);
+}

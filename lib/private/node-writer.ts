@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
+import { isSafeRelative, lstat, readJsonRecord, writeJsonFile } from './files';
 import { byCodeUnit } from './order';
-import { writeJsonFile } from './tree-writer';
 
 /**
  * Writes node files under an output directory and keeps a record of what it wrote there, so a
@@ -58,30 +58,12 @@ function fail(scope: IConstruct | string, prop: string, value: unknown, problem:
   throw propError(scope, prop, value, problem, fix);
 }
 
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ENOTDIR') return undefined; // a parent is a file: reported by the parent check
-    throw e;
-  }
-}
-
 function readRecord(scope: IConstruct | string, file: string): NodeRecord {
   const record: NodeRecord = new Map();
-  const st = lstat(file);
-  if (!st) return record;
   const bad = (why: string): never => fail(scope, 'outdir', path.dirname(file), `holds ${NODE_RECORD_FILE}, which ${why}`,
     `remove ${file} (the library then overwrites only files that carry its "${GENERATED_MARKER}" header, and removes nothing it did not write in this run)`);
-  if (!st.isFile()) bad('is not a file');
-  let doc: any;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  } catch {
-    return bad('is not valid JSON');
-  }
+  const doc = readJsonRecord(file, bad);
+  if (doc === undefined) return record;
   if (!doc || typeof doc !== 'object' || doc.version !== RECORD_VERSION || !doc.apps || typeof doc.apps !== 'object') {
     bad(`is not a version ${RECORD_VERSION} record of this library`);
   }
@@ -101,11 +83,6 @@ function readRecord(scope: IConstruct | string, file: string): NodeRecord {
     record.set(appId, { files, dirs });
   }
   return record;
-}
-
-/** A relative POSIX path that stays inside the directory (no absolute path, no "." or ".." segment). */
-function isSafeRelative(p: string): boolean {
-  return p !== '' && !p.startsWith('/') && !p.includes('\\') && p.split('/').every(s => s !== '' && s !== '.' && s !== '..');
 }
 
 function writeRecord(file: string, record: NodeRecord): void {

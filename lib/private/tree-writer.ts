@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { propError } from './errors';
+import { isSafeRelative, lstat, readJsonRecord, writeJsonFile } from './files';
 import { byCodeUnit } from './order';
 
 /**
@@ -50,20 +51,6 @@ export interface TreeWriteResult {
   readonly bytes: number;
 }
 
-function isSafeRelative(p: string): boolean {
-  return p !== '' && !p.startsWith('/') && !p.includes('\\') && !p.includes('\0') && p.split('/').every(s => s !== '' && s !== '.' && s !== '..');
-}
-
-function lstat(p: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw e;
-  }
-}
-
 /**
  * Whether a directory holds an entry the record does not list: a file of the user's, a link, or
  * anything that is neither a file nor a directory.
@@ -105,31 +92,13 @@ function saveRecord(recordFile: string, files: string[]): void {
   writeJsonFile(recordFile, doc, 1);
 }
 
-/**
- * Writes a JSON document through a temporary file and a rename, so a record is never half written.
- *
- * @internal
- */
-export function writeJsonFile(file: string, doc: unknown, indent: number): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(doc, null, indent) + '\n');
-  fs.renameSync(tmp, file);
-}
-
 function readRecord(scope: IConstruct | string, outdir: string, file: string): Set<string> {
-  const st = lstat(file);
-  if (!st) return new Set();
   const bad = (why: string): never => {
     throw propError(scope, 'outdir', outdir, `holds ${TREE_RECORD_FILE}, which ${why}`,
       `remove ${file} if it is not the library's (the library then writes only where no file stands, and removes nothing)`);
   };
-  if (!st.isFile()) bad('is not a file');
-  let doc: any;
-  try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  } catch {
-    return bad('is not valid JSON');
-  }
+  const doc = readJsonRecord(file, bad);
+  if (doc === undefined) return new Set();
   if (!doc || doc.version !== RECORD_VERSION || !Array.isArray(doc.files)) bad(`is not a version ${RECORD_VERSION} record of this library`);
   const files = new Set<string>();
   for (const f of doc.files) {

@@ -1,12 +1,17 @@
 import * as path from 'path';
 import { Duration } from 'cdk8s';
+import * as fc from 'fast-check';
+import * as jsyaml from 'js-yaml';
 import { WasmRuntime } from '../../lib/core/runtime';
 import { EdgeFleet, ISiteWorkload } from '../../lib/fleet/edge-fleet';
 import { EdgeSite } from '../../lib/fleet/edge-site';
 import { FleetApp } from '../../lib/fleet/fleet-app';
+import { GitOps } from '../../lib/fleet/gitops';
 import { SiteInventory } from '../../lib/fleet/inventory';
 import { validationErrorOf } from '../util/errors';
-import { EdgeFunction, ListGitOps, tmpdir } from '../util/fleet';
+import { EdgeFunction, ListGitOps, readTree, tmpdir } from '../util/fleet';
+import { fuzzParams, isDocumentedError, nastyString } from '../util/fuzz';
+import { validateObjects } from '../util/validate';
 
 class Recorder implements ISiteWorkload {
   public readonly sites: string[] = [];
@@ -130,4 +135,34 @@ test('a declared site is built with the app\'s context (strict mode)', () => {
   const site = fleet._buildSite(fleet._siteSpecs[0]);
   expect(site.node.tryGetContext('cdk8s-wasm-edge:strict')).toBe(true);
   expect(site.node.path).toBe('mec/a');
+});
+
+describe('EdgeFleet props, fuzzed', () => {
+  test('fleetName, directory, repositoryPath and site names: a valid tree or a documented error, both seen', () => {
+    const name = nastyString(['mec', 'fleet-1', 'a']);
+    const dir = nastyString(['mec', 'fleets/mec', 'a.b/c_d']);
+    const seen = new Set<string>();
+    fc.assert(fc.property(name, dir, dir, name, (fleetName, directory, repositoryPath, siteName) => {
+      const out = tmpdir();
+      const app = new FleetApp({ outdir: out });
+      try {
+        const fleet = new EdgeFleet(app, 'f', { fleetName, directory, repositoryPath, gitOps: GitOps.rancherFleet({ repo: 'https://git.example.com/f.git' }) });
+        fleet.defineSite('s', { siteName, servers: [{ name: 's-server', ip: '10.0.0.1' }] });
+        app.synth();
+      } catch (e) {
+        expect(isDocumentedError(e)).toBe(true);
+        seen.add('error');
+        return;
+      }
+      seen.add('ok');
+      const files = [...readTree(out).keys()];
+      // Everything lands inside the output directory, under the fleet's directory.
+      expect(files.every(f => f === '.cdk8s-wasm-edge-tree.json' || f.startsWith(`${directory}/`))).toBe(true);
+      const docs = files.filter(f => f.endsWith('.k8s.yaml')).flatMap(f => jsyaml.loadAll(readTree(out).get(f)!) as any[]);
+      validateObjects(docs);
+      const repo = docs.find(d => d.kind === 'GitRepo');
+      expect(repo.spec.paths).toEqual([`${repositoryPath}/sites/*/manifests`]);
+    }), fuzzParams({ numRuns: 150 }));
+    expect([...seen].sort()).toEqual(['error', 'ok']);
+  });
 });

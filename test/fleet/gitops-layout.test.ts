@@ -51,3 +51,17 @@ describe('GitOps layout helpers', () => {
     expect(someNames(['a', 'b', 'c', 'd'], 2)).toBe('a, b and 2 more');
   });
 });
+
+describe('sitePattern with the pattern given', () => {
+  test('a site named like another segment: the given pattern says where the name is', () => {
+    const sites = [site('mec', 'mec/sites/mec/manifests')];
+    // Found from the paths, the first "mec" would be taken for the site's name.
+    expect(sitePattern(sites)).toEqual({ prefix: [], suffix: ['sites', 'mec', 'manifests'] });
+    expect(sitePattern(sites, 'mec/sites/*/manifests')).toEqual({ prefix: ['mec', 'sites'], suffix: ['manifests'] });
+  });
+  test('a pattern the sites do not follow, or without exactly one "*", is none', () => {
+    expect(sitePattern([site('a', 'x/a/m')], 'y/*/m')).toBeUndefined();
+    expect(sitePattern([site('a', 'x/a/m')], 'x/a/m')).toBeUndefined();
+    expect(sitePattern([site('a', 'x/a/m')], '*/*/m')).toBeUndefined();
+  });
+});

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { checkNodeIp, nodeIpProblem, parseIp } from '../../lib/private/ip';
+import { checkNodeIp, ipKeys, nodeIpProblem, parseIp } from '../../lib/private/ip';
 import { validationErrorOf } from '../util/errors';
 import { fuzzParams } from '../util/fuzz';
 
@@ -67,4 +67,14 @@ test('checkNodeIp', () => {
   const e = validationErrorOf(() => checkNodeIp('sites.csv:2', 'servers', '10.0.0'));
   expect([e.constructPath, e.prop, e.value]).toEqual(['sites.csv:2', 'servers', '"10.0.0"']);
   expect(validationErrorOf(() => checkNodeIp('s', 'ip', '127.0.0.1')).problem).toMatch(/loopback.*kubelet refuses/);
+});
+
+describe('ipKeys', () => {
+  test('one spelling per address; both of a dual-stack pair; nothing for what is no address', () => {
+    expect(ipKeys('FD00:0::10')).toEqual(ipKeys('fd00::10'));
+    expect(ipKeys('10.0.0.1, fd00::1')).toEqual(['10.0.0.1', ipKeys('fd00::1')[0]]);
+    expect(ipKeys('::ffff:10.0.0.1')).toEqual(['10.0.0.1']);
+    expect(ipKeys(undefined)).toEqual([]);
+    expect(ipKeys('not-an-ip')).toEqual([]);
+  });
 });
