@@ -176,8 +176,9 @@ export class EdgeFleet extends Construct {
   }
 
   /**
-   * Adds a site. The fleet's nodeDefaults and namespace apply unless the site sets its own; the
-   * workloads placed so far whose selector matches it are added to it.
+   * Adds a site. The fleet's namespace applies unless the site sets its own, and its nodeDefaults
+   * under the site's own (merged prop by prop); the workloads placed so far whose selector matches
+   * it are added to it.
    */
   public addSite(id: string, props: EdgeSiteProps = {}): EdgeSite {
     if (this.specs.some(s => s.id === id)) throw propError(this, 'id', id, 'is already a site of the fleet (defineSite)', 'give every site its own id');
@@ -207,7 +208,8 @@ export class EdgeFleet extends Construct {
    * about the site.
    *
    * @param inventory the sites, e.g. `SiteInventory.fromFile('sites.csv')`
-   * @param defaults props for every site (namespace, nodeDefaults...); a row's own values win
+   * @param defaults props for every site (namespace, nodeDefaults, region...); a row's non-empty
+   *   values win, its labels and settings are added to the defaults'
    * @returns the sites added
    */
   public addSites(inventory: SiteInventory, defaults: EdgeSiteProps = {}): EdgeSite[] {
@@ -369,13 +371,14 @@ export class EdgeFleet extends Construct {
 
 /** A site's props from an inventory row, on top of defaults. */
 function siteProps(row: InventorySite, defaults: EdgeSiteProps): EdgeSiteProps {
-  return Object.assign({}, defaults, {
+  // An empty cell keeps the default: only the row's values given override it.
+  const given: EdgeSiteProps = {};
+  for (const key of ['region', 'zone', 'tier', 'hardware'] as const) {
+    if (row[key] !== undefined) Object.assign(given, { [key]: row[key] });
+  }
+  return Object.assign({}, defaults, given, {
     siteName: row.name,
-    region: row.region,
-    zone: row.zone,
-    tier: row.tier,
-    hardware: row.hardware,
-    canary: row.canary,
+    canary: row.canary || (defaults.canary ?? false),
     clusterLabels: Object.assign({}, defaults.clusterLabels, row.labels),
     settings: Object.assign({}, defaults.settings, row.settings),
     servers: row.servers,

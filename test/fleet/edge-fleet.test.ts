@@ -166,3 +166,16 @@ describe('EdgeFleet props, fuzzed', () => {
     expect([...seen].sort()).toEqual(['error', 'ok']);
   });
 });
+
+test('addSites: an empty inventory cell keeps the default; a given one wins', () => {
+  const fleet = new EdgeFleet(new FleetApp(), 'mec');
+  const [a, b] = fleet.addSites(SiteInventory.fromSites([
+    { name: 'a', canary: false, servers: [{ name: 'a-s', ip: '10.0.0.1' }], agents: [], labels: {}, settings: {}, source: 'x:1', region: 'us' },
+    { name: 'b', canary: true, servers: [{ name: 'b-s', ip: '10.0.0.2' }], agents: [], labels: { env: 'prod' }, settings: { k: 'v' }, source: 'x:2' },
+  ]), { region: 'eu', tier: 'mec', clusterLabels: { team: 'radio' }, settings: { k: 'default', j: '1' } });
+  expect([a.siteLabels.region, b.siteLabels.region]).toEqual(['us', 'eu']);
+  expect([a.siteLabels.tier, b.siteLabels.tier]).toEqual(['mec', 'mec']);
+  expect([a.canary, b.canary]).toEqual([false, true]);
+  expect(b.siteLabels).toEqual(expect.objectContaining({ team: 'radio', env: 'prod' }));
+  expect(b.settings).toEqual({ j: '1', k: 'v' });
+});
