@@ -29,7 +29,10 @@ const project = new cdk.JsiiProject({
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.4.2', 'cdk8s-plus-30@^2.4.10'],
   // Node files (K3s config, registries, cloud-init) are written with js-yaml: fleets write tens of
   // thousands of them. jsii packages must bundle their non-jsii dependencies.
-  bundledDeps: ['js-yaml@^4.1.0'],
+  // The policy layer evaluates its own CEL rules against the app's pod templates at synth (issue 13):
+  // @bufbuild/cel is a CEL evaluator in JavaScript (its peer @bufbuild/protobuf comes with it), loaded
+  // only by apps that declare policies.
+  bundledDeps: ['js-yaml@^4.1.0', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.4.2',
@@ -45,6 +48,12 @@ const project = new cdk.JsiiProject({
     'yaml@^2.8.0',
     'ts-node@^10.9.2',
     '@kubernetes/client-node@0.22.3',
+    // Every PromQL expression of the monitoring layer is parsed in the tests with Prometheus's own
+    // grammar (the one its web UI uses).
+    '@prometheus-io/lezer-promql@0.315.0',
+    '@lezer/lr@^1.4.12',
+    '@lezer/highlight@^1.2.1',
+    '@grafana/grafana-foundation-sdk@0.0.21',
   ],
   // Only the JavaScript target can be packaged on this machine; the other targets stay declared so the
   // API keeps compiling for them.
@@ -91,7 +100,7 @@ const project = new cdk.JsiiProject({
     compilerOptions: { paths: { 'cdk8s-wasm-edge': ['../lib/index.ts'] } },
     include: ['../examples/*/*.ts'],
   },
-  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/examples/*/node_modules/', '/.bench/', '/.consumer/', '/cdk8s.out/'],
+  gitignore: ['/dist-nodes/', '/examples/*/dist/', '/examples/*/nodes/', '/examples/*/node_modules/', '/.bench/', '/.consumer/', '/cdk8s.out/', '.scratch/'],
 });
 
 // The package version (projen would write 0.0.0 outside a release workflow, and this project has
@@ -158,7 +167,7 @@ const checkApiMd = project.addTask('check-api-md', {
 project.postCompileTask.spawn(checkApiMd, { condition: 'node -e "if (!process.env.CI) process.exit(1)"' });
 
 // .bench/, .consumer/ and cdk8s.out/ hold local build output (npm run bench) that npm pack would otherwise ship.
-for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/', '/.bench/', '/.consumer/', '/cdk8s.out/']) {
+for (const p of ['/examples/', '/scripts/', '/bench/', '/dist-nodes/', '/.ci/', '/.bench/', '/.consumer/', '/cdk8s.out/', '.scratch/']) {
   project.addPackageIgnore(p);
 }
 // The package ships the bundle (dist/lib/index.js, see the bundle task) and the lazily loaded
