@@ -6,6 +6,8 @@
  *   1 lib/private/            the private kit (imports, private and external packages only)
  *   2 building blocks         lib/core, lib/node, lib/scaling, lib/routing, lib/backends, lib/kubeedge, lib/fleet
  *   3 named constructs        top-level lib/*.ts
+ *   4 app-wide constructs     lib/policy, lib/monitoring: derived from the named constructs of the
+ *                             whole app (their classes, images, ports, budgets), so above them
  *
  * An edge is any runtime dependency: `import ... from`, `import '...'`, `export ... from`,
  * `import x = require(...)`, `require(...)` and `import(...)` (a lazy require still depends on the
@@ -25,7 +27,12 @@ export type ImportGraph = Map<string, string[]>;
 /** Building-block folders (layer 2). */
 export const BUILDING_BLOCKS = ['core', 'node', 'scaling', 'routing', 'backends', 'kubeedge', 'fleet'];
 
-export const LAYER_NAMES = ['generated imports (lib/imports)', 'private kit (lib/private)', 'building blocks', 'named constructs (lib/*.ts)'];
+/** App-wide folders (layer 4): constructs derived from the named constructs of the whole app. */
+export const APP_WIDE = ['policy', 'monitoring'];
+
+export const LAYER_NAMES = [
+  'generated imports (lib/imports)', 'private kit (lib/private)', 'building blocks', 'named constructs (lib/*.ts)', 'app-wide constructs',
+];
 
 /**
  * The layer of a file given relative to lib/ (`private/errors.ts`), or undefined when it lies in no
@@ -37,6 +44,7 @@ export function layerOf(file: string): number | undefined {
   if (parts[0] === 'imports') return 0;
   if (parts[0] === 'private') return 1;
   if (BUILDING_BLOCKS.includes(parts[0])) return 2;
+  if (APP_WIDE.includes(parts[0])) return 4;
   return undefined;
 }
 
@@ -214,7 +222,7 @@ export function findLayerViolations(graph: ImportGraph): LayerViolation[] {
   for (const [from, targets] of graph) {
     const lf = layerOf(from);
     if (lf === undefined) {
-      out.push({ from, to: '', problem: `lies in no layer (known folders: imports, private, ${BUILDING_BLOCKS.join(', ')}; or top-level lib/*.ts)` });
+      out.push({ from, to: '', problem: `lies in no layer (known folders: imports, private, ${BUILDING_BLOCKS.join(', ')}, ${APP_WIDE.join(', ')}; or top-level lib/*.ts)` });
       continue;
     }
     for (const to of targets) {

@@ -13,6 +13,7 @@ describe('check-imports', () => {
     expect(layerOf('private/app-checks/engine.ts')).toBe(1);
     expect(['core/x.ts', 'node/x.ts', 'scaling/x.ts', 'routing/x.ts', 'backends/x.ts', 'kubeedge/x.ts'].map(layerOf)).toEqual([2, 2, 2, 2, 2, 2]);
     expect(layerOf('wasm-deployment.ts')).toBe(3);
+    expect(['policy/x.ts', 'monitoring/x.ts'].map(layerOf)).toEqual([4, 4]);
     expect(layerOf('misc/x.ts')).toBeUndefined();
   });
 
@@ -71,7 +72,7 @@ describe('check-imports', () => {
       'layer violation: lib/private/errors.ts -> lib/warnings.ts: private kit (lib/private) imports named constructs (lib/*.ts)',
       'layer violation: lib/node/k3s.ts -> lib/edge-offline-node.ts: building blocks imports named constructs (lib/*.ts)',
       'layer violation: lib/imports/keda.ts -> lib/private/errors.ts: generated imports (lib/imports) imports private kit (lib/private)',
-      'layer violation: lib/misc/x.ts lies in no layer (known folders: imports, private, core, node, scaling, routing, backends, kubeedge, fleet; or top-level lib/*.ts)',
+      'layer violation: lib/misc/x.ts lies in no layer (known folders: imports, private, core, node, scaling, routing, backends, kubeedge, fleet, policy, monitoring; or top-level lib/*.ts)',
     ]);
   });
 
