@@ -190,8 +190,9 @@ project.eslint?.addOverride({
   files: ['lib/**/*.ts'],
   rules: {
     // lib/private/lazy.ts: the generated CRD modules and js-yaml load on first use, through
-    // `lazyModule((): typeof import('../imports/x') => require('../imports/x'))`; nothing else is required.
-    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$'] }],
+    // `lazyModule((): typeof import('../imports/x') => require('../imports/x'))`; nothing else is required. The CEL evaluator
+    // too: only apps with policies load it.
+    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$', '^@bufbuild/cel$'] }],
     'no-restricted-syntax': ['error', {
       selector: 'ObjectExpression[properties.length>1] > SpreadElement',
       message: 'use Object.assign({}, a, { ... }): a spread among other properties is 5-10x slower in Node 20 (README, Development)',

@@ -5,7 +5,7 @@ export * from './warnings';
 
 // Value types: runtimes, placement, topology.
 export {
-  IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WasmRuntime, WasmRuntimeOptions,
+  IntegrationRoute, MAX_RUNTIME_HANDLER_LENGTH, WASM_EDGE_LABEL_PREFIX, WASM_ONLY_TAINT_KEY, WASM_POD_LABEL, WasmRuntime, WasmRuntimeOptions,
 } from './core/runtime';
 export { IWasmPlacement, NodeTaint } from './core/placement';
 export { IRuntimeClass } from './core/runtime-class-ref';
@@ -73,3 +73,10 @@ export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOp
 export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';
 // Fleet: the site inventory (CSV or JSON, one row per site).
 export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
+// Policies: admission rules derived from the app, one CEL rule base for three engines.
+export { PodKind, PodShape, PolicyAction, PolicyValidation, PolicyVariable, WasmPolicyRule } from './policy/policy-rule';
+export {
+  AllNamespacesOptions, NAMESPACE_NAME_LABEL, NamespaceSelectorRequirement, NamespaceSelectorSpec, PolicyNamespaces, SYSTEM_NAMESPACES,
+} from './policy/policy-namespaces';
+export { GatekeeperPolicyOptions, KyvernoPolicyOptions, PolicyEngine, PolicyRule } from './policy/policy-engine';
+export { WasmPolicies, WasmPoliciesProps } from './policy/wasm-policies';

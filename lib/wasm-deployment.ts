@@ -2,7 +2,7 @@ import { ApiObjectMetadataDefinition, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { IWasmPlacement, placementTolerations } from './core/placement';
-import { IntegrationRoute, WasmRuntime } from './core/runtime';
+import { IntegrationRoute, WASM_POD_LABEL, WasmRuntime } from './core/runtime';
 import { IRuntimeClass } from './core/runtime-class-ref';
 import { renderTopologySpread, resolveTopologySpread, TopologySpreadOptions } from './core/topology';
 import { appIndex } from './private/app-checks';
@@ -347,7 +347,11 @@ export class WasmDeployment extends kplus.Deployment implements IWasmScalable {
     return Object.assign({}, spec, {
       replicas: this.hasAutoscaler ? undefined : (this.replicas ?? this.warmReplicas),
       template: {
-        metadata: Object.assign({}, template.metadata, { annotations: Object.keys(annotations).length > 0 ? annotations : undefined }),
+        metadata: Object.assign({}, template.metadata, {
+          // The Wasm mark the admission rules read (WasmPolicies): a pod of a Wasm class keeps to the Wasm rules.
+          labels: this.runtimeClass && this.route !== IntegrationRoute.WASMEDGE_IN_IMAGE ? Object.assign({}, template.metadata?.labels, { [WASM_POD_LABEL]: 'true' }) : template.metadata?.labels,
+          annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+        }),
         spec: Object.assign({}, podSpec, {
           runtimeClassName: this.runtimeClass?.runtimeClassName,
           nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,

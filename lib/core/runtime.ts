@@ -316,3 +316,10 @@ export const WASM_EDGE_LABEL_PREFIX = 'cdk8s-wasm-edge.io/';
  * The taint nodes reserved for Wasm workloads carry; RuntimeClasses made by this library tolerate it.
  */
 export const WASM_ONLY_TAINT_KEY = `${WASM_EDGE_LABEL_PREFIX}wasm-only`;
+
+/**
+ * The label that marks a pod as a Wasm pod (value `"true"`): WasmDeployment sets it on the pods of a
+ * Wasm RuntimeClass, and the admission rules (WasmPolicies) hold every pod that carries it to the
+ * Wasm rules, whatever its image.
+ */
+export const WASM_POD_LABEL = `${WASM_EDGE_LABEL_PREFIX}wasm`;

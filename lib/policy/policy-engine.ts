@@ -16,8 +16,12 @@ import { renderValidatingAdmissionPolicy } from './validating-admission-policy';
  */
 export class PolicyRule {
   /** @internal */
-  public static _create(rule: WasmPolicyRule, props: { objectName: string; action: PolicyAction; namespaces: PolicyNamespaces;
-    model: () => PolicyModel; }): PolicyRule {
+  public static _create(rule: WasmPolicyRule, props: {
+    objectName: string;
+    action: PolicyAction;
+    namespaces: PolicyNamespaces;
+    model: () => PolicyModel;
+  }): PolicyRule {
     return new PolicyRule(rule, props.objectName, props.action, props.namespaces, props.model);
   }
 

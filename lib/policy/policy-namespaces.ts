@@ -76,11 +76,21 @@ export class PolicyNamespaces {
     /** The labels a selected namespace carries, if selected by label. */
     public readonly labels: { [key: string]: string } | undefined) {}
 
-  /** The selector, as a namespaceSelector (by name through `kubernetes.io/metadata.name`). */
+  /** This selection, narrowed to the namespaces that also carry `labels` (e.g. the function-tenant label). */
+  public withLabels(labels: { [key: string]: string }): PolicyNamespaces {
+    checkLabels('PolicyNamespaces.withLabels', 'labels', labels);
+    const merged: { [key: string]: string } = Object.assign({}, this.labels, labels);
+    return new PolicyNamespaces(this.names, this.except, Object.fromEntries(Object.entries(merged).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** The selector, as a namespaceSelector (names through the `kubernetes.io/metadata.name` label). */
   public toSelector(): NamespaceSelectorSpec {
-    if (this.labels) return { matchLabels: { ...this.labels } };
-    if (this.names) return { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...this.names] }] };
-    return { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...this.except!] }] };
+    const expressions: NamespaceSelectorRequirement[] = [];
+    if (this.names) expressions.push({ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...this.names] });
+    if (this.except) expressions.push({ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...this.except] });
+    return Object.assign({},
+      this.labels ? { matchLabels: Object.assign({}, this.labels) } : {},
+      expressions.length > 0 ? { matchExpressions: expressions } : {});
   }
 
   /**
@@ -88,15 +98,10 @@ export class PolicyNamespaces {
    * undefined when that cannot be told (selected by label, labels unknown).
    */
   public selects(namespace: string, labels?: { [key: string]: string }): boolean | undefined {
-    if (this.names) return this.names.includes(namespace);
-    if (this.except) return !this.except.includes(namespace);
+    if (this.names && !this.names.includes(namespace)) return false;
+    if (this.except && this.except.includes(namespace)) return false;
+    if (!this.labels) return true;
     if (!labels) return undefined;
-    return Object.entries(this.labels!).every(([k, v]) => labels[k] === v);
-  }
-
-  /** The selection restricted to `names` (for rules that apply in some namespaces only). */
-  public narrowedTo(names: string[]): PolicyNamespaces | undefined {
-    const kept = names.filter(n => this.selects(n) !== false);
-    return kept.length === 0 ? undefined : new PolicyNamespaces([...new Set(kept)].sort(), undefined, undefined);
+    return Object.entries(this.labels).every(([k, v]) => labels[k] === v);
   }
 }

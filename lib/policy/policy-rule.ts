@@ -3,6 +3,7 @@
  * for admission (no optional syntax, no extension libraries), over variables that say where a pod
  * lies in each kind of object. Every engine renders these same strings.
  */
+import { WASM_POD_LABEL } from '../core/runtime';
 import { propError } from '../private/errors';
 
 /** What an engine does with an object a rule refuses. */
@@ -106,7 +107,8 @@ export class WasmPolicyRule {
 
   /** Every rule, in rendering order. */
   public static all(): WasmPolicyRule[] {
-    return [WasmPolicyRule.RUNTIME_CLASS, WasmPolicyRule.WASM_ONLY_NODES, WasmPolicyRule.POD_SECURITY, WasmPolicyRule.CRUN_VARIANT, WasmPolicyRule.TENANT_LIMITS];
+    return [WasmPolicyRule.RUNTIME_CLASS, WasmPolicyRule.WASM_ONLY_NODES, WasmPolicyRule.POD_SECURITY,
+      WasmPolicyRule.CRUN_VARIANT, WasmPolicyRule.TENANT_LIMITS];
   }
 
   /** The rule of a name. */
@@ -123,8 +125,6 @@ export class WasmPolicyRule {
     public readonly ruleName: string) {}
 }
 
-/** The label that marks a pod as a Wasm pod for the policies (WasmDeployment sets it on its pods). */
-export const WASM_POD_LABEL = 'cdk8s-wasm-edge.io/wasm';
 
 /** The app's facts a rule reads: known at synth, when the app is complete. */
 export interface PolicyModel {

@@ -10,6 +10,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import type { PolicyRule } from './policy-engine';
 import { PodShape } from './policy-rule';
+import { ClusterScopedObject } from '../private/cluster-object';
 
 /** The resource rules of a shape: one per API group, operations CREATE and UPDATE. */
 export function resourceRules(shape: PodShape): kplus.k8s.NamedRuleWithOperations[] {
@@ -41,7 +42,7 @@ export function renderValidatingAdmissionPolicy(scope: Construct, rules: PolicyR
         failurePolicy: 'Fail',
         matchConstraints: { resourceRules: resourceRules(shape) },
       };
-      out.push(new ApiObject(scope, `${rule.ruleName}-${shape.name}`, {
+      out.push(new ClusterScopedObject(scope, `${rule.ruleName}-${shape.name}`, {
         apiVersion: 'admissionregistration.k8s.io/v1',
         kind: 'ValidatingAdmissionPolicy',
         metadata: { name, labels },
@@ -60,7 +61,7 @@ export function renderValidatingAdmissionPolicy(scope: Construct, rules: PolicyR
         validationActions: [rule.action],
         matchResources: { namespaceSelector: rule.namespaces.toSelector() },
       };
-      out.push(new ApiObject(scope, `${rule.ruleName}-${shape.name}-binding`, {
+      out.push(new ClusterScopedObject(scope, `${rule.ruleName}-${shape.name}-binding`, {
         apiVersion: 'admissionregistration.k8s.io/v1',
         kind: 'ValidatingAdmissionPolicyBinding',
         metadata: { name, labels },

@@ -7,14 +7,10 @@
  * server's int64 fields), other numbers `double`; a variable is evaluated once, in order, and read
  * as `variables.<name>` by later variables and by the validation.
  */
-import type * as celT from '@bufbuild/cel';
+import { lazyModule } from './lazy';
 
-type Cel = typeof celT;
-let loaded: Cel | undefined;
-function cel(): Cel {
-  if (!loaded) loaded = require('@bufbuild/cel') as Cel;
-  return loaded;
-}
+const celModule = lazyModule((): typeof import('@bufbuild/cel') => require('@bufbuild/cel'));
+const cel = () => celModule;
 
 /** One named CEL expression. */
 export interface CelVariable {

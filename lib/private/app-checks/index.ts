@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { AppIndex } from './engine';
 import { RULES } from './rules';
 
+export { REGISTERED_CHECK, RegisteredCheck } from './registered';
 export { AppIndex, AppIndexReader, AppRule, AppView, Derived, Kind, Report, Slot, groupBy } from './engine';
 
 const INDEXES = new WeakMap<IConstruct, AppIndex>();

@@ -6,6 +6,7 @@ import { AppRule } from './engine';
 import { UNIQUE_NAMES } from './functions';
 import { ONE_HTTP_ROUTE_PER_HOST_AND_PATH } from './http-routes';
 import { NODES_FIT_THEIR_SERVERS } from './nodes';
+import { REGISTERED_CHECKS } from './registered';
 import { UNIQUE_ROUTES } from './routes';
 import { SELECTABLE_RUNTIME_CLASSES, UNIQUE_RUNTIME_CLASS_NAMES } from './runtime-classes';
 import { ONE_AUTOSCALER_PER_WORKLOAD } from './scaling';
@@ -30,4 +31,6 @@ export const RULES: readonly AppRule[] = [
   SITES_HAVE_A_SERVER,
   UNIQUE_SITE_NODES,
   SITE_RUNTIMES_OFFERED,
+  // app-wide constructs (policies, monitoring): after the rest, whose errors explain theirs
+  REGISTERED_CHECKS,
 ];

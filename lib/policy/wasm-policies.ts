@@ -1,0 +1,303 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { PolicyEngine, PolicyRule } from './policy-engine';
+import { PolicyNamespaces } from './policy-namespaces';
+import { definitionOf, PodShape, PolicyAction, PolicyModel, WasmPolicyRule } from './policy-rule';
+import { IntegrationRoute, WASM_ONLY_TAINT_KEY, WasmRuntime } from '../core/runtime';
+import { IRuntimeClass } from '../core/runtime-class-ref';
+import { EdgeOfflineNode } from '../node/edge-offline-node';
+import { appIndex, AppView, Derived, REGISTERED_CHECK, Report } from '../private/app-checks';
+import { clusterKey } from '../private/app-checks/clusters';
+import { evaluate } from '../private/cel';
+import { checkDns1123Subdomain, propError } from '../private/errors';
+import { warn } from '../private/warnings';
+import { FUNCTION_TENANT_LABEL, FunctionTenant } from '../tenant';
+import { WasmDeployment } from '../wasm-deployment';
+
+/** Props of `WasmPolicies`. */
+export interface WasmPoliciesProps {
+  /**
+   * The admission engine.
+   *
+   * @default PolicyEngine.validatingAdmissionPolicy() - built into the API server (Kubernetes 1.30+), nothing to run on the node
+   */
+  readonly engine?: PolicyEngine;
+
+  /**
+   * The repositories Wasm images come from (`registry/path`, matched with any tag or digest) or
+   * prefixes (ending in `/`, e.g. `registry.example.com/wasm/`): a pod with an image from them is a
+   * Wasm pod. Matched as written: `docker.io/library/x` and `x` are different strings to the rules.
+   *
+   * @default - the repositories of the Wasm images of the app's workloads (WasmDeployment Wasm
+   * containers, SpinKube and OpenFaaS function images), read at synth
+   */
+  readonly wasmImageRepositories?: string[];
+
+  /**
+   * What the engine does with an object a rule refuses.
+   *
+   * @default PolicyAction.DENY
+   */
+  readonly action?: PolicyAction;
+
+  /**
+   * The action per rule name (e.g. `{ 'wasm-only-nodes': PolicyAction.WARN }`), over `action`.
+   *
+   * @default - `action` for every rule
+   */
+  readonly ruleActions?: { [ruleName: string]: PolicyAction };
+
+  /**
+   * The namespaces the rules apply in. The `tenant-resource-limits` rule applies in those of them that
+   * carry the function-tenant label (`cdk8s-wasm-edge.io/function-tenant: "true"`, set by
+   * FunctionTenant on the namespaces it creates).
+   *
+   * @default PolicyNamespaces.all() - every namespace but kube-system, kube-public and kube-node-lease
+   */
+  readonly namespaces?: PolicyNamespaces;
+
+  /**
+   * Rules left out.
+   *
+   * @default - none: every rule of the rule base
+   */
+  readonly disabledRules?: WasmPolicyRule[];
+
+  /**
+   * The first part of every object name (`<namePrefix>.<rule>`), a DNS-1123 subdomain.
+   *
+   * @default "wasm-edge"
+   */
+  readonly namePrefix?: string;
+
+  /**
+   * Wasm RuntimeClasses beyond the app's own (e.g. classes a platform team manages).
+   *
+   * @default - none: the app's RuntimeClasses and the classes its workloads use
+   */
+  readonly runtimeClasses?: IRuntimeClass[];
+}
+
+/**
+ * Admission rules derived from the app: its Wasm RuntimeClasses, Wasm image repositories, Wasm-only
+ * nodes and function tenants, rendered by one engine (ValidatingAdmissionPolicy, Kyverno or
+ * Gatekeeper) from one CEL rule base (`WasmPolicyRule`).
+ *
+ * At synth the library evaluates every rule against every pod and pod template the app emits (in
+ * the namespaces the rule applies in): a workload its own policy would refuse is an error (Deny) or
+ * a warning (Warn, Audit) naming the workload, the rule and the fix, before the YAML is committed.
+ */
+export class WasmPolicies extends Construct {
+  /** The engine that renders the rules. */
+  public readonly engine: PolicyEngine;
+  /** The rules, as configured. */
+  public readonly rules: PolicyRule[];
+  /** The engine's objects. */
+  public readonly apiObjects: ApiObject[];
+
+  private readonly repositories?: string[];
+  private readonly extraClasses: IRuntimeClass[];
+  private readonly modelOf: Derived<PolicyModel>;
+
+  constructor(scope: Construct, id: string, props: WasmPoliciesProps = {}) {
+    super(scope, id);
+    this.engine = props.engine ?? PolicyEngine.validatingAdmissionPolicy();
+    if (!(this.engine instanceof PolicyEngine)) {
+      throw propError(this, 'engine', props.engine, 'is not a PolicyEngine', 'use PolicyEngine.validatingAdmissionPolicy(), kyverno() or gatekeeper()');
+    }
+    const action = props.action ?? PolicyAction.DENY;
+    checkAction(this, 'action', action);
+    const prefix = props.namePrefix ?? 'wasm-edge';
+    checkDns1123Subdomain(this, 'namePrefix', prefix);
+    const namespaces = props.namespaces ?? PolicyNamespaces.all();
+    if (!(namespaces instanceof PolicyNamespaces)) {
+      throw propError(this, 'namespaces', namespaces, 'is not a PolicyNamespaces', 'use PolicyNamespaces.all(), named([...]) or labelled({...})');
+    }
+    const disabled = new Set<WasmPolicyRule>();
+    for (const [i, r] of (props.disabledRules ?? []).entries()) {
+      if (!(r instanceof WasmPolicyRule)) {
+        throw propError(this, `disabledRules[${i}]`, r, 'is not a WasmPolicyRule', `use one of WasmPolicyRule.${WasmPolicyRule.all().map(x => x.ruleName).join(', ')}`);
+      }
+      disabled.add(r);
+    }
+    const actions = props.ruleActions ?? {};
+    for (const [name, a] of Object.entries(actions)) {
+      if (!WasmPolicyRule.all().some(r => r.ruleName === name)) {
+        throw propError(this, `ruleActions["${name}"]`, name, 'is not a rule of the rule base', `use one of ${WasmPolicyRule.all().map(r => r.ruleName).join(', ')}`);
+      }
+      checkAction(this, `ruleActions["${name}"]`, a);
+    }
+    if (props.wasmImageRepositories !== undefined) {
+      if (!Array.isArray(props.wasmImageRepositories)) {
+        throw propError(this, 'wasmImageRepositories', props.wasmImageRepositories, 'is not a list', 'give repositories, e.g. ["ghcr.io/acme/wasm/"]');
+      }
+      props.wasmImageRepositories.forEach((r, i) => checkRepository(this, `wasmImageRepositories[${i}]`, r));
+    }
+    this.repositories = props.wasmImageRepositories ? [...new Set(props.wasmImageRepositories)].sort() : undefined;
+    this.extraClasses = [...(props.runtimeClasses ?? [])];
+    this.extraClasses.forEach((c, i) => {
+      if (!c || typeof c.runtimeClassName !== 'string' || !(c.runtime instanceof WasmRuntime)) {
+        throw propError(this, `runtimeClasses[${i}]`, c, 'is not a RuntimeClass', 'use a RuntimeClass, or RuntimeClass.fromRuntimeClassName(...) for one that exists');
+      }
+    });
+
+    const enabled = WasmPolicyRule.all().filter(r => !disabled.has(r));
+    if (enabled.length === 0) {
+      throw propError(this, 'disabledRules', [...disabled].map(r => r.ruleName), 'leaves no rule', 'enable at least one rule, or drop the WasmPolicies');
+    }
+    if (this.repositories && this.repositories.length === 0) {
+      const needing = enabled.filter(r => definitionOf(r).needsRepositories).map(r => r.ruleName);
+      if (needing.length > 0) {
+        throw propError(this, 'wasmImageRepositories', [], `is empty, and the rules ${needing.join(', ')} tell Wasm pods by their image`,
+          'name the repositories of your Wasm images, leave the prop out to take them from the app, or disable those rules');
+      }
+    }
+    for (const r of enabled) {
+      for (const dep of definitionOf(r).dependsOn) {
+        if (disabled.has(dep)) {
+          warn(this, 'disabledRules', dep.ruleName, `${r.ruleName} trusts runtimeClassName to tell Wasm pods, which only ${dep.ruleName} guarantees for Wasm images`,
+            `enable ${dep.ruleName}, or disable ${r.ruleName} too`);
+        }
+      }
+    }
+
+    const index = appIndex(this);
+    this.modelOf = new Derived<PolicyModel>(`the policy model of ${this.node.path}`, () => this.computeModel());
+    const model = () => index.derived(this.modelOf);
+    this.rules = enabled.map(rule => PolicyRule._create(rule, {
+      objectName: `${prefix}.${rule.ruleName}`,
+      action: actions[rule.ruleName] ?? action,
+      namespaces: definitionOf(rule).tenantsOnly ? namespaces.withLabels({ [FUNCTION_TENANT_LABEL]: 'true' }) : namespaces,
+      model,
+    }));
+    this.apiObjects = this.engine.bind(this, this.rules);
+    index.add(REGISTERED_CHECK, { scope: this, name: 'the app admits its own workloads', check: (view, report) => this.checkApp(view, report) });
+  }
+
+  /**
+   * The app's facts the rules read (computed at synth, once per check pass).
+   *
+   * @internal
+   */
+  public _model(): PolicyModel {
+    return appIndex(this).derived(this.modelOf);
+  }
+
+  private computeModel(): PolicyModel {
+    const index = appIndex(this);
+    const cluster = clusterKey(index, this);
+    const mine = this.node.root.node.findAll().filter(c => clusterKey(index, c) === cluster);
+    const classes = new Map<string, WasmRuntime>();
+    const repositories = new Set<string>(this.repositories ?? []);
+    const nodes = new Set<string>();
+    const addClass = (c: IRuntimeClass) => {
+      if (c.runtime.route !== IntegrationRoute.WASMEDGE_IN_IMAGE) classes.set(c.runtimeClassName, c.runtime);
+    };
+    this.extraClasses.forEach(addClass);
+    for (const c of mine) {
+      if (isRuntimeClassRef(c)) addClass(c);
+      if (c instanceof WasmDeployment && c.runtimeClass && c.route !== IntegrationRoute.WASMEDGE_IN_IMAGE) {
+        addClass(c.runtimeClass);
+        if (!this.repositories) for (const w of c.wasmContainers) repositories.add(repositoryOf(w.image));
+      }
+      if (c instanceof EdgeOfflineNode && c.taints.some(t => t.key === WASM_ONLY_TAINT_KEY)) nodes.add(c.nodeName);
+      if (c instanceof ApiObject && !this.repositories && OPERATOR_IMAGE_KINDS.has(`${c.apiVersion}/${c.kind}`)) {
+        const image = (c.toJson() as { spec?: { image?: unknown } }).spec?.image;
+        if (typeof image === 'string') repositories.add(repositoryOf(image));
+      }
+    }
+    const sorted = (s: Iterable<string>) => [...s].sort();
+    return {
+      wasmClasses: sorted(classes.keys()),
+      crunClasses: sorted([...classes].filter(([, r]) => r.route === IntegrationRoute.CRUN).map(([n]) => n)),
+      repositories: sorted(repositories),
+      wasmOnlyNodes: sorted(nodes),
+    };
+  }
+
+  /** The self-check: every pod the app emits, against every rule in the namespaces it applies in. */
+  private checkApp(view: AppView, report: Report): void {
+    const model = this._model();
+    const cluster = clusterKey(view, this);
+    const needing = this.rules.filter(r => definitionOf(r.rule).needsRepositories).map(r => r.ruleName);
+    if (model.repositories.length === 0 && needing.length > 0 && !this.repositories) {
+      report.error(propError(this, 'wasmImageRepositories', [], `is empty: the app has no Wasm workload to take repositories from, and ${needing.join(', ')} tell Wasm pods by their image`,
+        'name the repositories of your Wasm images (wasmImageRepositories), or disable those rules'));
+      return;
+    }
+    const namespaceLabels = new Map<string, { [key: string]: string }>();
+    const objects = view.ofType(ApiObject).filter(o => clusterKey(view, o) === cluster);
+    for (const o of objects) {
+      if (o.kind === 'Namespace' && o.apiVersion === 'v1') {
+        const json = o.toJson() as { metadata?: { name?: string; labels?: { [key: string]: string } } };
+        if (json.metadata?.name) namespaceLabels.set(json.metadata.name, Object.assign({ 'kubernetes.io/metadata.name': json.metadata.name }, json.metadata.labels));
+      }
+    }
+    for (const t of view.ofType(FunctionTenant)) {
+      if (clusterKey(view, t) !== cluster || t.namespaceObject) continue;
+      if (this.rules.some(r => r.rule === WasmPolicyRule.TENANT_LIMITS)) {
+        report.warn(t, {
+          prop: 'createNamespace',
+          value: false,
+          problem: `the tenant's namespace "${t.namespaceName}" is not created by the library, so it lacks the label ${FUNCTION_TENANT_LABEL}=true that rule tenant-resource-limits of ${this.node.path} selects`,
+          fix: `label it: kubectl label namespace ${t.namespaceName} ${FUNCTION_TENANT_LABEL}=true, or let the tenant create it`,
+        });
+      }
+    }
+    for (const o of objects) {
+      const shape = SHAPE_OF.get(`${o.apiVersion}/${o.kind}`);
+      if (!shape) continue;
+      const json = o.toJson() as { metadata?: { name?: string; namespace?: string } };
+      const ns = json.metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
+      for (const rule of this.rules) {
+        const labels = namespaceLabels.get(ns);
+        if (rule.namespaces.selects(ns, labels) === false) continue;
+        if (rule.namespaces.selects(ns, labels) === undefined) continue;
+        const v = rule.validation();
+        const outcome = evaluate(rule.variables(shape), v.expression, json);
+        if (outcome.value === true) continue;
+        const owner: IConstruct = o.node.scope ?? o;
+        const why = outcome.error !== undefined ? `its evaluation fails (${outcome.error}), which refuses the object (failurePolicy Fail)` : v.message;
+        const problem = `${o.kind} "${json.metadata?.name ?? ''}" in namespace "${ns}" would be refused by rule ${rule.ruleName} of ${this.node.path} (${this.engine.displayName}, ${rule.action}): ${why}`;
+        const fix = `change the workload, or take namespace "${ns}" out of the rule (namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`;
+        if (rule.action === PolicyAction.DENY) report.error(propError(owner, 'policy', rule.ruleName, problem, fix));
+        else report.warn(owner, { prop: 'policy', value: rule.ruleName, problem, fix });
+      }
+    }
+  }
+}
+
+/** The kinds whose objects hold a pod, by `apiVersion/kind`. */
+const SHAPE_OF = new Map<string, PodShape>(PodShape.all().flatMap(s => s.kinds.map(k => [`${k.apiGroup ? `${k.apiGroup}/` : ''}${k.apiVersion}/${k.kind}`, s] as [string, PodShape])));
+
+/** Function objects whose `spec.image` is a Wasm image (the operator makes the pods). */
+const OPERATOR_IMAGE_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.com/v1/Function']);
+
+function isRuntimeClassRef(c: IConstruct): c is IRuntimeClass {
+  const r = c as Partial<IRuntimeClass>;
+  return typeof r.runtimeClassName === 'string' && r.runtime instanceof WasmRuntime && typeof r.managed === 'boolean';
+}
+
+/** The repository of an image reference: without its digest and tag. */
+export function repositoryOf(image: string): string {
+  const noDigest = image.split('@')[0];
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+function checkAction(scope: IConstruct, prop: string, action: unknown): void {
+  if (!Object.values(PolicyAction).includes(action as PolicyAction)) {
+    throw propError(scope, prop, action, 'is not a PolicyAction', 'use PolicyAction.DENY, WARN or AUDIT');
+  }
+}
+
+function checkRepository(scope: IConstruct, prop: string, repo: unknown): void {
+  if (typeof repo !== 'string' || repo.length === 0 || repo.length > 255 || !/^[a-z0-9][a-z0-9._\-/:]*$/.test(repo) || repo.includes('//')) {
+    throw propError(scope, prop, repo, 'is not an image repository or prefix (lowercase registry/path, e.g. "ghcr.io/acme/hello" or "ghcr.io/acme/")',
+      'give the repository without tag or digest');
+  }
+  if (repositoryOf(repo) !== repo && !repo.endsWith('/')) {
+    throw propError(scope, prop, repo, 'carries a tag or digest, so it would match only that tag', `give the repository "${repositoryOf(repo)}"`);
+  }
+}

@@ -1,0 +1,187 @@
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-30';
+import * as fc from 'fast-check';
+import {
+  EdgeOfflineNode, EdgeNodeRole, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, WasmDeployment, WasmPolicies,
+  WasmPolicyRule, WasmRuntime,
+} from '../../lib';
+import { repositoryOf } from '../../lib/policy/wasm-policies';
+import { evaluate } from '../../lib/private/cel';
+import { warningsOf } from '../../lib/private/warnings';
+import { validateObjects } from '../util/validate';
+
+function app() {
+  const chart = new Chart(Testing.app(), 'c', { namespace: 'apps' });
+  const wasmedge = RuntimeClass.fromK3s(chart, 'WasmEdge', WasmRuntime.WASMEDGE);
+  const hello = new WasmDeployment(chart, 'hello', {
+    runtimeClass: wasmedge,
+    wasiNetworking: true,
+    wasmContainers: [{ image: 'ghcr.io/acme/hello-wasm:1.0.0', command: ['/hello.wasm'], portNumber: 8080 }],
+  });
+  const crun = new RuntimeClass(chart, 'Crun', { runtime: WasmRuntime.CRUN, scheduling: false });
+  new WasmDeployment(chart, 'worker', { runtimeClass: crun, wasmContainers: [{ image: 'ghcr.io/acme/worker-wasm@sha256:' + 'b'.repeat(64) }] });
+  return { chart, hello };
+}
+
+const synth = (chart: Chart) => Testing.synth(chart);
+const errorsOf = (chart: Chart) => { try { synth(chart); return ''; } catch (e) { return String(e); } };
+
+describe('WasmPolicies', () => {
+  test('defaults: the VAP engine, Deny, every namespace but the system ones, every rule, prefix wasm-edge', () => {
+    const { chart } = app();
+    const p = new WasmPolicies(chart, 'policies');
+    expect(p.engine.displayName).toBe('ValidatingAdmissionPolicy');
+    expect(p.rules.map(r => r.ruleName)).toEqual(WasmPolicyRule.all().map(r => r.ruleName));
+    expect(p.rules.every(r => r.action === PolicyAction.DENY)).toBe(true);
+    expect(p.rules[0].namespaces.toSelector()).toEqual(PolicyNamespaces.all().toSelector());
+    expect(p.rules[0].objectName).toBe('wasm-edge.wasm-runtime-class');
+    const objects = synth(chart);
+    validateObjects(objects);
+    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(15);
+    expect(objects.filter(o => o.kind.startsWith('Validating'))).toMatchSnapshot();
+  });
+
+  test('the model comes from the app: its Wasm classes, the crun ones, its Wasm images, its Wasm-only nodes', () => {
+    const { chart } = app();
+    new EdgeOfflineNode(chart, 'edge', { nodeName: 'edge-1', role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443', runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.CRUN], wasmOnly: true });
+    const p = new WasmPolicies(chart, 'policies');
+    synth(chart);
+    expect(p._model()).toEqual({
+      wasmClasses: ['crun-wasm', 'wasmedge'],
+      crunClasses: ['crun-wasm'],
+      repositories: ['ghcr.io/acme/hello-wasm', 'ghcr.io/acme/worker-wasm'],
+      wasmOnlyNodes: ['edge-1'],
+    });
+  });
+
+  test('workloads added after the policies are in the model (read at synth)', () => {
+    const { chart } = app();
+    const p = new WasmPolicies(chart, 'policies');
+    const spin = RuntimeClass.fromRuntimeClassName(chart, 'Spin', 'wasmtime-spin-v2', WasmRuntime.SPIN);
+    new WasmDeployment(chart, 'late', { runtimeClass: spin, wasmContainers: [{ image: 'registry.local/late:1', command: ['/late.wasm'] }] });
+    const objects = synth(chart);
+    expect(p._model().wasmClasses).toContain('wasmtime-spin-v2');
+    const vap = objects.find(o => o.metadata.name === 'wasm-edge.wasm-runtime-class.pod');
+    expect(vap.spec.variables.find((v: any) => v.name === 'wasmImage').expression).toContain("'registry.local/late'");
+  });
+
+  test('the app admits its own workloads: the emitted Deployments pass every rule', () => {
+    const { chart } = app();
+    new WasmPolicies(chart, 'policies');
+    const objects = synth(chart);
+    const deployments = objects.filter(o => o.kind === 'Deployment');
+    expect(deployments).toHaveLength(2);
+    for (const d of deployments) {
+      expect(d.spec.template.metadata.labels['cdk8s-wasm-edge.io/wasm']).toBe('true');
+      for (const vap of objects.filter(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name.endsWith('.pod-template'))) {
+        expect([vap.metadata.name, evaluate(vap.spec.variables, vap.spec.validations[0].expression, d).value]).toEqual([vap.metadata.name, true]);
+      }
+    }
+  });
+
+  test('a workload its own policy refuses is a synth error naming the workload, the rule and the fix', () => {
+    const { chart } = app();
+    new kplus.Deployment(chart, 'linux', { containers: [{ image: 'ghcr.io/acme/hello-wasm:2.0.0' }] });
+    new WasmPolicies(chart, 'policies');
+    const e = errorsOf(chart);
+    expect(e).toMatch(/c\/linux: policy="wasm-runtime-class": Deployment "c-linux-[0-9a-f]+" in namespace "apps" would be refused by rule wasm-runtime-class of c\/policies \(ValidatingAdmissionPolicy, Deny\)/);
+    expect(e).toMatch(/c\/linux: policy="wasm-pod-security"/);
+    expect(e).toMatch(/Fix: change the workload, or take namespace "apps" out of the rule/);
+  });
+
+  test('Warn and Audit rules make the same finding a warning, not an error', () => {
+    const { chart } = app();
+    new kplus.Deployment(chart, 'linux', { containers: [{ image: 'ghcr.io/acme/hello-wasm:2.0.0' }] });
+    new WasmPolicies(chart, 'policies', { action: PolicyAction.WARN, ruleActions: { 'wasm-pod-security': PolicyAction.AUDIT } });
+    expect(() => synth(chart)).not.toThrow();
+    const linux = chart.node.findChild('linux');
+    expect(warningsOf(linux).join('\n')).toMatch(/warning: c\/linux: policy="wasm-runtime-class".*\(ValidatingAdmissionPolicy, Warn\)/);
+    expect(warningsOf(linux).join('\n')).toMatch(/policy="wasm-pod-security".*\(ValidatingAdmissionPolicy, Audit\)/);
+  });
+
+  test('a namespace left out of the rules is not checked', () => {
+    const { chart } = app();
+    new kplus.Deployment(chart, 'linux', { metadata: { namespace: 'legacy' }, containers: [{ image: 'ghcr.io/acme/hello-wasm:2.0.0' }] });
+    new WasmPolicies(chart, 'policies', { namespaces: PolicyNamespaces.all({ except: ['legacy'] }) });
+    expect(errorsOf(chart)).toBe('');
+  });
+
+  test('tenant-resource-limits applies in namespaces with the function-tenant label, and checks them', () => {
+    const { chart } = app();
+    new FunctionTenant(chart, 'team', { namespaceName: 'team-a', createNamespace: true });
+    new kplus.Deployment(chart, 'nolimits', { metadata: { namespace: 'team-a' }, containers: [{ image: 'nginx:1.27', resources: {} as any }] });
+    const p = new WasmPolicies(chart, 'policies');
+    const tenantRule = p.rules.find(r => r.rule === WasmPolicyRule.TENANT_LIMITS)!;
+    expect(tenantRule.namespaces.toSelector().matchLabels).toEqual({ 'cdk8s-wasm-edge.io/function-tenant': 'true' });
+    const e = errorsOf(chart);
+    expect(e).toMatch(/policy="tenant-resource-limits"/);
+    expect(e).not.toMatch(/c\/hello: policy="tenant-resource-limits"/);
+  });
+
+  test('bad input: an empty repository list with image rules on, a repository with a tag, an unknown rule, no rule left', () => {
+    const { chart } = app();
+    expect(() => new WasmPolicies(chart, 'p1', { wasmImageRepositories: [] })).toThrow(/wasmImageRepositories=\[\]: is empty, and the rules wasm-runtime-class, wasm-pod-security/);
+    expect(() => new WasmPolicies(chart, 'p2', { wasmImageRepositories: ['ghcr.io/acme/x:1'] })).toThrow(/carries a tag or digest.*"ghcr.io\/acme\/x"/);
+    expect(() => new WasmPolicies(chart, 'p3', { wasmImageRepositories: ['Bad Repo'] })).toThrow(/is not an image repository/);
+    expect(() => new WasmPolicies(chart, 'p4', { ruleActions: { nope: PolicyAction.WARN } })).toThrow(/ruleActions\["nope"\]/);
+    expect(() => new WasmPolicies(chart, 'p5', { action: 'Block' as any })).toThrow(/is not a PolicyAction/);
+    expect(() => new WasmPolicies(chart, 'p6', { disabledRules: WasmPolicyRule.all() })).toThrow(/leaves no rule/);
+    expect(() => new WasmPolicies(chart, 'p7', { namePrefix: 'Not_DNS' })).toThrow(/namePrefix/);
+    expect(() => new WasmPolicies(chart, 'p8', { engine: {} as any })).toThrow(/is not a PolicyEngine/);
+    expect(() => new WasmPolicies(chart, 'p9', { disabledRules: ['x' as any] })).toThrow(/disabledRules\[0\]/);
+  });
+
+  test('an empty repository list is fine when no rule tells Wasm pods by image', () => {
+    const { chart } = app();
+    const p = new WasmPolicies(chart, 'p', { wasmImageRepositories: [], disabledRules: [WasmPolicyRule.RUNTIME_CLASS, WasmPolicyRule.POD_SECURITY] });
+    expect(p.rules.map(r => r.ruleName)).toEqual(['wasm-only-nodes', 'crun-wasm-variant', 'tenant-resource-limits']);
+  });
+
+  test('an app with no Wasm workload and no repositories is a synth error with image rules on', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new WasmPolicies(chart, 'policies');
+    expect(errorsOf(chart)).toMatch(/c\/policies: wasmImageRepositories=\[\]: is empty: the app has no Wasm workload/);
+  });
+
+  test('disabling a rule another trusts is a warning naming both', () => {
+    const { chart } = app();
+    const p = new WasmPolicies(chart, 'policies', { disabledRules: [WasmPolicyRule.RUNTIME_CLASS] });
+    expect(warningsOf(p).join('\n')).toMatch(/wasm-only-nodes trusts runtimeClassName.*wasm-runtime-class/);
+  });
+
+  test('output is deterministic', () => {
+    const a = app(); new WasmPolicies(a.chart, 'policies');
+    const b = app(); new WasmPolicies(b.chart, 'policies');
+    expect(JSON.stringify(synth(a.chart))).toBe(JSON.stringify(synth(b.chart)));
+  });
+
+  test('the engine is pluggable: a subclass renders its own objects', () => {
+    const { chart } = app();
+    class Counting extends PolicyEngine {
+      public readonly displayName = 'counting';
+      public seen = 0;
+      public bind(_scope: any, rules: any[]): any[] { this.seen = rules.length; return []; }
+    }
+    const engine = new Counting();
+    new WasmPolicies(chart, 'policies', { engine, disabledRules: [WasmPolicyRule.TENANT_LIMITS] });
+    expect(engine.seen).toBe(4);
+  });
+
+  test('repositoryOf drops the tag and digest, keeps a registry port', () => {
+    expect(repositoryOf('ghcr.io/a/b:1')).toBe('ghcr.io/a/b');
+    expect(repositoryOf('ghcr.io/a/b@sha256:abc')).toBe('ghcr.io/a/b');
+    expect(repositoryOf('reg:5000/a/b:1@sha256:abc')).toBe('reg:5000/a/b');
+    expect(repositoryOf('reg:5000/a/b')).toBe('reg:5000/a/b');
+    expect(repositoryOf('busybox')).toBe('busybox');
+  });
+
+  test('property: any set of repositories gives valid objects and a self-consistent app', () => {
+    const seg = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+    fc.assert(fc.property(fc.uniqueArray(fc.tuple(seg, seg).map(([a, b]) => `reg.example/${a}/${b}`), { minLength: 1, maxLength: 4 }), fc.boolean(), (repos, prefix) => {
+      const { chart } = app();
+      new WasmPolicies(chart, 'policies', { wasmImageRepositories: prefix ? repos.map(r => `${r}/`) : repos });
+      const objects = synth(chart);
+      validateObjects(objects);
+    }), { numRuns: 10 });
+  });
+});
