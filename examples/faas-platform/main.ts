@@ -6,8 +6,8 @@ import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  EdgeOfflineNode, FunctionTenant, Gateway, KedaKafkaOffsetResetPolicy, KedaTrigger, KedaTriggerAuthentication,
-  ServerlessFunction, TraefikEntryPoint,
+  EdgeOfflineNode, FunctionTenant, Gateway, KedaKafkaOffsetResetPolicy, KedaTrigger, KedaTriggerAuthentication, PolicyEngine,
+  PolicyNamespaces, ServerlessFunction, TraefikEntryPoint, WasmPolicies,
 } from 'cdk8s-wasm-edge';
 
 /** Host the shop tenant's functions answer on (Traefik routes by Host, the KEDA interceptor too). */
@@ -143,10 +143,30 @@ export class EventsTenantChart extends Chart {
   }
 }
 
-/** Adds the example's charts to an app: one chart (and output file) per tenant. */
+/**
+ * Admission policies for the whole cluster, derived from the tenants' functions: ValidatingAdmission-
+ * Policies (built into the API server, nothing to run on a small node). Wasm images of the shop and
+ * events functions must run on a Wasm RuntimeClass, Wasm pods are hardened, and every pod in a
+ * tenant namespace declares its limits. At synth the library checks every function against them.
+ */
+export class PlatformPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    new WasmPolicies(this, 'Policies', {
+      engine: PolicyEngine.validatingAdmissionPolicy(),
+      // The Wasm image repositories are the functions' own (read at synth); a platform that
+      // builds all its modules into one place would name it: wasmImageRepositories: ['ghcr.io/acme/wasm/'].
+      // KEDA's and the HTTP add-on's own pods are Linux pods in namespace keda.
+      namespaces: PolicyNamespaces.all({ except: ['keda'] }),
+    });
+  }
+}
+
+/** Adds the example's charts to an app: one chart (and output file) per tenant, and the policies. */
 export function buildExample(app: App): void {
   new ShopTenantChart(app, 'shop', { namespace: 'shop' });
   new EventsTenantChart(app, 'events', { namespace: 'events' });
+  new PlatformPoliciesChart(app, 'policies');
 }
 
 /** Synthesizes the example: manifests into outdir, node files (none here) into nodesOutdir. */
