@@ -11,8 +11,11 @@
  * resources, images of containers and initContainers), and the containers' names, ports and the
  * Deployment's name, namespace and selector. Left out: env (but Knative's), probes, volumes, enableServiceLinks, service account
  * details and the API server's own defaults (e.g. `securityContext: {}` on a pod template), none of
- * which changes a rule's outcome. What depends on the cluster rather than on the app's objects (an
- * executor or Profile the app does not emit, a UID) is listed in `unresolved`.
+ * which changes a rule's outcome; nor UID-valued labels and names longer than 63 characters (which
+ * Knative shortens with a hash, knative.dev/pkg kmeta.ChildName). What a rule reads but depends on
+ * the cluster rather than on the app's objects (an executor or Profile the app does not emit) is
+ * listed in `unresolved`. The objects are taken to be admitted as they are (e.g. a Knative Service
+ * that sets runtimeClassName on a cluster whose config-features allow it).
  */
 
 /** A Kubernetes object as JSON (what `Chart.toJson()` returns). */
@@ -54,7 +57,10 @@ export interface OperatorPodModel {
   readonly madeBy: string;
   /** The Deployments (apps/v1 JSON) the operator makes; empty when it makes none. */
   readonly deployments: ObjectJson[];
-  /** Fields that depend on the cluster, not on the app's objects, as `path: why`; empty when the model is complete. */
+  /**
+   * Fields a rule reads that depend on the cluster rather than on the app's objects (an executor or
+   * Profile the app does not emit), as `path: why`; empty when the model is complete for the rules.
+   */
   readonly unresolved: string[];
 }
 
@@ -126,7 +132,10 @@ function spinApp(app: ObjectJson, all: readonly ObjectJson[]): OperatorPodModel 
   }
   // spinapp_controller.go:133-146: an executor without createDeployment makes no Deployment (it
   // realises the app itself).
-  if (executor.spec?.createDeployment !== true) return model([]);
+  if (executor.spec?.createDeployment !== true) {
+    unresolved.push(`spec.template: SpinAppExecutor "${executorName}" has no createDeployment: whatever realises the app makes its pods, not spin-operator`);
+    return model([]);
+  }
   const config = executor.spec?.deploymentConfig;
   // spinapp_controller.go:454, 469, 491-492: neither runtimeClassName nor spinImage (or no
   // deploymentConfig, which the controller dereferences) is a reconcile error: no Deployment.
@@ -182,7 +191,9 @@ function spinApp(app: ObjectJson, all: readonly ObjectJson[]): OperatorPodModel 
  * (deployment.go:50, 106-108), `readOnlyRootFilesystem` from the Function (ConfigureReadOnlyRootFilesystem,
  * pkg/k8s/securityContext.go:41-48 at 0.18.17), and `runAsUser` to 12000 with setNonRootUser or
  * to nil without it (ConfigureContainerUserID, securityContext.go:18-31). A Profile's
- * podSecurityContext becomes the pod's (types.go:144-151).
+ * podSecurityContext becomes the pod's (types.go:144-151). Should the closed operator differ, so
+ * does the pod: the Community Edition's deploy handler at 0.18.17, for one, sets no
+ * allowPrivilegeEscalation (pkg/handlers/deploy.go:220-222).
  */
 function openFaasFunction(fn: ObjectJson, all: readonly ObjectJson[], options: OperatorPodOptions): OperatorPodModel {
   const spec = fn.spec ?? {};
@@ -348,14 +359,14 @@ function knativeService(service: ObjectJson, options: OperatorPodOptions): Opera
   // template names it; the first generation is 1. The Configuration is named after the Service
   // (pkg/reconciler/service/resources/names).
   const revisionName: string = templateMeta.name ?? `${name}-00001`;
-  // Revision labels: the template's (revision.go:35), then updateRevisionLabels 58-77 (the UIDs,
-  // known only to the cluster, are left out: they name no rule's input).
+  // Revision labels: the template's (revision.go:35), then updateRevisionLabels 58-77. The labels
+  // whose values are UIDs the cluster assigns (serving.knative.dev/configurationUID, serviceUID,
+  // revisionUID) are left out: no rule reads them, and they never carry the Wasm marker.
   const revisionLabels: { [key: string]: string } = Object.assign({}, templateMeta.labels ?? {}, {
     'serving.knative.dev/configuration': name,
     'serving.knative.dev/service': name,
     'serving.knative.dev/configurationGeneration': '1',
   });
-  unresolved.push('spec.template.metadata.labels: serving.knative.dev/configurationUID, serviceUID and revisionUID carry UIDs the cluster assigns');
   // meta.go:54-70 makeLabels: without the route labels (36-40), plus revision, revisionUID, and
   // app = the revision name unless set.
   const labels: { [key: string]: string } = {};

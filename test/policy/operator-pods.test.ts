@@ -145,7 +145,9 @@ describe('operatorPodTemplates', () => {
       const app = one(o, 'SpinApp');
       const exec = (spec: any) => [app, { apiVersion: 'core.spinkube.dev/v1alpha1', kind: 'SpinAppExecutor', metadata: { name: app.spec.executor, namespace: 'apps' }, spec }];
       // S :133-146: no createDeployment, no Deployment.
-      expect(operatorPodTemplates(app, exec({ createDeployment: false }))).toEqual([]);
+      expect(operatorPodModel(app, exec({ createDeployment: false }))).toEqual({
+        madeBy: SPIN_OPERATOR_VERSION, deployments: [], unresolved: [expect.stringContaining('has no createDeployment')],
+      });
       // S :454, 469, 491-492: neither runtimeClassName nor spinImage is a reconcile error.
       expect(operatorPodTemplates(app, exec({ createDeployment: true, deploymentConfig: {} }))).toEqual([]);
       expect(operatorPodTemplates(app, exec({ createDeployment: true }))).toEqual([]);
@@ -289,12 +291,12 @@ describe('operatorPodTemplates', () => {
       const o = fn({ backend: FunctionBackend.knative(), port: 8080 }).objs();
       const m = modelOf(o, 'Service');
       expect(m.madeBy).toBe(KNATIVE_SERVING_VERSION);
-      expect(m.unresolved).toEqual([expect.stringContaining('UIDs the cluster assigns')]);
+      expect(m.unresolved).toEqual([]);
       const d = m.deployments[0];
       const ksvc = one(o, 'Service');
       // K names/names.go:22-24 (revision + "-deployment"); configuration/resources/revision.go:41-43 (<name>-00001).
       expect(d.metadata).toEqual({ name: 'hello-00001-deployment', namespace: 'apps' });
-      // K meta.go:54-70 and revision.go:58-77 (UIDs left out: unresolved).
+      // K meta.go:54-70 and revision.go:58-77 (the UID-valued labels left out: no rule reads them).
       expect(d.spec.template.metadata.labels).toEqual({
         'app': 'hello-00001',
         'serving.knative.dev/configuration': 'hello',
