@@ -389,7 +389,8 @@ function knativeService(service: ObjectJson, options: OperatorPodOptions): Opera
   // revision_helpers.go:75-88 GetContainer: the only container, else the one with ports.
   const serving = containers.length === 1 ? containers[0] : containers.find(c => (c.ports ?? []).length > 0);
   // meta.go:88-96 podAnnotations: the Revision's annotations without autoscaling.knative.dev/* and
-  // the routing ones (42-47, 72-74), plus the default container.
+  // the routing ones (42-47, 72-74), plus the default container. Left out: serving.knative.dev/creator,
+  // which revision.go:86-90 copies from the Configuration's lastModifier (the user who applied it).
   const annotations: { [key: string]: string } = {};
   for (const [k, v] of Object.entries<string>(templateMeta.annotations ?? {})) {
     if (k.startsWith('autoscaling.knative.dev') || EXCLUDED_ANNOTATIONS.includes(k)) continue;

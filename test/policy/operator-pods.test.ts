@@ -411,6 +411,35 @@ describe('operatorPodTemplates', () => {
     });
   });
 
+  test('property: template labels and annotations reach the pods as each operator passes them', () => {
+    const key = fc.constantFrom('example.com/team', 'cdk8s-wasm-edge.io/wasm', 'autoscaling.knative.dev/window', 'serving.knative.dev/routes', 'app', 'tier');
+    const entries = fc.dictionary(key, fc.constantFrom('a', 'true', '1'), { maxKeys: 4 });
+    const spin = fn({ backend: FunctionBackend.spinKube() }).objs();
+    const knative = fn({ backend: FunctionBackend.knative() }).objs();
+    fc.assert(fc.property(entries, entries, (labels, annotations) => {
+      // S spinapp_controller.go:408-423: podLabels under the ready labels, podAnnotations as given.
+      const app = JSON.parse(JSON.stringify(one(spin, 'SpinApp')));
+      Object.assign(app.spec, { podLabels: labels, podAnnotations: annotations });
+      const spinMeta = operatorPodTemplates(app, spin)![0].spec.template.metadata;
+      expect(spinMeta.labels).toEqual(Object.assign({}, labels, { 'core.spinkube.dev/app-name': 'hello', 'core.spinkube.dev/app.hello.status': 'ready' }));
+      expect(spinMeta.annotations ?? {}).toEqual(annotations);
+      // K meta.go:54-96: labels without route labels, app defaulted; annotations without autoscaling and routing ones.
+      const ksvc = JSON.parse(JSON.stringify(one(knative, 'Service')));
+      ksvc.spec.template.metadata = { labels, annotations };
+      const kMeta = operatorPodTemplates(ksvc, [])![0].spec.template.metadata;
+      for (const [k, v] of Object.entries(labels)) expect(kMeta.labels[k]).toBe(v);
+      expect(kMeta.labels.app).toBe(labels.app ?? 'hello-00001');
+      const kept = Object.entries(annotations).filter(([k]) => !k.startsWith('autoscaling.knative.dev') && k !== 'serving.knative.dev/routes');
+      expect(kMeta.annotations).toEqual(Object.assign(Object.fromEntries(kept), { 'kubectl.kubernetes.io/default-container': 'function' }));
+      // The marker label decides the Wasm rules on every backend alike.
+      const marked = labels['cdk8s-wasm-edge.io/wasm'] === 'true';
+      const bare = JSON.parse(JSON.stringify(operatorPodTemplates(app, spin)![0]));
+      bare.spec.template.spec.runtimeClassName = 'runc';
+      bare.spec.template.spec.containers[0].image = 'docker.io/library/nginx:1';
+      expect(admits(WasmPolicyRule.RUNTIME_CLASS, bare)).toBe(!marked);
+    }), fuzzParams({ numRuns: 50 }));
+  });
+
   test('property: for any warm pool, limits and backend, the model is one valid Deployment whose first container carries the emitted limits', () => {
     const backends = [FunctionBackend.spinKube(), FunctionBackend.openFaas(), FunctionBackend.knative()];
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 16, max: 512 }), (b, warm, mem) => {
