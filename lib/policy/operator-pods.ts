@@ -107,7 +107,7 @@ export function operatorPodModel(object: ObjectJson, allObjects: readonly Object
 /**
  * internal/controller/spinapp_controller.go constructDeployment (387-538). spin-operator sets no
  * securityContext at all, on the pod or the container, in either branch (455-468, 476-490, 516-522):
- * the pod runs as the image's user (uid 0 for a `FROM scratch` Wasm image), with a writable root
+ * the pod runs as the image's user (root unless the image names one; `FROM scratch` Wasm images do not), with a writable root
  * filesystem and privilege escalation allowed. The SpinApp CRD has no field that would change that.
  */
 function spinApp(app: ObjectJson, all: readonly ObjectJson[]): OperatorPodModel {
