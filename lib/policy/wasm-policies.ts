@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { operatorPodModel } from './operator-pods';
 import { PolicyEngine, PolicyRule } from './policy-engine';
 import { PolicyNamespaces } from './policy-namespaces';
 import { definitionOf, PodShape, PolicyAction, PolicyModel, WasmPolicyRule } from './policy-rule';
@@ -244,22 +245,46 @@ export class WasmPolicies extends Construct {
         });
       }
     }
+    // Pods in the objects, and the pods operators make from function objects (SpinApp, OpenFaaS
+    // Function, Knative Service: lib/policy/operator-pods.ts, read from the operators' code).
+    let allJson: any[] | undefined;
+    const targets: { o: ApiObject; json: any; shape: PodShape; madeBy?: string }[] = [];
     for (const o of objects) {
       const shape = SHAPE_OF.get(`${o.apiVersion}/${o.kind}`);
-      if (!shape) continue;
-      const json = o.toJson() as { metadata?: { name?: string; namespace?: string } };
-      const ns = json.metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
+      if (shape) {
+        targets.push({ o, json: o.toJson(), shape });
+      } else if (OPERATOR_KINDS.has(`${o.apiVersion}/${o.kind}`)) {
+        allJson ??= objects.map(x => x.toJson());
+        const model = operatorPodModel(o.toJson(), allJson);
+        if (!model) continue;
+        if (model.unresolved.length > 0) {
+          report.warn(o.node.scope ?? o, {
+            prop: 'policy',
+            value: o.kind,
+            problem: `the pods ${model.madeBy} makes from it depend on what the cluster holds (${model.unresolved.join('; ')}), so ${this.node.path} cannot check them at synth`,
+            fix: 'emit those objects with the app, or check the pods on a cluster (kubectl apply --dry-run=server)',
+          });
+          continue;
+        }
+        for (const d of model.deployments) targets.push({ o, json: d, shape: PodShape.POD_TEMPLATE, madeBy: model.madeBy });
+      }
+    }
+    for (const { o, json, shape, madeBy } of targets) {
+      const ns = json.metadata?.namespace ?? o.toJson().metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
+      const labels = namespaceLabels.get(ns);
       for (const rule of this.rules) {
-        const labels = namespaceLabels.get(ns);
-        if (rule.namespaces.selects(ns, labels) === false) continue;
-        if (rule.namespaces.selects(ns, labels) === undefined) continue;
+        if (rule.namespaces.selects(ns, labels) !== true) continue;
         const v = rule.validation();
         const outcome = evaluate(rule.variables(shape), v.expression, json);
         if (outcome.value === true) continue;
         const owner: IConstruct = o.node.scope ?? o;
         const why = outcome.error !== undefined ? `its evaluation fails (${outcome.error}), which refuses the object (failurePolicy Fail)` : v.message;
-        const problem = `${o.kind} "${json.metadata?.name ?? ''}" in namespace "${ns}" would be refused by rule ${rule.ruleName} of ${this.node.path} (${this.engine.displayName}, ${rule.action}): ${why}`;
-        const fix = `change the workload, or take namespace "${ns}" out of the rule (namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`;
+        const what = madeBy ? `the Deployment ${madeBy} makes from ${o.kind} "${o.name}"` : `${o.kind} "${json.metadata?.name ?? ''}"`;
+        const problem = `${what} in namespace "${ns}" would be refused by rule ${rule.ruleName} of ${this.node.path} (${this.engine.displayName}, ${rule.action}): ${why}`;
+        const fix = madeBy
+          ? `the operator decides these fields: use a backend whose pods the library hardens (FunctionBackend.KUBERNETES), or take namespace "${ns}" out of the rule `
+            + `(namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`
+          : `change the workload, or take namespace "${ns}" out of the rule (namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`;
         if (rule.action === PolicyAction.DENY) report.error(propError(owner, 'policy', rule.ruleName, problem, fix));
         else report.warn(owner, { prop: 'policy', value: rule.ruleName, problem, fix });
       }
@@ -269,6 +294,9 @@ export class WasmPolicies extends Construct {
 
 /** The kinds whose objects hold a pod, by `apiVersion/kind`. */
 const SHAPE_OF = new Map<string, PodShape>(PodShape.all().flatMap(s => s.kinds.map(k => [`${k.apiGroup ? `${k.apiGroup}/` : ''}${k.apiVersion}/${k.kind}`, s] as [string, PodShape])));
+
+/** Function objects from which an operator makes the pods. */
+const OPERATOR_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.com/v1/Function', 'serving.knative.dev/v1/Service']);
 
 /** Function objects whose `spec.image` is a Wasm image (the operator makes the pods). */
 const OPERATOR_IMAGE_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.com/v1/Function']);

@@ -2,8 +2,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import {
-  EdgeOfflineNode, EdgeNodeRole, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, WasmDeployment, WasmPolicies,
-  WasmPolicyRule, WasmRuntime,
+  EdgeOfflineNode, EdgeNodeRole, FunctionBackend, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, WasmDeployment, WasmPolicies,
+  ServerlessFunction, WasmPolicyRule, WasmRuntime,
 } from '../../lib';
 import { repositoryOf } from '../../lib/policy/wasm-policies';
 import { evaluate } from '../../lib/private/cel';
@@ -165,6 +165,25 @@ describe('WasmPolicies', () => {
     const engine = new Counting();
     new WasmPolicies(chart, 'policies', { engine, disabledRules: [WasmPolicyRule.TENANT_LIMITS] });
     expect(engine.seen).toBe(4);
+  });
+
+  test('the pods an operator makes are checked too: spin-operator sets no securityContext, so a SpinKube function is refused', () => {
+    const { chart } = app();
+    new ServerlessFunction(chart, 'spin', { image: 'ghcr.io/acme/spin-hello:1', backend: FunctionBackend.spinKube() });
+    const p = new WasmPolicies(chart, 'policies');
+    const e = errorsOf(chart);
+    expect(e).toMatch(/c\/spin: policy="wasm-pod-security": the Deployment spin-operator v[0-9.]+ makes from SpinApp "c-spin-[0-9a-f]+" in namespace "apps" would be refused/);
+    expect(e).toMatch(/FunctionBackend.KUBERNETES/);
+    // The image of the SpinApp is a Wasm repository of the model, its executor's class a Wasm class.
+    expect(p._model().repositories).toContain('ghcr.io/acme/spin-hello');
+    expect(e).not.toMatch(/policy="wasm-runtime-class"/);
+  });
+
+  test('a Kubernetes-backend function passes its own policies', () => {
+    const { chart } = app();
+    new ServerlessFunction(chart, 'fn', { image: 'ghcr.io/acme/fn-wasm:1', command: ['/fn.wasm'] });
+    new WasmPolicies(chart, 'policies');
+    expect(errorsOf(chart)).toBe('');
   });
 
   test('repositoryOf drops the tag and digest, keeps a registry port', () => {
