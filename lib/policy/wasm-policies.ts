@@ -255,18 +255,18 @@ export class WasmPolicies extends Construct {
         targets.push({ o, json: o.toJson(), shape });
       } else if (OPERATOR_KINDS.has(`${o.apiVersion}/${o.kind}`)) {
         allJson ??= objects.map(x => x.toJson());
-        const model = operatorPodModel(o.toJson(), allJson);
-        if (!model) continue;
-        if (model.unresolved.length > 0) {
+        const made = operatorPodModel(o.toJson(), allJson);
+        if (!made) continue;
+        if (made.unresolved.length > 0) {
           report.warn(o.node.scope ?? o, {
             prop: 'policy',
             value: o.kind,
-            problem: `the pods ${model.madeBy} makes from it depend on what the cluster holds (${model.unresolved.join('; ')}), so ${this.node.path} cannot check them at synth`,
+            problem: `the pods ${made.madeBy} makes from it depend on what the cluster holds (${made.unresolved.join('; ')}), so ${this.node.path} cannot check them at synth`,
             fix: 'emit those objects with the app, or check the pods on a cluster (kubectl apply --dry-run=server)',
           });
           continue;
         }
-        for (const d of model.deployments) targets.push({ o, json: d, shape: PodShape.POD_TEMPLATE, madeBy: model.madeBy });
+        for (const d of made.deployments) targets.push({ o, json: d, shape: PodShape.POD_TEMPLATE, madeBy: made.madeBy });
       }
     }
     for (const { o, json, shape, madeBy } of targets) {
