@@ -73,6 +73,12 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction, opts: Knat
   // Knative refuses these pod fields unless config-features enables them.
   const flags: string[] = [];
   if (fn.runtimeClassName !== undefined) flags.push('kubernetes.podspec-runtimeclassname');
+  // The pod-level uid covers the queue-proxy sidecar, which Knative runs with runAsNonRoot but no
+  // runAsUser (knative/serving pkg/reconciler/revision/resources/queue.go:80-90 at v1.23.0): without
+  // it the pod has a container of unknown uid, which WasmPolicies' wasm-pod-security refuses.
+  // Knative drops or refuses pod securityContext fields unless the flag is on
+  // (pkg/apis/serving/fieldmask.go PodSecurityContextMask, k8s_validation.go:957-966).
+  flags.push('kubernetes.podspec-securitycontext');
   const nodeSelector = Object.assign({}, fn.placement?.nodeLabels);
   const tolerations = placementTolerations(fn.placement);
   if (Object.keys(nodeSelector).length > 0) flags.push('kubernetes.podspec-nodeselector');
@@ -139,7 +145,7 @@ export function renderKnative(scope: Construct, fn: ResolvedFunction, opts: Knat
           runtimeClassName: fn.runtimeClassName,
           nodeSelector: Object.keys(nodeSelector).length > 0 ? nodeSelector : undefined,
           tolerations: tolerations.length > 0 ? tolerations : undefined,
-          // Knative's pod-level securityContext needs another feature flag: the container one suffices.
+          securityContext: { runAsNonRoot: true, runAsUser: fn.uid, runAsGroup: fn.uid },
           containers: [container],
         },
       },

@@ -140,7 +140,7 @@ export interface PolicyModel {
 
 /** A CEL string literal (single-quoted; backslash and quote escaped). */
 export function celString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 }
 
 /** A CEL list literal of strings. */

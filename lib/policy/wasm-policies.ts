@@ -206,6 +206,12 @@ export class WasmPolicies extends Construct {
         const image = (c.toJson() as { spec?: { image?: unknown } }).spec?.image;
         if (typeof image === 'string') repositories.add(repositoryOf(image));
       }
+      // A Knative Service on a RuntimeClass: its first container is the module (queue-proxy is Knative's).
+      if (c instanceof ApiObject && !this.repositories && c.apiVersion === 'serving.knative.dev/v1' && c.kind === 'Service') {
+        const spec = c.toJson().spec?.template?.spec;
+        const image = spec?.runtimeClassName ? spec?.containers?.[0]?.image : undefined;
+        if (typeof image === 'string') repositories.add(repositoryOf(image));
+      }
     }
     const sorted = (s: Iterable<string>) => [...s].sort();
     return {
@@ -269,8 +275,18 @@ export class WasmPolicies extends Construct {
         for (const d of made.deployments) targets.push({ o, json: d, shape: PodShape.POD_TEMPLATE, madeBy: made.madeBy });
       }
     }
-    for (const { o, json, shape, madeBy } of targets) {
-      const ns = json.metadata?.namespace ?? o.toJson().metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
+    // The LimitRanger admission plugin fills in default limits before validating admission runs.
+    const limitRanges = new Map<string, any[]>();
+    for (const o of objects) {
+      if (o.kind !== 'LimitRange' || o.apiVersion !== 'v1') continue;
+      const json = o.toJson();
+      const ns = json.metadata?.namespace ?? 'default';
+      limitRanges.set(ns, [...(limitRanges.get(ns) ?? []), json]);
+    }
+    for (const target of targets) {
+      const { o, shape, madeBy } = target;
+      const ns = target.json.metadata?.namespace ?? o.toJson().metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
+      const json = withLimitRangeDefaults(target.json, shape, limitRanges.get(ns) ?? []);
       const labels = namespaceLabels.get(ns);
       for (const rule of this.rules) {
         if (rule.namespaces.selects(ns, labels) !== true) continue;
@@ -300,6 +316,28 @@ const OPERATOR_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.
 
 /** Function objects whose `spec.image` is a Wasm image (the operator makes the pods). */
 const OPERATOR_IMAGE_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.com/v1/Function']);
+
+/**
+ * The object as the API server hands it to validating admission: containers without a limit get
+ * the `default` of the namespace's Container LimitRanges (the LimitRanger plugin, a mutating
+ * admission plugin: kubernetes plugin/pkg/admission/limitranger/admission.go, mergePodResourceRequirements).
+ */
+function withLimitRangeDefaults(json: any, shape: PodShape, limitRanges: readonly any[]): any {
+  const defaults: { [resource: string]: string } = {};
+  for (const lr of limitRanges) {
+    for (const item of lr.spec?.limits ?? []) {
+      if (item.type === 'Container' && item.default) Object.assign(defaults, item.default);
+    }
+  }
+  if (Object.keys(defaults).length === 0) return json;
+  const copy = JSON.parse(JSON.stringify(json));
+  const spec = shape === PodShape.POD ? copy.spec : shape === PodShape.CRON_JOB ? copy.spec?.jobTemplate?.spec?.template?.spec : copy.spec?.template?.spec;
+  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+    c.resources = Object.assign({}, c.resources);
+    c.resources.limits = Object.assign({}, defaults, c.resources.limits);
+  }
+  return copy;
+}
 
 function isRuntimeClassRef(c: IConstruct): c is IRuntimeClass {
   const r = c as Partial<IRuntimeClass>;

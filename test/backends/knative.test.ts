@@ -31,6 +31,8 @@ describe('Knative backend', () => {
     expect(spec.containers[0].securityContext).toMatchObject({
       runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
     });
+    // The pod's uid covers queue-proxy too (it has runAsNonRoot but no runAsUser: queue.go:80-90 at v1.23.0).
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
     expect(spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
     expect([f.serviceName, f.servicePort, f.resource?.kind]).toEqual(['hello', 80, 'Service']);
     expect(o).toMatchSnapshot();
@@ -43,7 +45,7 @@ describe('Knative backend', () => {
 
   test('runtimeClassName needs config-features: a warning with the kubectl patch by default', () => {
     const { f } = fn({ backend: knative() });
-    expect(Warnings.of(f).messages.join('\n')).toMatch(/kubectl -n knative-serving patch configmap config-features --type merge -p '\{"data":\{"kubernetes.podspec-runtimeclassname":"enabled"\}\}'/);
+    expect(Warnings.of(f).messages.join('\n')).toMatch(/kubectl -n knative-serving patch configmap config-features --type merge -p '\{"data":\{"kubernetes.podspec-runtimeclassname":"enabled","kubernetes.podspec-securitycontext":"enabled"\}\}'/);
   });
 
   test('EMIT_CONFIG_MAP: one config-features ConfigMap for all functions, with the union of the flags', () => {
@@ -56,6 +58,7 @@ describe('Knative backend', () => {
     expect(cm.data).toEqual({
       'kubernetes.podspec-nodeselector': 'enabled',
       'kubernetes.podspec-runtimeclassname': 'enabled',
+      'kubernetes.podspec-securitycontext': 'enabled',
       'kubernetes.podspec-tolerations': 'enabled',
     });
   });

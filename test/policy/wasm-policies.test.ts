@@ -106,15 +106,20 @@ describe('WasmPolicies', () => {
     expect(errorsOf(chart)).toBe('');
   });
 
-  test('tenant-resource-limits applies in namespaces with the function-tenant label, and checks them', () => {
+  test('tenant-resource-limits applies in namespaces with the function-tenant label, after their LimitRange defaults', () => {
     const { chart } = app();
+    // The tenant's LimitRange gives containers without limits its defaults (LimitRanger runs before validating admission).
     new FunctionTenant(chart, 'team', { namespaceName: 'team-a', createNamespace: true });
-    new kplus.Deployment(chart, 'nolimits', { metadata: { namespace: 'team-a' }, containers: [{ image: 'nginx:1.27', resources: {} as any }] });
+    new kplus.Deployment(chart, 'defaulted', { metadata: { namespace: 'team-a' }, containers: [{ image: 'nginx:1.27', resources: {} as any }] });
+    // A namespace labelled as a tenant's by hand, without a LimitRange: its pods must declare limits.
+    new kplus.k8s.KubeNamespace(chart, 'bare', { metadata: { name: 'team-b', labels: { 'cdk8s-wasm-edge.io/function-tenant': 'true' } } });
+    new kplus.Deployment(chart, 'nolimits', { metadata: { namespace: 'team-b' }, containers: [{ image: 'nginx:1.27', resources: {} as any }] });
     const p = new WasmPolicies(chart, 'policies');
     const tenantRule = p.rules.find(r => r.rule === WasmPolicyRule.TENANT_LIMITS)!;
     expect(tenantRule.namespaces.toSelector().matchLabels).toEqual({ 'cdk8s-wasm-edge.io/function-tenant': 'true' });
     const e = errorsOf(chart);
-    expect(e).toMatch(/policy="tenant-resource-limits"/);
+    expect(e).toMatch(/c\/nolimits: policy="tenant-resource-limits": Deployment "c-nolimits-[0-9a-f]+" in namespace "team-b"/);
+    expect(e).not.toMatch(/c\/defaulted/);
     expect(e).not.toMatch(/c\/hello: policy="tenant-resource-limits"/);
   });
 
@@ -177,6 +182,22 @@ describe('WasmPolicies', () => {
     // The image of the SpinApp is a Wasm repository of the model, its executor's class a Wasm class.
     expect(p._model().repositories).toContain('ghcr.io/acme/spin-hello');
     expect(e).not.toMatch(/policy="wasm-runtime-class"/);
+  });
+
+  test('a Knative function in a tenant namespace passes: the pod uid covers queue-proxy, the LimitRange its limits', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'team-k' });
+    new FunctionTenant(chart, 'tenant', { createNamespace: true });
+    new ServerlessFunction(chart, 'kn', { image: 'ghcr.io/acme/kn-wasm:1', command: ['/kn.wasm'], backend: FunctionBackend.knative() });
+    new WasmPolicies(chart, 'policies');
+    expect(errorsOf(chart)).toBe('');
+  });
+
+  test('without the LimitRange default, queue-proxy would lack limits: the self-check models the LimitRanger', () => {
+    const chart = new Chart(Testing.app(), 'c', { namespace: 'team-k' });
+    new kplus.k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'team-k', labels: { 'cdk8s-wasm-edge.io/function-tenant': 'true' } } });
+    new ServerlessFunction(chart, 'kn', { image: 'ghcr.io/acme/kn-wasm:1', command: ['/kn.wasm'], backend: FunctionBackend.knative() });
+    new WasmPolicies(chart, 'policies');
+    expect(errorsOf(chart)).toMatch(/c\/kn: policy="tenant-resource-limits": the Deployment knative-serving v[0-9.]+ makes from Service "c-kn-[0-9a-f]+"/);
   });
 
   test('a Kubernetes-backend function passes its own policies', () => {
