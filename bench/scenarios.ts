@@ -50,6 +50,8 @@ export function buildPlain(app: App, n: number): void {
   for (let i = 0; i < n; i++) {
     const d = new kplus.Deployment(chart, `fn-${i}`, {
       replicas: 1,
+      // The Wasm mark WasmDeployment puts on the pods of a Wasm class (WasmPolicies read it).
+      podMetadata: { labels: { 'cdk8s-wasm-edge.io/wasm': 'true' } },
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.absolute(1),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -113,7 +115,7 @@ export function plainDocuments(n: number): any[] {
         selector: { matchLabels: labels },
         strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: 'RollingUpdate' },
         template: {
-          metadata: { labels },
+          metadata: { labels: Object.assign({ 'cdk8s-wasm-edge.io/wasm': 'true' }, labels) },
           spec: {
             automountServiceAccountToken: false,
             dnsPolicy: 'ClusterFirst',

@@ -331,7 +331,8 @@ function withLimitRangeDefaults(json: any, shape: PodShape, limitRanges: readonl
   }
   if (Object.keys(defaults).length === 0) return json;
   const copy = JSON.parse(JSON.stringify(json));
-  const spec = shape === PodShape.POD ? copy.spec : shape === PodShape.CRON_JOB ? copy.spec?.jobTemplate?.spec?.template?.spec : copy.spec?.template?.spec;
+  const spec = shape === PodShape.POD ? copy.spec
+    : shape === PodShape.CRON_JOB ? copy.spec?.jobTemplate?.spec?.template?.spec : copy.spec?.template?.spec;
   for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
     c.resources = Object.assign({}, c.resources);
     c.resources.limits = Object.assign({}, defaults, c.resources.limits);
