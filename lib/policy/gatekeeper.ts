@@ -3,9 +3,14 @@
  * CEL engine, Gatekeeper v3.23) and one Constraint each.
  *
  * A template's code needs no Rego: Gatekeeper runs a template with the driver its `code[]` names
- * (open-policy-agent/frameworks constraint/pkg/client/client.go:77-92, driverForTemplate; `rego` is
- * only a shorthand for a `Rego` code entry, constraint/pkg/apis/templates/v1/conversion.go), and the
- * CEL driver is on by default (gatekeeper v3.23.0 main.go:124, `--enable-k8s-native-validation=true`).
+ * (open-policy-agent/frameworks at Gatekeeper v3.23.0's pin e1eaa1bf6d62, constraint/pkg/client/client.go:77-92,
+ * driverForTemplate, refusing only a template with no known engine at 186-191; `rego` is a shorthand
+ * for a `Rego` code entry, constraint/pkg/apis/templates/v1/conversion.go), and the CEL driver is on
+ * by default (gatekeeper v3.23.0 main.go:124, `--enable-k8s-native-validation=true`).
+ *
+ * Gatekeeper v3.23 also generates a ValidatingAdmissionPolicy from such a template unless told not
+ * to (pkg/controller/constraint/constraint_controller.go:83, 515-523); the expressions are the same
+ * and the API server exposes `object.kind` to CEL, so both enforce alike.
  *
  * The CEL driver binds `object`, `oldObject`, `request`, `namespaceObject` and `variables` as a
  * ValidatingAdmissionPolicy does, compiled without a schema (gatekeeper v3.23.0

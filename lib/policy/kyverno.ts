@@ -6,8 +6,10 @@
  * Kyverno evaluates `validate.cel` with the Kubernetes ValidatingAdmissionPolicy validator: `object`,
  * `oldObject`, `request`, `namespaceObject`, `authorizer` and `variables` are bound as in a
  * ValidatingAdmissionPolicy, so the rule base's `variables.*` read the same
- * (kyverno/kyverno v1.19.0 pkg/engine/handlers/validation/validate_cel.go:115-193,
- * pkg/admissionpolicy/compiler.go:24-45).
+ * (kyverno/kyverno v1.19.0 pkg/engine/handlers/validation/validate_cel.go:115-193, the namespace
+ * fetched at 144-165; pkg/admissionpolicy/compiler.go:24-45). `validate.cel.generate` stays at its
+ * default, false: Kyverno evaluates the rules itself instead of generating a ValidatingAdmissionPolicy
+ * (api/kyverno/v1/common_types.go:593-598, validate_cel.go:72-77).
  *
  * The ClusterPolicy CRD (1.4 MB) has no generated class: the objects are a typed subset, validated
  * against the full CRD in the tests.
@@ -94,9 +96,10 @@ export function renderKyverno(scope: Construct, rules: PolicyRule[], options: Ky
       },
       spec: {
         background,
-        // Warn is Audit plus the rule's message returned to the client as an API warning: Kyverno
-        // evaluates such Audit policies during admission (pkg/webhooks/resource/handlers.go:311-313,
-        // pkg/webhooks/utils/warning.go:9-20; api/kyverno/v1/spec_types.go:74-78).
+        // Warn is Audit plus emitWarning: Kyverno then evaluates the Audit policy during admission
+        // (pkg/webhooks/resource/handlers.go:311-313, pkg/webhooks/resource/validation/validation.go:127-170)
+        // and returns each failed rule's message as an API warning, passing rules none
+        // (pkg/engine/api/ruleresponse.go:71-83, pkg/webhooks/utils/warning.go:9-20; api/kyverno/v1/spec_types.go:74-78).
         emitWarning: rule.action === PolicyAction.WARN,
         rules: Lazy.any({
           produce: () => {
