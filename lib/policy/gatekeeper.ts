@@ -15,8 +15,9 @@
  * The CEL driver binds `object`, `oldObject`, `request`, `namespaceObject` and `variables` as a
  * ValidatingAdmissionPolicy does, compiled without a schema (gatekeeper v3.23.0
  * pkg/drivers/k8scel/driver.go:74-137), plus `variables.params` (the Constraint's parameters) and
- * `variables.anyObject` (the object, or oldObject on DELETE), names a template may not define
- * (pkg/drivers/k8scel/schema/schema.go:16-25, 117-131). One template serves every kind its
+ * `variables.anyObject` (the object, or oldObject on DELETE), placed before the template's own
+ * variables (pkg/drivers/k8scel/transform/cel_snippets.go:214-262, driver.go:88-99) under names a
+ * template may not define (pkg/drivers/k8scel/schema/schema.go:16-25, 116-131). One template serves every kind its
  * Constraint matches, so the variables that say where the pod lies choose by `object.kind` at run
  * time among the rule base's pod shapes.
  */
