@@ -175,6 +175,8 @@ export function renderGatekeeper(scope: Construct, rules: PolicyRule[], options:
       spec: Object.assign({}, enforcement, {
         match: {
           kinds: gatekeeperMatchKinds(rule.shapes),
+          // The webhook reads the request's Namespace from the API when its cache lacks it
+          // (pkg/webhook/policy.go:692-704), so a selector needs no excludedNamespaces beside it.
           namespaceSelector: rule.namespaces.toSelector(),
         },
       }),
