@@ -90,6 +90,16 @@ describe('renderGatekeeper', () => {
     expect(source.validations).toEqual([rule.validation()]);
   });
 
+  test('a rule base whose shapes disagree on variables, or that names one Gatekeeper reserves, is a bug caught at synth', () => {
+    const base = rulesFor()[0];
+    const fake = (vars: (shape: PodShape) => { name: string; expression: string }[]) =>
+      Object.assign(Object.create(Object.getPrototypeOf(base)), base, { variables: vars });
+    expect(() => gatekeeperVariables(fake(s => s === PodShape.POD ? [{ name: 'a', expression: '1' }] : [{ name: 'b', expression: '1' }])))
+      .toThrow(/variables of shape pod-template differ/);
+    expect(() => gatekeeperVariables(fake(() => [{ name: 'params', expression: '1' }]))).toThrow(/"params" is reserved/);
+    expect(() => gatekeeperVariables(fake(() => [{ name: 'gatekeeper_internal_x', expression: '1' }]))).toThrow(/reserved/);
+  });
+
   test.each([
     [PolicyAction.DENY, 'deny'],
     [PolicyAction.WARN, 'warn'],
