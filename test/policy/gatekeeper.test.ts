@@ -200,6 +200,25 @@ describe('renderGatekeeper', () => {
       expect(errors).toMatch(/matchExpressions\[0\].operator: required field missing/);
     });
 
+    test('match selectors are checked as apimachinery\'s ValidateLabelSelector does', () => {
+      const bad = clone(constraint);
+      bad.spec.match.namespaceSelector = {
+        matchLabels: { 'bad key!': 'x' },
+        matchExpressions: [
+          { key: 'a', operator: 'In', values: [] },
+          { key: 'b', operator: 'Exists', values: ['x'] },
+          { key: 'c', operator: 'Like', values: ['x'] },
+          { key: 'd', operator: 'NotIn', values: ['not a label value!'] },
+        ],
+      };
+      const errors = validationErrors([template, bad]).join('\n');
+      expect(errors).toMatch(/namespaceSelector.matchLabels\["bad key!"\]: invalid key/);
+      expect(errors).toMatch(/matchExpressions\[0\].values: must be specified when operator is In/);
+      expect(errors).toMatch(/matchExpressions\[1\].values: may not be specified when operator is Exists/);
+      expect(errors).toMatch(/matchExpressions\[2\].operator: not a valid selector operator: "Like"/);
+      expect(errors).toMatch(/matchExpressions\[3\].values\[0\]: must be empty or alphanumerics/);
+    });
+
     test('the name is at most 63 characters; metadata is ObjectMeta', () => {
       const bad = clone(constraint);
       bad.metadata.name = 'a'.repeat(64);

@@ -814,6 +814,33 @@ const ENFORCEMENT_ACTIONS = new Set(['deny', 'dryrun', 'warn', 'scoped']);
 const SCOPED_ACTIONS = new Set(['deny', 'dryrun', 'warn']);
 const ENFORCEMENT_POINTS = new Set(['validation.gatekeeper.sh', 'audit.gatekeeper.sh', 'gator.gatekeeper.sh', 'vap.k8s.io', '*']);
 
+/**
+ * Gatekeeper's webhook also refuses a Constraint whose match selectors do not pass apimachinery's
+ * ValidateLabelSelector (gatekeeper v3.23.0 pkg/target/target.go:185-219): qualified keys and label
+ * values, and operators In/NotIn with values, Exists/DoesNotExist without (ValidateLabelSelectorRequirement).
+ */
+function checkConstraintSelector(selector: any, segments: Segment[], report: Report): void {
+  if (!isPlainObject(selector)) return;
+  SEMANTIC_CHECKS.V1LabelSelector(selector, segments, report);
+  if (!Array.isArray(selector.matchExpressions)) return;
+  selector.matchExpressions.forEach((expr: any, i: number) => {
+    if (!isPlainObject(expr)) return;
+    const at = [...segments, 'matchExpressions', i];
+    const values = Array.isArray(expr.values) ? expr.values : [];
+    if (expr.operator === 'In' || expr.operator === 'NotIn') {
+      if (values.length === 0) report([...at, 'values'], `must be specified when operator is ${expr.operator}`);
+    } else if (expr.operator === 'Exists' || expr.operator === 'DoesNotExist') {
+      if (values.length > 0) report([...at, 'values'], `may not be specified when operator is ${expr.operator}`);
+    } else if (typeof expr.operator === 'string') {
+      report([...at, 'operator'], `not a valid selector operator: ${JSON.stringify(expr.operator)} (In, NotIn, Exists, DoesNotExist)`);
+    }
+    values.forEach((v: unknown, j: number) => {
+      const error = typeof v === 'string' ? labelValue(v) : undefined;
+      if (error) report([...at, 'values', j], error);
+    });
+  });
+}
+
 function validateConstraint(obj: any, schema: ValidateFunction | string, report: Report): void {
   const version = String(obj.apiVersion).split('/')[1];
   if (!CONSTRAINT_VERSIONS.has(version)) {
@@ -825,6 +852,7 @@ function validateConstraint(obj: any, schema: ValidateFunction | string, report:
     return;
   }
   validateCustomResource(obj, schema, report);
+  for (const selector of ['labelSelector', 'namespaceSelector']) checkConstraintSelector(obj.spec?.match?.[selector], ['spec', 'match', selector], report);
   const action = obj.spec?.enforcementAction;
   if (typeof action === 'string' && action !== '' && !ENFORCEMENT_ACTIONS.has(action)) {
     report(['spec', 'enforcementAction'], `unsupported value ${JSON.stringify(action)}: Gatekeeper takes one of ${[...ENFORCEMENT_ACTIONS].join(', ')}`);
