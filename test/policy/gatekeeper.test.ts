@@ -64,6 +64,18 @@ describe('renderGatekeeper', () => {
     }
   });
 
+  test('the code source uses only the fields Gatekeeper reads (its converter drops others silently)', () => {
+    // gatekeeper v3.23.0 pkg/drivers/k8scel/schema/schema.go:28-60 (json tags of Source, Validation,
+    // Variable), read with runtime.DefaultUnstructuredConverter.FromUnstructured (schema.go GetSource).
+    const sourceFields = ['failurePolicy', 'generateVAP', 'matchCondition', 'validations', 'variables'];
+    for (const t of templates(objs)) {
+      const source = t.spec.targets[0].code[0].source;
+      for (const k of Object.keys(source)) expect(sourceFields).toContain(k);
+      for (const v of source.validations) for (const k of Object.keys(v)) expect(['expression', 'message', 'messageExpression']).toContain(k);
+      for (const v of source.variables) expect(Object.keys(v).sort()).toEqual(['expression', 'name']);
+    }
+  });
+
   test('the Constraint matches every pod kind by group, in the namespaces of the rule', () => {
     const c = constraints(objs)[0];
     expect(c.spec.match.kinds).toEqual([
