@@ -2,6 +2,7 @@
  * Fixtures for the engine renderers' tests: a policy model, the rules built on it, workloads that
  * every rule admits and mutations that one rule must refuse, in every pod shape.
  */
+import * as fc from 'fast-check';
 import { PolicyRule } from '../../lib/policy/policy-engine';
 import { PolicyNamespaces } from '../../lib/policy/policy-namespaces';
 import { PolicyAction, PolicyModel, WasmPolicyRule } from '../../lib/policy/policy-rule';
@@ -156,4 +157,24 @@ export function inEveryKind(name: string, pod: PodParts, namespace = 'apps'): an
     { apiVersion: 'v1', kind: 'ReplicationController', metadata: meta, spec: { selector: selector.matchLabels, template } },
     { apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: jobTemplate } } } },
   ];
+}
+
+/** Random policy models: DNS-label classes (some on crun), repositories (names, prefixes, any printable string), nodes; lists sorted as WasmPolicies sorts them. */
+export function policyModels(): fc.Arbitrary<PolicyModel> {
+  const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/);
+  const repository = fc.oneof(
+    fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.example.com/${p}`),
+    fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.io:5000/${p}/`),
+    fc.string({ maxLength: 30 }),
+  );
+  return fc.record({
+    wasmClasses: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 5 }),
+    repositories: fc.uniqueArray(repository, { maxLength: 4 }),
+    wasmOnlyNodes: fc.uniqueArray(dnsLabel, { maxLength: 4 }),
+  }).chain(m => fc.subarray(m.wasmClasses).map(crun => ({
+    wasmClasses: [...m.wasmClasses].sort(),
+    crunClasses: [...crun].sort(),
+    repositories: [...m.repositories].sort(),
+    wasmOnlyNodes: [...m.wasmOnlyNodes].sort(),
+  })));
 }

@@ -1,12 +1,12 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { goodPods, inEveryKind, mutations, rulesFor } from './engine-fixtures';
+import { goodPods, inEveryKind, mutations, policyModels, rulesFor } from './engine-fixtures';
 import {
   GATEKEEPER_CONSTRAINT_API_VERSION, gatekeeperEnforcementAction, gatekeeperKind, gatekeeperVariables, renderGatekeeper,
 } from '../../lib/policy/gatekeeper';
 import { PolicyEngine } from '../../lib/policy/policy-engine';
 import { PolicyNamespaces } from '../../lib/policy/policy-namespaces';
-import { PodShape, PolicyAction, PolicyModel, WasmPolicyRule } from '../../lib/policy/policy-rule';
+import { PodShape, PolicyAction, WasmPolicyRule } from '../../lib/policy/policy-rule';
 import { celSyntaxError, evaluate } from '../../lib/private/cel';
 import { fuzzParams } from '../util/fuzz';
 import { validateObjects, validationErrors } from '../util/validate';
@@ -291,22 +291,7 @@ describe('renderGatekeeper', () => {
   });
 
   describe('properties', () => {
-    const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/);
-    const repository = fc.oneof(
-      fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.example.com/${p}`),
-      fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.io:5000/${p}/`),
-      fc.string({ maxLength: 30 }),
-    );
-    const model: fc.Arbitrary<PolicyModel> = fc.record({
-      wasmClasses: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 5 }),
-      repositories: fc.uniqueArray(repository, { maxLength: 4 }),
-      wasmOnlyNodes: fc.uniqueArray(dnsLabel, { maxLength: 4 }),
-    }).chain(m => fc.subarray(m.wasmClasses).map(crun => ({
-      wasmClasses: [...m.wasmClasses].sort(),
-      crunClasses: [...crun].sort(),
-      repositories: [...m.repositories].sort(),
-      wasmOnlyNodes: [...m.wasmOnlyNodes].sort(),
-    })));
+    const model = policyModels();
     const prefix = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
 
     test('any model and prefix give valid templates and Constraints whose CEL parses and admits a Wasm pod of the model', () => {

@@ -1,10 +1,10 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { goodPods, inEveryKind, MODEL, mutations, rulesFor } from './engine-fixtures';
+import { goodPods, inEveryKind, MODEL, mutations, policyModels, rulesFor } from './engine-fixtures';
 import { KYVERNO_AUTOGEN_ANNOTATION, kyvernoFailureAction, kyvernoKind, renderKyverno } from '../../lib/policy/kyverno';
 import { PolicyEngine } from '../../lib/policy/policy-engine';
 import { PolicyNamespaces } from '../../lib/policy/policy-namespaces';
-import { PodShape, PolicyAction, PolicyModel, WasmPolicyRule } from '../../lib/policy/policy-rule';
+import { PodShape, PolicyAction, WasmPolicyRule } from '../../lib/policy/policy-rule';
 import { celSyntaxError, evaluate } from '../../lib/private/cel';
 import { fuzzParams } from '../util/fuzz';
 import { validateObjects } from '../util/validate';
@@ -172,22 +172,7 @@ describe('renderKyverno', () => {
   });
 
   describe('properties', () => {
-    const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/);
-    const repository = fc.oneof(
-      fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.example.com/${p}`),
-      fc.tuple(dnsLabel, dnsLabel).map(([h, p]) => `${h}.io:5000/${p}/`),
-      fc.string({ maxLength: 30 }),
-    );
-    const model: fc.Arbitrary<PolicyModel> = fc.record({
-      wasmClasses: fc.uniqueArray(dnsLabel, { minLength: 1, maxLength: 5 }),
-      repositories: fc.uniqueArray(repository, { maxLength: 4 }),
-      wasmOnlyNodes: fc.uniqueArray(dnsLabel, { maxLength: 4 }),
-    }).chain(m => fc.subarray(m.wasmClasses).map(crun => ({
-      wasmClasses: [...m.wasmClasses].sort(),
-      crunClasses: [...crun].sort(),
-      repositories: [...m.repositories].sort(),
-      wasmOnlyNodes: [...m.wasmOnlyNodes].sort(),
-    })));
+    const model = policyModels();
 
     test('any model gives valid policies whose CEL parses and admits a Wasm pod of the model', () => {
       fc.assert(fc.property(model, m => {
