@@ -17,6 +17,8 @@
  * - Custom resources: the openAPIV3Schema of the CRDs under ../shared/crds,
  *   made strict the way the API server's pruning + strict decoding is, and
  *   compiled with ajv. Their metadata is checked like a built-in ObjectMeta.
+ * - Gatekeeper Constraints (constraints.gatekeeper.sh): the schema Gatekeeper generates from the
+ *   ConstraintTemplate of their kind found in the same object list (see constraintKinds below).
  * - Anything else is an error ("no schema for ..."): tests must not emit
  *   kinds that no cluster could accept.
  */
@@ -49,9 +51,10 @@ interface Problem {
  */
 export function validationErrors(objects: any[]): string[] {
   const lines: string[] = [];
+  const constraints = constraintKinds(objects);
   objects.forEach((obj, index) => {
     const who = describe(obj);
-    for (const p of validateObject(obj)) {
+    for (const p of validateObject(obj, constraints)) {
       lines.push(`[doc ${index}] ${who}: ${formatPath(p.segments)}: ${p.message}`);
     }
   });
@@ -86,7 +89,7 @@ export function synthAppAndValidate(app: App): any[] {
 // Dispatch
 // ---------------------------------------------------------------------------
 
-function validateObject(obj: any): Problem[] {
+function validateObject(obj: any, constraints: ConstraintKinds = new Map()): Problem[] {
   const problems: Problem[] = [];
   const report: Report = (segments, message) => problems.push({ segments, message });
 
@@ -105,6 +108,8 @@ function validateObject(obj: any): Problem[] {
     return problems;
   } else if (core) {
     validateCore(obj, core, report);
+  } else if (apiVersion.startsWith(`${CONSTRAINT_GROUP}/`) && constraints.has(kind)) {
+    validateConstraint(obj, constraints.get(kind)!, report);
   } else {
     const crd = crdValidator(apiVersion, kind);
     if (crd) {
@@ -652,6 +657,223 @@ function allowNull(schema: any): any {
     return out;
   }
   return schema.anyOf || schema.oneOf || schema.enum ? { anyOf: [{ type: 'null' }, schema] } : schema;
+}
+
+// ---------------------------------------------------------------------------
+// Gatekeeper Constraints (kinds that a ConstraintTemplate creates)
+// ---------------------------------------------------------------------------
+
+/**
+ * Gatekeeper creates one CRD per ConstraintTemplate, in this group (frameworks
+ * constraint/pkg/apis/constraints). Its kinds are not in ../shared/crds: a Constraint is validated
+ * against the CRD that Gatekeeper would generate from the template found in the same object list.
+ */
+const CONSTRAINT_GROUP = 'constraints.gatekeeper.sh';
+/** Served versions of a generated Constraint CRD (frameworks constraint/pkg/client/crds/crds.go:52-63, Gatekeeper v3.23.0's pin e1eaa1bf6d62). */
+const CONSTRAINT_VERSIONS = new Set(['v1beta1', 'v1alpha1']);
+const TEMPLATE_API_VERSIONS = new Set(['templates.gatekeeper.sh/v1', 'templates.gatekeeper.sh/v1beta1', 'templates.gatekeeper.sh/v1alpha1']);
+
+/**
+ * The schema of a Constraint's spec.match: `embeddedMatch` of the match CRD generated from
+ * pkg/mutation/match/match_types.go (open-policy-agent/gatekeeper v3.23.0 pkg/target/matchcrd_constant.go,
+ * read by pkg/target/match_schema.go:36), descriptions dropped.
+ */
+const GATEKEEPER_MATCH_SCHEMA: any = (() => {
+  const glob = { type: 'string', pattern: '^\\*?[-:a-z0-9]*\\*?$' };
+  const selector = {
+    'type': 'object',
+    'x-kubernetes-map-type': 'atomic',
+    'properties': {
+      matchExpressions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['key', 'operator'],
+          properties: { key: { type: 'string' }, operator: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } },
+        },
+      },
+      matchLabels: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+  };
+  return {
+    type: 'object',
+    properties: {
+      excludedNamespaces: { type: 'array', items: glob },
+      kinds: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { apiGroups: { type: 'array', items: { type: 'string' } }, kinds: { type: 'array', items: { type: 'string' } } },
+        },
+      },
+      labelSelector: selector,
+      name: glob,
+      namespaceSelector: selector,
+      namespaces: { type: 'array', items: glob },
+      scope: { type: 'string' },
+      source: { type: 'string', enum: ['All', 'Generated', 'Original'] },
+    },
+  };
+})();
+
+/** Kind → the compiled schema of its Constraints, or why Gatekeeper makes no CRD for it. */
+type ConstraintKinds = Map<string, ValidateFunction | string>;
+/** Compiled Constraint schemas by their JSON (tests validate the same templates many times). */
+const constraintValidators = new Map<string, ValidateFunction>();
+
+/**
+ * The Constraint kinds the ConstraintTemplates among `objects` create. Gatekeeper refuses a template
+ * whose name is not its kind in lowercase (frameworks constraint/pkg/client/client.go:928-941,
+ * validateTemplateMetadata), and the API server a CRD whose lowercase kind (the plural) is not a
+ * DNS-1035 label (apiextensions ValidateCustomResourceDefinitionNames).
+ */
+function constraintKinds(objects: any[]): ConstraintKinds {
+  const out: ConstraintKinds = new Map();
+  for (const obj of objects) {
+    if (!isPlainObject(obj) || obj.kind !== 'ConstraintTemplate' || !TEMPLATE_API_VERSIONS.has(obj.apiVersion)) continue;
+    const kind = obj.spec?.crd?.spec?.names?.kind;
+    if (typeof kind !== 'string' || kind === '') continue;
+    const name = obj.metadata?.name;
+    if (typeof name !== 'string' || name.toLowerCase() !== kind.toLowerCase()) {
+      out.set(kind, `ConstraintTemplate "${name}" is not named after its kind: Gatekeeper requires the name "${kind.toLowerCase()}" and creates no CRD`);
+      continue;
+    }
+    const plural = kind.toLowerCase();
+    if (plural.length > 63 || !DNS1035_LABEL.test(plural)) {
+      out.set(kind, `kind "${kind}" lowercased must be a DNS-1035 label of at most 63 characters (the plural of Gatekeeper's CRD): no CRD is created`);
+      continue;
+    }
+    const root = constraintRootSchema(obj);
+    const key = JSON.stringify(root);
+    let validate = constraintValidators.get(key);
+    if (!validate) {
+      validate = ajv.compile(root);
+      constraintValidators.set(key, validate);
+    }
+    out.set(kind, validate);
+  }
+  return out;
+}
+
+/**
+ * The schema Gatekeeper generates for a template's Constraints (frameworks
+ * constraint/pkg/client/crds/schema.go:11-65, CreateSchema): spec.match, enforcementAction,
+ * scopedEnforcementActions, and spec.parameters from the template's openAPIV3Schema. With
+ * `legacySchema` (the default of v1beta1 and v1alpha1 templates, false for v1: the template CRD's
+ * defaults), every object and array of the parameters keeps unknown fields
+ * (constraint/pkg/apis/templates/v1/conversion.go:30-45, schema/transform.go AddPreserveUnknownFields).
+ */
+function constraintRootSchema(template: any): any {
+  const validation = template.spec?.crd?.spec?.validation;
+  const legacy = validation?.legacySchema ?? template.apiVersion !== 'templates.gatekeeper.sh/v1';
+  let parameters = validation?.openAPIV3Schema;
+  if (legacy && parameters === undefined) parameters = {};
+  if (legacy) parameters = preserveUnknownFields(JSON.parse(JSON.stringify(parameters)));
+  const spec: any = {
+    type: 'object',
+    properties: {
+      match: GATEKEEPER_MATCH_SCHEMA,
+      enforcementAction: { type: 'string' },
+      scopedEnforcementActions: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            action: { type: 'string' },
+            enforcementPoints: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  };
+  if (parameters !== undefined) spec.properties.parameters = parameters;
+  const root = toStrictSchema({ type: 'object', properties: { spec, status: { 'x-kubernetes-preserve-unknown-fields': true } } }, true);
+  root.properties.apiVersion = { type: 'string' };
+  root.properties.kind = { type: 'string' };
+  // The generated CRD limits metadata.name to 63 characters; the rest of metadata is ObjectMeta.
+  root.properties.metadata = { type: 'object', properties: { name: { type: 'string', maxLength: 63 } } };
+  return root;
+}
+
+function preserveUnknownFields(node: any): any {
+  if (!isPlainObject(node)) return node;
+  if (node.type === undefined || node.type === '' || node.type === 'object') node['x-kubernetes-preserve-unknown-fields'] = true;
+  if (node.type === 'array' && node.items === undefined) node.items = { 'x-kubernetes-preserve-unknown-fields': true };
+  for (const v of Object.values(node.properties ?? {})) preserveUnknownFields(v);
+  if (isPlainObject(node.items)) preserveUnknownFields(node.items);
+  if (isPlainObject(node.additionalProperties)) preserveUnknownFields(node.additionalProperties);
+  return node;
+}
+
+/**
+ * Gatekeeper's admission webhook for Constraints refuses an enforcementAction other than deny,
+ * dryrun, warn or scoped, and scoped actions with unknown actions or enforcement points
+ * (gatekeeper v3.23.0 pkg/webhook/policy.go:445-469, pkg/util/enforcement_action.go:15-105).
+ */
+const ENFORCEMENT_ACTIONS = new Set(['deny', 'dryrun', 'warn', 'scoped']);
+const SCOPED_ACTIONS = new Set(['deny', 'dryrun', 'warn']);
+const ENFORCEMENT_POINTS = new Set(['validation.gatekeeper.sh', 'audit.gatekeeper.sh', 'gator.gatekeeper.sh', 'vap.k8s.io', '*']);
+
+/**
+ * Gatekeeper's webhook also refuses a Constraint whose match selectors do not pass apimachinery's
+ * ValidateLabelSelector (gatekeeper v3.23.0 pkg/target/target.go:185-219): qualified keys and label
+ * values, and operators In/NotIn with values, Exists/DoesNotExist without (ValidateLabelSelectorRequirement).
+ */
+function checkConstraintSelector(selector: any, segments: Segment[], report: Report): void {
+  if (!isPlainObject(selector)) return;
+  SEMANTIC_CHECKS.V1LabelSelector(selector, segments, report);
+  if (!Array.isArray(selector.matchExpressions)) return;
+  selector.matchExpressions.forEach((expr: any, i: number) => {
+    if (!isPlainObject(expr)) return;
+    const at = [...segments, 'matchExpressions', i];
+    const values = Array.isArray(expr.values) ? expr.values : [];
+    if (expr.operator === 'In' || expr.operator === 'NotIn') {
+      if (values.length === 0) report([...at, 'values'], `must be specified when operator is ${expr.operator}`);
+    } else if (expr.operator === 'Exists' || expr.operator === 'DoesNotExist') {
+      if (values.length > 0) report([...at, 'values'], `may not be specified when operator is ${expr.operator}`);
+    } else if (typeof expr.operator === 'string') {
+      report([...at, 'operator'], `not a valid selector operator: ${JSON.stringify(expr.operator)} (In, NotIn, Exists, DoesNotExist)`);
+    }
+    values.forEach((v: unknown, j: number) => {
+      const error = typeof v === 'string' ? labelValue(v) : undefined;
+      if (error) report([...at, 'values', j], error);
+    });
+  });
+}
+
+function validateConstraint(obj: any, schema: ValidateFunction | string, report: Report): void {
+  const version = String(obj.apiVersion).split('/')[1];
+  if (!CONSTRAINT_VERSIONS.has(version)) {
+    report(['apiVersion'], `Gatekeeper serves Constraints as ${[...CONSTRAINT_VERSIONS].map(v => `${CONSTRAINT_GROUP}/${v}`).join(' and ')}`);
+    return;
+  }
+  if (typeof schema === 'string') {
+    report([], schema);
+    return;
+  }
+  validateCustomResource(obj, schema, report);
+  for (const selector of ['labelSelector', 'namespaceSelector']) checkConstraintSelector(obj.spec?.match?.[selector], ['spec', 'match', selector], report);
+  const action = obj.spec?.enforcementAction;
+  if (typeof action === 'string' && action !== '' && !ENFORCEMENT_ACTIONS.has(action)) {
+    report(['spec', 'enforcementAction'], `unsupported value ${JSON.stringify(action)}: Gatekeeper takes one of ${[...ENFORCEMENT_ACTIONS].join(', ')}`);
+  }
+  if (action === 'scoped') {
+    const scoped = obj.spec?.scopedEnforcementActions;
+    if (!Array.isArray(scoped)) {
+      report(['spec', 'scopedEnforcementActions'], 'required field missing (enforcementAction is scoped)');
+      return;
+    }
+    scoped.forEach((s: any, i: number) => {
+      if (!SCOPED_ACTIONS.has(s?.action)) report(['spec', 'scopedEnforcementActions', i, 'action'], `must be one of ${[...SCOPED_ACTIONS].join(', ')}`);
+      const points = Array.isArray(s?.enforcementPoints) ? s.enforcementPoints : [];
+      if (points.length === 0) report(['spec', 'scopedEnforcementActions', i, 'enforcementPoints'], 'names no enforcement point');
+      points.forEach((p: any, j: number) => {
+        if (!ENFORCEMENT_POINTS.has(p?.name)) {
+          report(['spec', 'scopedEnforcementActions', i, 'enforcementPoints', j, 'name'], `must be one of ${[...ENFORCEMENT_POINTS].join(', ')}`);
+        }
+      });
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------
