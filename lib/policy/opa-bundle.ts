@@ -154,7 +154,9 @@ export class OpaBundleSource {
   /**
    * A bundle in an OCI registry (`registry/repository@sha256:<digest>`, or `:tag`), pulled by OPA
    * (`OpaBundleReload.bundleService()`). Prefer a digest: a tag can change without a commit, so the
-   * rollout would not show in GitOps diffs (the library warns).
+   * rollout would not show in GitOps diffs (the library warns). OPA takes the first layer of media
+   * type `application/vnd.oci.image.layer.v1.tar+gzip` as the bundle (v1/download/oci_download.go
+   * download): push it with that type.
    */
   public static fromOci(reference: string): OpaBundleSource {
     if (typeof reference !== 'string' || reference === '') {
@@ -717,13 +719,19 @@ export class OpaBundle extends Construct {
   }
 
   /**
-   * OPA's configuration: names, units and defaults from v1/plugins/bundle/config.go (`Source`:
-   * service, resource, persist, `download.Config` polling) and v1/download/config.go
-   * (`PollingConfig.min_delay_seconds`/`max_delay_seconds`, whole seconds, defaults 60/120, max >= min
-   * or "max polling delay must be >= min polling delay"); services from v1/plugins/rest/rest.go
-   * (`Config`: url, type, credentials.bearer{token_path, scheme}). For type `oci` the bundle's
-   * `resource` is the full image reference and the OCI store lives in
-   * `<persistence_directory>/oci` (v1/plugins/bundle/plugin.go newDownloader), which must be writable.
+   * OPA's configuration, read in github:open-policy-agent/opa (v1.x):
+   * - v1/plugins/bundle/config.go (commit 01c474da) `Source`: `service`, `resource`, `persist`,
+   *   `size_limit_bytes` and the embedded `download.Config`; a `file://` resource skips the service.
+   * - v1/download/config.go (commit 0fd24f4f): `polling.min_delay_seconds` / `max_delay_seconds`
+   *   (lines 28-29), defaults 60 / 120 (lines 16-17), both or neither (lines 65-68), max >= min
+   *   (lines 59-61: "max polling delay must be >= min polling delay"), scaled to a Go time.Duration
+   *   from seconds (line 72). Both are always written: OCI downloaders of some releases read the
+   *   user values directly (v1/download/oci_download.go loop).
+   * - v1/plugins/rest/rest.go `Config`: `url`, `type`, `credentials.bearer` {`token_path`, `scheme`}.
+   * - v1/plugins/bundle/plugin.go (commit 0181fd1d) newDownloader: for type `oci` the resource is
+   *   the full image reference and the OCI store is `<persistence_directory>/oci` (else /tmp/opa/oci,
+   *   on the read-only root filesystem); saveBundleToDisk writes `<persistence_directory>/bundles/<name>/bundle.tar.gz`.
+   * - v1/config/config.go `persistence_directory`.
    */
   private renderOpaConfig(): string {
     const s = this.reload._service;
