@@ -446,11 +446,16 @@ export class OpaBundleReload {
   }
 
   /**
-   * An OPA sidecar (`opa run --server --addr=localhost:8181`) pulls the bundle from the registry with
+   * An OPA sidecar (`opa run --server --addr=localhost:<port>`) pulls the bundle from the registry with
    * OPA's `bundles` service (type `oci`) and persists each activated bundle to
    * `<persistence_directory>/bundles/<name>/bundle.tar.gz` (v1/plugins/bundle/plugin.go
    * saveBundleToDisk: a temporary file, then a rename), a shared emptyDir the workload mounts
-   * read-only and polls. The workload may also query the sidecar on localhost:8181.
+   * read-only and polls. The workload may also query the sidecar on localhost (`opaUrl` of the
+   * attachment: port 8181, 8182 for a second bundle service on the same workload, ...).
+   *
+   * The sidecar is a Linux container: crun runs it beside the Wasm ones with `compat-smart` (the
+   * WasmDeployment sets it), the runwasi WasmEdge and Wasmtime shims with their Linux executor
+   * (containerd/runwasi#156).
    */
   public static bundleService(options: OpaBundleServiceOptions = {}): OpaBundleReload {
     return new OpaBundleReload(OpaReloadType.BUNDLE_SERVICE, {}, options);
@@ -532,7 +537,15 @@ export interface OpaBundleAttachment {
   readonly podAnnotations: { [key: string]: string };
   /** The OPA sidecar (bundle service). */
   readonly sidecar?: kplus.Container;
+  /** Where the workload reaches the OPA sidecar's REST API (bundle service), e.g. `http://localhost:8181`. */
+  readonly opaUrl?: string;
 }
+
+/** OPA's default REST API port; each further bundle-service sidecar of a pod takes the next one. */
+export const OPA_PORT = 8181;
+
+/** The bundle-service sidecars already in each workload: they share the pod's network namespace. */
+const SIDECARS = new WeakMap<WasmDeployment, number>();
 
 /** Where the OPA sidecar finds its configuration, its data directory and the registry token. */
 const OPA_CONFIG_DIR = '/etc/opa';
@@ -680,11 +693,13 @@ export class OpaBundle extends Construct {
     const configVolume = kplus.Volume.fromConfigMap(workload, `opa-config-${this.bundleName}`, this.configMap, { name: `opa-${this.bundleName}-config` });
     const dataVolume = kplus.Volume.fromEmptyDir(workload, `opa-data-${this.bundleName}`, `opa-${this.bundleName}-data`, { sizeLimit: Size.mebibytes(256) });
     const volumes = [configVolume, dataVolume];
+    const port = OPA_PORT + (SIDECARS.get(workload) ?? 0);
+    SIDECARS.set(workload, (SIDECARS.get(workload) ?? 0) + 1);
     const sidecar = workload.addContainer({
       name: `opa-${this.bundleName}`,
       image: service.opaImage ?? OPA_IMAGE,
       // localhost only: the pod's own containers query it; the telemetry check would phone home.
-      args: ['run', '--server', '--addr=localhost:8181', `--config-file=${OPA_CONFIG_DIR}/${OPA_CONFIG_FILE}`, '--disable-telemetry'],
+      args: ['run', '--server', `--addr=localhost:${port}`, `--config-file=${OPA_CONFIG_DIR}/${OPA_CONFIG_FILE}`, '--disable-telemetry'],
       resources: service.resources ?? {
         cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(500) },
         memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
@@ -711,7 +726,7 @@ export class OpaBundle extends Construct {
         isolation: kplus.PodConnectionsIsolation.POD,
       });
     }
-    return { volumes, mountPath, bundlePath: `${mountPath}/bundles/${this.bundleName}/bundle.tar.gz`, podAnnotations, sidecar };
+    return { volumes, mountPath, bundlePath: `${mountPath}/bundles/${this.bundleName}/bundle.tar.gz`, podAnnotations, sidecar, opaUrl: `http://localhost:${port}` };
   }
 
   private registryUrl(): string {

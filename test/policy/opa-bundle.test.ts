@@ -455,6 +455,21 @@ describe('OpaBundle with the bundle service', () => {
     expect(podSpec(objs).spec.volumes).toContainEqual({ name: 'opa-line-alarms-data', emptyDir: { sizeLimit: '256Mi' } });
   });
 
+  test('two bundle services on one workload: two sidecars on their own localhost ports and data directories', () => {
+    const chart = Testing.chart();
+    const wd = workload(chart);
+    const a = new OpaBundle(chart, 'alarms', { source: OpaBundleSource.fromOci(REFERENCE) }).attachTo(wd);
+    const b = new OpaBundle(chart, 'limits', { source: OpaBundleSource.fromOci(REFERENCE) }).attachTo(wd, { mountPath: '/limits' });
+    expect([a.opaUrl, b.opaUrl]).toEqual(['http://localhost:8181', 'http://localhost:8182']);
+    expect([a.bundlePath, b.bundlePath]).toEqual(['/policy/bundles/alarms/bundle.tar.gz', '/limits/bundles/limits/bundle.tar.gz']);
+    const containers = podSpec(synthAndValidate(chart)).spec.containers;
+    expect(containers.map((c: any) => [c.name, c.args?.[2]])).toEqual([
+      ['processor', undefined], ['opa-alarms', '--addr=localhost:8181'], ['opa-limits', '--addr=localhost:8182'],
+    ]);
+    // A file-watch bundle runs no sidecar and reports no OPA URL.
+    expect(new OpaBundle(chart, 'file', { source: OpaBundleSource.fromFile(BUNDLE_FILE) }).attachTo(wd, { mountPath: '/file' }).opaUrl).toBeUndefined();
+  });
+
   test('@default opaImage OPA_IMAGE and resources 50m/64Mi requests, 500m/256Mi limits; both overridable', () => {
     const defaults = podSpec(ociChart().objs).spec.containers[1];
     expect(defaults.image).toBe(OPA_IMAGE);
