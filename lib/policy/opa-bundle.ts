@@ -720,9 +720,9 @@ export class OpaBundle extends Construct {
     // isolate is protected in cdk8s-plus; an isolated workload (deny-all) would keep OPA from the registry.
     if ((workload as unknown as { isolate: boolean }).isolate) {
       const registry = new URL(this.registryUrl());
-      const port = Number(registry.port || (registry.protocol === 'http:' ? 80 : 443));
+      const registryPort = Number(registry.port || (registry.protocol === 'http:' ? 80 : 443));
       workload.connections.allowTo(kplus.NetworkPolicyIpBlock.anyIpv4(workload, `opa-registry-egress-${this.bundleName}`), {
-        ports: [kplus.NetworkPolicyPort.tcp(port), kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)],
+        ports: [kplus.NetworkPolicyPort.tcp(registryPort), kplus.NetworkPolicyPort.udp(53), kplus.NetworkPolicyPort.tcp(53)],
         isolation: kplus.PodConnectionsIsolation.POD,
       });
     }
