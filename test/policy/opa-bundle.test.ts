@@ -31,7 +31,11 @@ function writeBundle(bytes: Uint8Array): string {
   return file;
 }
 
-const BUNDLE = opaWasmBundle({ revision: '2026-12-01', data: { thresholds: { temperature_max_celsius: 85 } } });
+// opaWasmBundle({ revision: '2026-12-01', data: { thresholds: { temperature_max_celsius: 85 } } }), frozen: the snapshots
+// hold these bytes and their SHA-256, and another zlib build could compress the same tar differently.
+const BUNDLE = Buffer.from('H4sIAAAAAAACA+2WzW6DMBAG3Tep9kxgTYBUfpUoilbgKK6wjbymLUK8e9X00B/1WhK1nstn+eLTaFx0FCl/ZO/Er4GI2FTVZRHx+yLW9cf5cr9rtijuUazAyJGCwFXeukFmiOeg'
+  + '+ez7jkHNELUddKA4Bn209HJsdc9mZFAP9bKIxF+jGHxv2il/JrZX81/iV/8llrhN/q8Csb1LGvxf/3NLzpw0x+v1X/7U/yr5v07/g34ybLwDBSWWzUaWG5SQQfA+Mqg9wCGDtzyA2s+gXQzT4I2LoOBEbfRhKqinYPl9IAPru7HXoOBzXGA5'
+  + 'pP9DIpFI3A6vmS725AAQAAA=', 'base64');
 const BUNDLE_FILE = writeBundle(BUNDLE);
 
 function workload(chart: Chart, id = 'processor', props: { wasiNetworking?: boolean } = {}): WasmDeployment {
