@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { BundleArchiveError, readBundleArchive } from './bundle-archive';
 import { credentialInValue } from '../private/credentials';
 import { checkDns1123Label, propError } from '../private/errors';
-import { checkSafeAbsolutePath } from '../private/validate';
+import { checkLabels, checkSafeAbsolutePath } from '../private/validate';
 import { warn } from '../private/warnings';
 import { yamlDocument } from '../private/yaml';
 import { WasmDeployment } from '../wasm-deployment';
@@ -596,6 +596,7 @@ export class OpaBundle extends Construct {
       throw propError(this, 'bundleName', bundleName, `is longer than ${MAX_OPA_BUNDLE_NAME_LENGTH} characters (the ConfigMap, volume and container names derived from it must stay DNS labels)`,
         `use a shorter name such as "${bundleName.slice(0, MAX_OPA_BUNDLE_NAME_LENGTH).replace(/-+$/, '')}"`);
     }
+    checkLabels(this, 'labels', props.labels);
     const isOci = source.type === OpaBundleSourceType.OCI;
     const reload = props.reload ?? (isOci ? OpaBundleReload.bundleService() : OpaBundleReload.fileWatch());
     if (!(reload instanceof OpaBundleReload)) {

@@ -567,6 +567,7 @@ describe('OpaBundle bad input', () => {
     ['a bundle name longer than 40', { source: OpaBundleSource.fromFile(BUNDLE_FILE), bundleName: 'a'.repeat(41) }, 'bundleName', /longer than 40/],
     ['an OCI bundle with file watch', { source: OpaBundleSource.fromOci(REFERENCE), reload: OpaBundleReload.fileWatch() }, 'reload', /not in the cluster/],
     ['a file bundle with the bundle service', { source: OpaBundleSource.fromFile(BUNDLE_FILE), reload: OpaBundleReload.bundleService() }, 'reload', /file:\/\/ resource is read once/],
+    ['a label key that is not a qualified name', { source: OpaBundleSource.fromFile(BUNDLE_FILE), labels: { 'bad key': 'x' } }, 'labels key', /is not a label key/],
     ['a reload that is not an OpaBundleReload', { source: OpaBundleSource.fromFile(BUNDLE_FILE), reload: { type: 'file-watch' } as any }, 'reload', /not an OpaBundleReload/],
   ])('refuses %s', (_what, props, prop, problem) => {
     const e = validationErrorOf(() => new OpaBundle(Testing.chart(), 'b', props));
