@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { BundleArchiveError, readBundleArchive } from './bundle-archive';
@@ -544,6 +544,9 @@ export interface OpaBundleAttachment {
 /** OPA's default REST API port; each further bundle-service sidecar of a pod takes the next one. */
 export const OPA_PORT = 8181;
 
+/** The bundle names taken in each chart: two bundles of one name would write one ConfigMap twice. */
+const NAMES = new WeakMap<Chart, Set<string>>();
+
 /** The bundle-service sidecars already in each workload: they share the pod's network namespace. */
 const SIDECARS = new WeakMap<WasmDeployment, number>();
 
@@ -596,6 +599,14 @@ export class OpaBundle extends Construct {
       throw propError(this, 'bundleName', bundleName, `is longer than ${MAX_OPA_BUNDLE_NAME_LENGTH} characters (the ConfigMap, volume and container names derived from it must stay DNS labels)`,
         `use a shorter name such as "${bundleName.slice(0, MAX_OPA_BUNDLE_NAME_LENGTH).replace(/-+$/, '')}"`);
     }
+    const chart = Chart.of(this);
+    const taken = NAMES.get(chart) ?? new Set<string>();
+    if (taken.has(bundleName)) {
+      throw propError(this, 'bundleName', bundleName, `is already the name of another OpaBundle in chart ${chart.node.path} (both would write the ConfigMap of that name)`,
+        'give each bundle its own bundleName');
+    }
+    taken.add(bundleName);
+    NAMES.set(chart, taken);
     checkLabels(this, 'labels', props.labels);
     const isOci = source.type === OpaBundleSourceType.OCI;
     const reload = props.reload ?? (isOci ? OpaBundleReload.bundleService() : OpaBundleReload.fileWatch());

@@ -575,6 +575,15 @@ describe('OpaBundle bad input', () => {
     expect(e.problem).toMatch(problem);
   });
 
+  test('two bundles of one name in a chart (one ConfigMap written twice); the same name in another chart is fine', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'a');
+    new OpaBundle(chart, 'one', { source: OpaBundleSource.fromFile(BUNDLE_FILE), bundleName: 'alarms' });
+    const e = validationErrorOf(() => new OpaBundle(chart, 'two', { source: OpaBundleSource.fromFile(BUNDLE_FILE), bundleName: 'alarms' }));
+    expect(e.problem).toMatch(/already the name of another OpaBundle in chart a/);
+    new OpaBundle(new Chart(app, 'b'), 'one', { source: OpaBundleSource.fromFile(BUNDLE_FILE), bundleName: 'alarms' });
+  });
+
   test('attaching twice to one workload, a taken mount path, a foreign container, a workload without Wasm containers', () => {
     const chart = Testing.chart();
     const bundle = new OpaBundle(chart, 'alarms', { source: OpaBundleSource.fromFile(BUNDLE_FILE) });
