@@ -80,3 +80,10 @@ export {
 } from './policy/policy-namespaces';
 export { GatekeeperPolicyOptions, KyvernoPolicyOptions, PolicyEngine, PolicyRule } from './policy/policy-engine';
 export { WasmPolicies, WasmPoliciesProps } from './policy/wasm-policies';
+// Policy: OPA policy bundles shipped to Wasm workloads (ConfigMap or OCI artifact), hot-reloaded.
+export {
+  CLIENT_SIDE_APPLY_BUNDLE_BYTES, MAX_CONFIGMAP_BYTES, MAX_OPA_BUNDLE_NAME_LENGTH, OPA_BUNDLE_FILE_KEY, OPA_BUNDLE_POD_ANNOTATION_PREFIX,
+  OPA_BUNDLE_SHA256_ANNOTATION, OPA_CONFIG_POD_ANNOTATION_PREFIX, OPA_CONFIG_SHA256_ANNOTATION, OPA_IMAGE, OPA_PORT,
+  OpaBundle, OpaBundleAttachOptions, OpaBundleAttachment, OpaBundleProps, OpaBundleReload, OpaBundleServiceOptions, OpaBundleSource,
+  OpaBundleSourceType, OpaFileWatchOptions, OpaInlineBundleOptions, OpaRegistryCredentials, OpaRegistryCredentialsOptions, OpaReloadType,
+} from './policy/opa-bundle';
