@@ -26,6 +26,7 @@ import { Construct } from 'constructs';
 import type { GatekeeperPolicyOptions, PolicyRule } from './policy-engine';
 import { celList, celString, PodShape, PolicyAction, PolicyVariable } from './policy-rule';
 import type * as gkT from '../imports/gatekeeper';
+import { ClusterScopedObject, clusterScoped } from '../private/cluster-object';
 import { propError } from '../private/errors';
 import { lazyExports } from '../private/lazy';
 
@@ -147,7 +148,7 @@ export function renderGatekeeper(scope: Construct, rules: PolicyRule[], options:
         },
       }),
     };
-    out.push(new ConstraintTemplate(scope, `${rule.ruleName}-template`, {
+    out.push(clusterScoped(new ConstraintTemplate(scope, `${rule.ruleName}-template`, {
       // Gatekeeper refuses a template not named after its kind in lowercase
       // (frameworks constraint/pkg/client/client.go:928-941, validateTemplateMetadata).
       metadata: { name: plural, labels, annotations: { description: rule.summary } },
@@ -161,14 +162,14 @@ export function renderGatekeeper(scope: Construct, rules: PolicyRule[], options:
           code: [code],
         }],
       },
-    }));
+    })));
     // audit: false keeps the Constraint to the admission webhook: a scoped Constraint is skipped at
     // every enforcement point it does not list (frameworks constraint/pkg/client/constraint_client.go:36-55;
     // enforcement points in gatekeeper pkg/util/enforcement_action.go:24-39).
     const enforcement = audit
       ? { enforcementAction: action }
       : { enforcementAction: 'scoped', scopedEnforcementActions: [{ action, enforcementPoints: [{ name: 'validation.gatekeeper.sh' }] }] };
-    out.push(new ApiObject(scope, `${rule.ruleName}-constraint`, {
+    out.push(new ClusterScopedObject(scope, `${rule.ruleName}-constraint`, {
       apiVersion: GATEKEEPER_CONSTRAINT_API_VERSION,
       kind,
       metadata: { name: rule.objectName, labels },

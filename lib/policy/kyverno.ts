@@ -18,6 +18,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { KyvernoPolicyOptions, PolicyRule } from './policy-engine';
 import { PodKind, PodShape, PolicyAction } from './policy-rule';
+import { ClusterScopedObject } from '../private/cluster-object';
 import { propError } from '../private/errors';
 
 /**
@@ -83,7 +84,7 @@ export function renderKyverno(scope: Construct, rules: PolicyRule[], options: Ky
         `shorten the prefix to at most ${MAX_POLICY_NAME - rule.ruleName.length - 1} characters`);
     }
     const failureAction = kyvernoFailureAction(rule.action);
-    return new ApiObject(scope, rule.ruleName, {
+    return new ClusterScopedObject(scope, rule.ruleName, {
       apiVersion: 'kyverno.io/v1',
       kind: 'ClusterPolicy',
       metadata: {

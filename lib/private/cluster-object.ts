@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 
 /**
  * An object of a cluster-scoped kind: rendered without the chart's namespace (cdk8s gives every
@@ -15,4 +15,13 @@ export class ClusterScopedObject extends ApiObject {
     }
     return json;
   }
+}
+
+/**
+ * Leaves the chart's namespace out of an object of a cluster-scoped kind made by a generated class
+ * (which cannot extend ClusterScopedObject). Returns the object.
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  if (Chart.of(obj).namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }

@@ -345,7 +345,7 @@ describe('operatorPodTemplates', () => {
       expect(m.deployments).toMatchSnapshot();
     });
 
-    test('rules: queue-proxy has no runAsUser (wasm-pod-security) and no limits (tenant-resource-limits)', () => {
+    test('rules: queue-proxy runs as the pod uid the library sets (wasm-pod-security) and has no limits (tenant-resource-limits)', () => {
       const o = fn({ backend: FunctionBackend.knative() }).objs();
       const d = modelOf(o, 'Service').deployments[0];
       expect(admits(WasmPolicyRule.RUNTIME_CLASS, d)).toBe(true);
@@ -355,8 +355,12 @@ describe('operatorPodTemplates', () => {
       userOnly.spec.template.spec.containers = userOnly.spec.template.spec.containers.slice(0, 1);
       expect(admits(WasmPolicyRule.POD_SECURITY, userOnly)).toBe(true);
       expect(admits(WasmPolicyRule.TENANT_LIMITS, userOnly)).toBe(true);
-      // queue-proxy (K queue.go:80-90) falls back to the pod's runAsUser, which the Service does not set.
-      expect(admits(WasmPolicyRule.POD_SECURITY, d)).toBe(false);
+      // queue-proxy (K queue.go:80-90) falls back to the pod's runAsUser, which the library's Service sets.
+      expect(admits(WasmPolicyRule.POD_SECURITY, d)).toBe(true);
+      const noPodUid = JSON.parse(JSON.stringify(one(o, 'Service')));
+      delete noPodUid.spec.template.spec.securityContext;
+      expect(admits(WasmPolicyRule.POD_SECURITY, operatorPodTemplates(noPodUid, [noPodUid])![0])).toBe(false);
+      // Without a LimitRange default (a tenant's LimitRange gives one), queue-proxy has no limits.
       expect(admits(WasmPolicyRule.TENANT_LIMITS, d)).toBe(false);
     });
 

@@ -41,6 +41,24 @@ describe('WasmPolicies', () => {
     expect(objects.filter(o => o.kind.startsWith('Validating'))).toMatchSnapshot();
   });
 
+  test.each([
+    ['ValidatingAdmissionPolicy', PolicyEngine.validatingAdmissionPolicy(), ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']],
+    ['Kyverno', PolicyEngine.kyverno(), ['ClusterPolicy']],
+    ['Gatekeeper', PolicyEngine.gatekeeper(), ['ConstraintTemplate', 'WasmEdgeWasmRuntimeClass']],
+  ])('engine %s: valid, cluster-scoped objects in a namespaced chart, and the same self-check', (_name, engine, kinds) => {
+    const { chart } = app();
+    new WasmPolicies(chart, 'policies', { engine });
+    const objects = synth(chart);
+    validateObjects(objects);
+    const policyObjects = objects.filter(o => !['Deployment', 'NetworkPolicy', 'RuntimeClass'].includes(o.kind));
+    for (const k of kinds) expect(policyObjects.map(o => o.kind)).toContain(k);
+    for (const o of policyObjects) expect([o.kind, o.metadata.namespace]).toEqual([o.kind, undefined]);
+    const bad = app();
+    new kplus.Deployment(bad.chart, 'linux', { containers: [{ image: 'ghcr.io/acme/hello-wasm:2.0.0' }] });
+    new WasmPolicies(bad.chart, 'policies', { engine });
+    expect(errorsOf(bad.chart)).toMatch(new RegExp(`would be refused by rule wasm-runtime-class of c/policies \\(${_name}, Deny\\)`));
+  });
+
   test('the model comes from the app: its Wasm classes, the crun ones, its Wasm images, its Wasm-only nodes', () => {
     const { chart } = app();
     new EdgeOfflineNode(chart, 'edge', { nodeName: 'edge-1', role: EdgeNodeRole.AGENT, serverUrl: 'https://s:6443', runtimes: [WasmRuntime.WASMEDGE, WasmRuntime.CRUN], wasmOnly: true });
