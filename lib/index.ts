@@ -73,3 +73,8 @@ export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOp
 export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';
 // Fleet: the site inventory (CSV or JSON, one row per site).
 export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
+
+// Policy: cosign verification of the app's Wasm images (Kyverno verifyImages or sigstore policy-controller).
+export {
+  CosignAuthority, CosignKeylessOptions, CosignPublicKeyOptions, SIGSTORE_PUBLIC_FULCIO_URL, SIGSTORE_PUBLIC_REKOR_URL,
+} from './policy/cosign-authority';
