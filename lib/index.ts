@@ -78,3 +78,6 @@ export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
 export {
   CosignAuthority, CosignKeylessOptions, CosignPublicKeyOptions, SIGSTORE_PUBLIC_FULCIO_URL, SIGSTORE_PUBLIC_REKOR_URL,
 } from './policy/cosign-authority';
+export {
+  ImageVerificationAction, ImageVerifier, KyvernoImageVerifierOptions, SIGSTORE_INCLUDE_LABEL, WasmImageVerification, WasmImageVerificationProps,
+} from './policy/image-verification';

@@ -1,34 +1,10 @@
 import { generateKeyPairSync } from 'crypto';
 import * as fc from 'fast-check';
+import { CA_CERT, EC_PUBLIC_KEY, RSA_PUBLIC_KEY } from './fixtures';
 import { CosignAuthority, SIGSTORE_PUBLIC_FULCIO_URL, SIGSTORE_PUBLIC_REKOR_URL } from '../../lib';
 import { validationErrorOf } from '../util/errors';
 import { fuzzParams, nastyString } from '../util/fuzz';
 
-// Public test material (cosign.pub-style P-256 key, an RSA PKCS#1 key, a self-signed CA certificate).
-export const EC_PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
-MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEJXTsVTaXv/SkOTGIUDpCb24J/u9l
-mt0f7BVqfxi8iuNLJEOaMW6DBVkDd+4qzM8BoNUs85CPgngtuQB7OT7IAA==
------END PUBLIC KEY-----
-`;
-const RSA_PUBLIC_KEY = `-----BEGIN RSA PUBLIC KEY-----
-MIIBCgKCAQEAxRz/O7DqgbltWYFbxQg8rkwHUGDZ/nrfq3mTH294WZMzzwJKKbx0
-t07uNQ18iPhkey+kOUCyUvxaUCOOTv7flP6bDlvaZjfXv6CwXsCUscevdOgwVOlb
-svcZ1mEv4O5ABX2Aqy8gNTWu2ClNKb7zBNrsxSdTclvMXC2NKUW5gfPz4DVkfFF6
-Gp7Zk1RgCl85S9IjDIvkWfgRFPGgggZUySFJgYLJSVyv2/rWxcbizChCGn1nZch+
-6Xcp0gA70gFVe/4QQ+05w9FZzy8tQD1f5PbLHskJBI88ZgQA8U5P4ZtIOe0THb8q
-l8dZ1ElEYODr8aSg2vIND4vckxOTM67hlwIDAQAB
------END RSA PUBLIC KEY-----`;
-export const CA_CERT = `-----BEGIN CERTIFICATE-----
-MIIBhjCCAS2gAwIBAgIUK+ZT+nl1Dx3IYZiO8Mh9q3g4pmcwCgYIKoZIzj0EAwIw
-GTEXMBUGA1UEAwwOZnVsY2lvLmV4YW1wbGUwHhcNMjYxMjAxMTgxMDM4WhcNMzYx
-MTI4MTgxMDM4WjAZMRcwFQYDVQQDDA5mdWxjaW8uZXhhbXBsZTBZMBMGByqGSM49
-AgEGCCqGSM49AwEHA0IABCV07FU2l7/0pDkxiFA6Qm9uCf7vZZrdH+wVan8YvIrj
-SyRDmjFugwVZA3fuKszPAaDVLPOQj4J4LbkAezk+yACjUzBRMB0GA1UdDgQWBBTG
-yoCsnRtBmPDrPYykWS5rMQXA+jAfBgNVHSMEGDAWgBTGyoCsnRtBmPDrPYykWS5r
-MQXA+jAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIA5VY+dCGW7A
-uGPviw4Yu2g89jsfNkUgv77WE4j3grlxAiA/EOi2WEAdgY7okvkWsu8nNzqnv6v+
-F9u52uJ9Hm1yJQ==
------END CERTIFICATE-----`;
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const SUBJECT = 'https://github.com/acme/hello/.github/workflows/release.yml@refs/heads/main';
 
