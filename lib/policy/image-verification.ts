@@ -3,7 +3,7 @@
  * (`verifyImages`) or sigstore policy-controller (`ClusterImagePolicy`), in the namespaces opted in
  * by a label. The images default to the repositories of the app's Wasm workloads, read at synth.
  */
-import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { CosignAuthority } from './cosign-authority';
@@ -89,6 +89,17 @@ export interface KyvernoImageVerifierOptions {
    * @default true (Kyverno's default)
    */
   readonly useCache?: boolean;
+
+  /**
+   * How long the admission webhook may take for this policy (`webhookConfiguration.timeoutSeconds`):
+   * verification asks the registry and the transparency log, which a slow edge uplink may need more
+   * time for. Whole seconds from 1 to 30 (Kyverno caps the webhook at 30).
+   *
+   * @default - Kyverno's default, 10 seconds
+   * @see https://github.com/kyverno/kyverno/blob/v1.19.0/pkg/controllers/webhook/controller.go#L59 (DefaultWebhookTimeout = 10)
+   * @see https://github.com/kyverno/kyverno/blob/v1.19.0/pkg/controllers/webhook/utils.go#L158 (capTimeout: at most 30)
+   */
+  readonly webhookTimeout?: Duration;
 }
 
 /**
@@ -110,6 +121,13 @@ export abstract class ImageVerifier {
     checkOptInLabel(where, key, value);
     for (const prop of ['mutateDigest', 'verifyDigest', 'required', 'useCache'] as const) {
       if (options[prop] !== undefined && typeof options[prop] !== 'boolean') throw propError(where, prop, options[prop], 'is not a boolean', 'use true or false');
+    }
+    if (options.webhookTimeout !== undefined) {
+      const seconds = options.webhookTimeout instanceof Duration ? options.webhookTimeout.toSeconds({ integral: false }) : NaN;
+      if (!Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
+        throw propError(where, 'webhookTimeout', Number.isNaN(seconds) ? options.webhookTimeout : `${seconds}s`,
+          'must be whole seconds from 1 to 30 (Kubernetes refuses a webhook timeout above 30 seconds, and Kyverno caps it there)', 'use e.g. Duration.seconds(30)');
+      }
     }
     return new (builtIns(ImageVerifier).Kyverno)(key, value, options);
   }
@@ -181,14 +199,13 @@ export interface WasmImageVerificationProps {
 export class WasmImageVerification extends Construct {
   /** The verifier. */
   public readonly verifier: ImageVerifier;
-  /** Who may sign the images. */
-  public readonly authorities: readonly CosignAuthority[];
   /** What happens to an unsigned image. */
   public readonly action: ImageVerificationAction;
   /** The objects the verifier rendered (a Kyverno ClusterPolicy or a ClusterImagePolicy). */
   public readonly apiObjects: ApiObject[];
 
   private readonly images?: readonly string[];
+  private readonly authorityList: readonly CosignAuthority[];
   private readonly optedIn = new Set<string>();
 
   constructor(scope: Construct, id: string, props: WasmImageVerificationProps) {
@@ -213,7 +230,7 @@ export class WasmImageVerification extends Construct {
       props.images.forEach((image, i) => checkImagePattern(this, `images[${i}]`, image));
     }
     this.verifier = props.verifier;
-    this.authorities = [...props.authorities];
+    this.authorityList = [...props.authorities];
     this.action = action;
     this.images = props.images === undefined ? undefined : [...new Set(props.images)].sort();
     this.apiObjects = this.verifier.bind(this);
@@ -225,6 +242,11 @@ export class WasmImageVerification extends Construct {
     this.node.addValidation({ validate: () => this.validateImages() });
     // On the root, so the warnings are added to each workload before cdk8s validates it (root first).
     this.node.root.node.addValidation({ validate: () => { this.warnWorkloads(); return []; } });
+  }
+
+  /** Who may sign the images (a copy). */
+  public get authorities(): CosignAuthority[] {
+    return [...this.authorityList];
   }
 
   /** The label a namespace carries to be verified, e.g. `{ "policy.sigstore.dev/include": "true" }`. */
@@ -351,6 +373,7 @@ function builtIns(base: abstract new () => ImageVerifier): BuiltInVerifiers {
             },
             verifyImages: [verifyImage],
           }],
+          webhookConfiguration: o.webhookTimeout ? { timeoutSeconds: o.webhookTimeout.toSeconds() } : undefined,
         },
       });
       return [policy];

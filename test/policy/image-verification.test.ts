@@ -1,10 +1,10 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { CA_CERT, EC_PUBLIC_KEY } from './fixtures';
 import {
-  CosignAuthority, ImageVerificationAction, ImageVerifier, SIGSTORE_INCLUDE_LABEL, STRICT_CONTEXT_KEY, Warnings, WasmDeployment,
-  WasmImageVerification, WasmImageVerificationProps,
+  CosignAuthority, FunctionBackend, ImageVerificationAction, ImageVerifier, SIGSTORE_INCLUDE_LABEL, STRICT_CONTEXT_KEY, Warnings, WasmDeployment,
+  WasmImageVerification, WasmImageVerificationProps, ServerlessFunction,
 } from '../../lib';
 import { canonicalRepository, kyvernoImageReferences, parseImage, sigstoreGlobs } from '../../lib/policy/image-verification';
 import { validationErrorOf } from '../util/errors';
@@ -295,7 +295,19 @@ describe('WasmImageVerification with Kyverno', () => {
     expect(objs.find(o => o.kind === 'Namespace').metadata.labels).toEqual({ 'acme.example/verify-images': 'yes' });
   });
 
+  test('@default webhookTimeout: none written (Kyverno\'s 10 seconds); a given one is webhookConfiguration.timeoutSeconds', () => {
+    const c = chart();
+    verification(c, { verifier: ImageVerifier.kyverno(), images: ['ghcr.io/acme/x'] });
+    expect(policies(synthAndValidate(c))[0].spec.webhookConfiguration).toBeUndefined();
+    const c2 = chart();
+    verification(c2, { verifier: ImageVerifier.kyverno({ webhookTimeout: Duration.seconds(30) }), images: ['ghcr.io/acme/x'] });
+    expect(policies(synthAndValidate(c2))[0].spec.webhookConfiguration).toEqual({ timeoutSeconds: 30 });
+  });
+
   test.each([
+    ['a webhookTimeout over 30 seconds', { webhookTimeout: Duration.minutes(1) }, 'webhookTimeout'],
+    ['a webhookTimeout under a second', { webhookTimeout: Duration.millis(500) }, 'webhookTimeout'],
+    ['a webhookTimeout that is not a Duration', { webhookTimeout: 10 }, 'webhookTimeout'],
     ['a key that is not a label key', { namespaceLabelKey: 'not a label' }, 'namespaceLabelKey'],
     ['a key with an empty prefix', { namespaceLabelKey: '/include' }, 'namespaceLabelKey'],
     ['a value that is not a label value', { namespaceLabelValue: 'yes please' }, 'namespaceLabelValue'],
@@ -332,6 +344,13 @@ describe('images', () => {
     expect(policies(synthAndValidate(c))[0].spec.images.map((i: any) => i.glob)).toEqual([
       'ghcr.io/acme/b:*', 'ghcr.io/acme/b@*', 'registry.site-1.local:5000/acme/a:*', 'registry.site-1.local:5000/acme/a@*',
     ]);
+  });
+
+  test('@default covers ServerlessFunctions on the Kubernetes backend (their WasmDeployment)', () => {
+    const c = chart();
+    const v = verification(c);
+    new ServerlessFunction(c, 'fn', { image: `ghcr.io/acme/fn:1@${DIGEST}`, backend: FunctionBackend.KUBERNETES });
+    expect(v.imagePatterns()).toEqual(['ghcr.io/acme/fn']);
   });
 
   test('given images replace the default; "path/**" covers every repository under it', () => {
