@@ -12,6 +12,7 @@ import { propError, propMessage } from '../private/errors';
 import { lazyExports } from '../private/lazy';
 import { isLabelValue, isQualifiedName } from '../private/validate';
 import { warn } from '../private/warnings';
+import { FunctionTenant } from '../tenant';
 import { WasmDeployment } from '../wasm-deployment';
 
 const { ClusterImagePolicy } = lazyExports((): typeof import('../imports/sigstore-policy-controller') => require('../imports/sigstore-policy-controller'));
@@ -266,6 +267,25 @@ export class WasmImageVerification extends Construct {
     namespace.metadata.addLabel(this.verifier.namespaceLabelKey, this.verifier.namespaceLabelValue);
     this.optedIn.add(namespace.name);
     return namespace;
+  }
+
+  /**
+   * Opts a function tenant's namespace in: adds the verifier's label to the Namespace the tenant
+   * emits.
+   *
+   * @returns the tenant
+   */
+  public optInTenant(tenant: FunctionTenant): FunctionTenant {
+    if (!(tenant instanceof FunctionTenant)) {
+      throw propError(this, 'optInTenant', tenant, 'is not a FunctionTenant', 'pass the FunctionTenant, or use optIn() for a cdk8s-plus Namespace');
+    }
+    if (!tenant.namespaceObject) {
+      throw propError(this, 'optInTenant', tenant.namespaceName, 'the tenant does not emit its Namespace (createNamespace: false), so no label can be added here',
+        `label the namespace ${this.verifier.namespaceLabelKey}=${this.verifier.namespaceLabelValue} where it is created`);
+    }
+    tenant.namespaceObject.metadata.addLabel(this.verifier.namespaceLabelKey, this.verifier.namespaceLabelValue);
+    this.optedIn.add(tenant.namespaceName);
+    return tenant;
   }
 
   /**

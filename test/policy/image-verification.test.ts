@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { CA_CERT, EC_PUBLIC_KEY } from './fixtures';
 import {
-  CosignAuthority, FunctionBackend, ImageVerificationAction, ImageVerifier, SIGSTORE_INCLUDE_LABEL, STRICT_CONTEXT_KEY, Warnings, WasmDeployment,
+  CosignAuthority, FunctionBackend, FunctionTenant, ImageVerificationAction, ImageVerifier, SIGSTORE_INCLUDE_LABEL, STRICT_CONTEXT_KEY, Warnings, WasmDeployment,
   WasmImageVerification, WasmImageVerificationProps, ServerlessFunction,
 } from '../../lib';
 import { canonicalRepository, kyvernoImageReferences, parseImage, sigstoreGlobs } from '../../lib/policy/image-verification';
@@ -194,6 +194,25 @@ describe('WasmImageVerification with sigstore policy-controller', () => {
     expect(v.optIn(ns)).toBe(ns);
     const objs = synthAndValidate(c);
     expect(objs.find(o => o.kind === 'Namespace').metadata.labels).toEqual({ 'policy.sigstore.dev/include': 'true' });
+  });
+
+  test('optInTenant() labels the Namespace a FunctionTenant emits (beside its own labels)', () => {
+    const c = chart('shop');
+    const v = verification(c, { images: ['ghcr.io/acme/**'] });
+    const tenant = new FunctionTenant(c, 'Tenant');
+    expect(v.optInTenant(tenant)).toBe(tenant);
+    const ns = synthAndValidate(c).find(o => o.kind === 'Namespace');
+    expect(ns.metadata.name).toBe('shop');
+    expect(ns.metadata.labels).toMatchObject({ 'policy.sigstore.dev/include': 'true', 'cdk8s-wasm-edge.io/function-tenant': 'true' });
+  });
+
+  test('optInTenant() refuses a tenant whose Namespace is created elsewhere', () => {
+    const c = chart('shop');
+    const v = verification(c, { images: ['ghcr.io/acme/**'] });
+    const e = validationErrorOf(() => v.optInTenant(new FunctionTenant(c, 'Tenant', { createNamespace: false })));
+    expect(e.prop).toBe('optInTenant');
+    expect(e.fix).toMatch(/policy\.sigstore\.dev\/include=true/);
+    expect(validationErrorOf(() => v.optInTenant({} as any)).prop).toBe('optInTenant');
   });
 
   test('in an opted-in namespace, an image no pattern covers gets a warning: policy-controller denies unmatched images (store.go:66)', () => {
