@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import { CA_CERT, EC_PUBLIC_KEY } from './fixtures';
 import {
-  CosignAuthority, FunctionBackend, FunctionTenant, ImageVerificationAction, ImageVerifier, SIGSTORE_INCLUDE_LABEL, STRICT_CONTEXT_KEY, Warnings, WasmDeployment,
-  WasmImageVerification, WasmImageVerificationProps, ServerlessFunction,
+  CosignAuthority, FunctionBackend, FunctionTenant, ImageVerificationAction, ImageVerifier, ServerlessFunction, SIGSTORE_INCLUDE_LABEL,
+  STRICT_CONTEXT_KEY, Warnings, WasmDeployment, WasmImageVerification, WasmImageVerificationProps,
 } from '../../lib';
 import { canonicalRepository, kyvernoImageReferences, parseImage, sigstoreGlobs } from '../../lib/policy/image-verification';
 import { validationErrorOf } from '../util/errors';
