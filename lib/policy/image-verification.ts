@@ -293,18 +293,22 @@ export class WasmImageVerification extends Construct {
    * app's Wasm workloads as they are now.
    */
   public imagePatterns(): string[] {
-    if (this.images) return [...this.images];
-    const repos = new Set<string>();
-    for (const w of wasmDeployments(this)) {
-      for (const c of w.wasmContainers) repos.add(parseImage(c.image).repository);
-    }
-    return [...repos].sort();
+    return this.patternsOf(wasmDeployments(this));
   }
 
   /** Whether an image reference (e.g. `ghcr.io/acme/hello:1.0`) is one this verification checks. */
   public covers(image: string): boolean {
     const repo = canonicalRepository(parseImage(image).repository);
     return this.imagePatterns().some(p => patternCovers(p, repo));
+  }
+
+  private patternsOf(deployments: readonly WasmDeployment[]): string[] {
+    if (this.images) return [...this.images];
+    const repos = new Set<string>();
+    for (const w of deployments) {
+      for (const c of w.wasmContainers) repos.add(parseImage(c.image).repository);
+    }
+    return [...repos].sort();
   }
 
   private validateImages(): string[] {
@@ -314,30 +318,31 @@ export class WasmImageVerification extends Construct {
   }
 
   private warnWorkloads(): void {
-    const patterns = this.imagePatterns();
+    const deployments = wasmDeployments(this);
+    const patterns = this.patternsOf(deployments);
     const covered = (image: string) => patterns.some(p => patternCovers(p, canonicalRepository(parseImage(image).repository)));
-    const policyController = this.verifier.displayName === SIGSTORE_DISPLAY_NAME;
-    for (const w of wasmDeployments(this)) {
-      const wasm = new Set(w.wasmContainers);
-      w.containers.forEach((c, i) => {
-        const prop = `${wasm.has(c) ? 'wasmContainers' : 'containers'}[${i}].image`;
-        if (wasm.has(c) && covered(c.image) && !c.image.includes('@sha256:')) {
-          warn(w, prop, c.image, `is verified by ${this.node.path} (${this.verifier.displayName}) but not pinned by digest: the tag can be moved to another `
-            + 'signed image of the repository, and each node may resolve it differently', 'pin the image by digest ("...:1.0.0@sha256:<digest>", e.g. from `crane digest`)');
-        }
+    const denyUnmatched = this.verifier instanceof builtIns(ImageVerifier).Sigstore;
+    for (const w of deployments) {
+      w.wasmContainers.forEach((c, i) => {
+        if (!covered(c.image) || c.image.includes('@sha256:')) return;
+        warn(w, `wasmContainers[${i}].image`, c.image, `is verified by ${this.node.path} (${this.verifier.displayName}) but not pinned by digest: the tag `
+          + 'can be moved to another signed image of the repository, and each node may resolve it differently',
+        'pin the image by digest ("...:1.0.0@sha256:<digest>", e.g. from `crane digest`)');
       });
       // policy-controller denies, in an opted-in namespace, every image that no policy matches.
-      if (policyController && this.optedIn.has(namespaceOf(w))) {
-        [...w.initContainers, ...w.containers].filter(c => !covered(c.image)).forEach(c => {
-          warn(w, 'image', c.image, `runs in namespace "${namespaceOf(w)}", opted in to ${SIGSTORE_DISPLAY_NAME} by ${this.node.path}, but no verified image pattern `
-            + 'matches it, and policy-controller denies unmatched images (no-match-policy: deny)', `add its repository to ${this.node.path} images (or another ClusterImagePolicy)`);
+      if (!denyUnmatched || !this.optedIn.has(namespaceOf(w))) continue;
+      const all: Array<[string, kplus.Container[]]> = [['initContainers', w.initContainers], ['containers', w.containers]];
+      for (const [kind, containers] of all) {
+        containers.forEach((c, i) => {
+          if (covered(c.image)) return;
+          warn(w, `${kind}[${i}].image`, c.image, `runs in namespace "${namespaceOf(w)}", opted in to ${this.verifier.displayName} by ${this.node.path}, `
+            + 'but no verified image pattern matches it, and policy-controller denies unmatched images (no-match-policy: deny)',
+          `add its repository to ${this.node.path} images (or cover it with another ClusterImagePolicy)`);
         });
       }
     }
   }
 }
-
-const SIGSTORE_DISPLAY_NAME = 'sigstore policy-controller';
 
 /** The built-in verifier classes, made on first use (they extend the abstract class declared above). */
 const BUILT_INS: { classes?: BuiltInVerifiers } = {};
@@ -401,7 +406,7 @@ function builtIns(base: abstract new () => ImageVerifier): BuiltInVerifiers {
   }
 
   class Sigstore extends base {
-    public readonly displayName = SIGSTORE_DISPLAY_NAME;
+    public readonly displayName = 'sigstore policy-controller';
     public readonly namespaceLabelKey = SIGSTORE_INCLUDE_LABEL;
     public readonly namespaceLabelValue = 'true';
 

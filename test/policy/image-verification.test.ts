@@ -224,7 +224,7 @@ describe('WasmImageVerification with sigstore policy-controller', () => {
     synthAndValidate(c);
     const messages = Warnings.of(w).messages;
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/image="ghcr\.io\/acme\/log-shipper:2\.0\.0": runs in namespace "functions".*no-match-policy: deny/);
+    expect(messages[0]).toMatch(/containers\[0\]\.image="ghcr\.io\/acme\/log-shipper:2\.0\.0": runs in namespace "functions".*no-match-policy: deny/);
     expect(c.node.findAll().flatMap(x => Warnings.of(x).messages)).toHaveLength(1);
   });
 });
