@@ -322,7 +322,18 @@ export class WasmImageVerification extends Construct {
     const patterns = this.patternsOf(deployments);
     const covered = (image: string) => patterns.some(p => patternCovers(p, canonicalRepository(parseImage(image).repository)));
     const denyUnmatched = this.verifier instanceof builtIns(ImageVerifier).Sigstore;
+    const { namespaceLabelKey: key, namespaceLabelValue: value } = this.verifier;
+    // The Namespaces this app emits, and whether each is opted in (others are not known here).
+    const optedIn = new Map<string, boolean>();
+    for (const c of this.node.root.node.findAll()) {
+      if (c instanceof ApiObject && c.kind === 'Namespace' && c.apiVersion === 'v1') optedIn.set(c.name, c.metadata.getLabel(key) === value);
+    }
     for (const w of deployments) {
+      const ns = namespaceOf(w);
+      if (optedIn.get(ns) === false && w.wasmContainers.some(c => covered(c.image))) {
+        warn(w, 'metadata.namespace', ns, `is a Namespace of this app without the label ${key}=${value}, so ${this.verifier.displayName} does not verify `
+          + `the images ${this.node.path} lists for this workload`, `opt the namespace in with ${this.node.path}.optIn(namespace) or .optInTenant(tenant)`);
+      }
       w.wasmContainers.forEach((c, i) => {
         if (!covered(c.image) || c.image.includes('@sha256:')) return;
         warn(w, `wasmContainers[${i}].image`, c.image, `is verified by ${this.node.path} (${this.verifier.displayName}) but not pinned by digest: the tag `
@@ -330,12 +341,12 @@ export class WasmImageVerification extends Construct {
         'pin the image by digest ("...:1.0.0@sha256:<digest>", e.g. from `crane digest`)');
       });
       // policy-controller denies, in an opted-in namespace, every image that no policy matches.
-      if (!denyUnmatched || !this.optedIn.has(namespaceOf(w))) continue;
+      if (!denyUnmatched || !(this.optedIn.has(ns) || optedIn.get(ns) === true)) continue;
       const all: Array<[string, kplus.Container[]]> = [['initContainers', w.initContainers], ['containers', w.containers]];
       for (const [kind, containers] of all) {
         containers.forEach((c, i) => {
           if (covered(c.image)) return;
-          warn(w, `${kind}[${i}].image`, c.image, `runs in namespace "${namespaceOf(w)}", opted in to ${this.verifier.displayName} by ${this.node.path}, `
+          warn(w, `${kind}[${i}].image`, c.image, `runs in namespace "${ns}", opted in to ${this.verifier.displayName} by ${this.node.path}, `
             + 'but no verified image pattern matches it, and policy-controller denies unmatched images (no-match-policy: deny)',
           `add its repository to ${this.node.path} images (or cover it with another ClusterImagePolicy)`);
         });

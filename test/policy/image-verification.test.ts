@@ -215,6 +215,29 @@ describe('WasmImageVerification with sigstore policy-controller', () => {
     expect(validationErrorOf(() => v.optInTenant({} as any)).prop).toBe('optInTenant');
   });
 
+  test('a verified workload in a Namespace of the app that is not opted in gets a warning; opted in, none', () => {
+    const c = chart('shop');
+    verification(c);
+    new FunctionTenant(c, 'Tenant');
+    const w = wasm(c, 'hello', HELLO);
+    synthAndValidate(c);
+    expect(Warnings.of(w).messages).toEqual([
+      expect.stringMatching(/test\/hello: metadata\.namespace="shop": is a Namespace of this app without the label policy\.sigstore\.dev\/include=true.*optInTenant/),
+    ]);
+    const c2 = chart('shop');
+    const v2 = verification(c2);
+    v2.optInTenant(new FunctionTenant(c2, 'Tenant'));
+    const w2 = wasm(c2, 'hello', HELLO);
+    synthAndValidate(c2);
+    expect(Warnings.of(w2).messages).toEqual([]);
+    // A namespace the app does not emit may be labelled elsewhere: no warning.
+    const c3 = chart('elsewhere');
+    verification(c3);
+    const w3 = wasm(c3, 'hello', HELLO);
+    synthAndValidate(c3);
+    expect(Warnings.of(w3).messages).toEqual([]);
+  });
+
   test('in an opted-in namespace, an image no pattern covers gets a warning: policy-controller denies unmatched images (store.go:66)', () => {
     const c = chart();
     const v = verification(c);
