@@ -174,7 +174,8 @@ export abstract class CosignAuthority {
         'drop fulcioUrl: the roots identify the Fulcio for both verifiers');
     }
     const roots = options.roots === undefined ? undefined : checkCertificatesPem(where, 'roots', options.roots);
-    return new KeylessAuthority(options, rekorUrl, roots);
+    // A copy: a later change to the caller's object must not change the policy.
+    return new KeylessAuthority(Object.assign({}, options), rekorUrl, roots);
   }
 
   /** What the authority is, for messages: "public key" or "keyless <issuer> <subject>". */

@@ -126,6 +126,13 @@ describe('CosignAuthority.keyless', () => {
     });
   });
 
+  test('keeps its own copy of the options', () => {
+    const options = { issuer: ISSUER, subject: SUBJECT };
+    const a = CosignAuthority.keyless(options);
+    options.subject = 'anyone@evil.example';
+    expect(a._toKyverno().keyless!.subject).toBe(SUBJECT);
+  });
+
   test('keyless without an issuer is an error at construction', () => {
     const e = validationErrorOf(() => CosignAuthority.keyless({ subject: SUBJECT }));
     expect(e.prop).toBe('issuer');
