@@ -8,7 +8,7 @@ import {
 } from '../../lib';
 import { canonicalRepository, kyvernoImageReferences, parseImage, sigstoreGlobs } from '../../lib/policy/image-verification';
 import { validationErrorOf } from '../util/errors';
-import { fuzzParams, maybe, nastyString } from '../util/fuzz';
+import { fuzzParams, maybe, nastyString, semanticProblems } from '../util/fuzz';
 import { synthAndValidate, validateObjects } from '../util/validate';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
@@ -148,6 +148,8 @@ describe('WasmImageVerification with sigstore policy-controller', () => {
     wasm(c, 'nginx', `nginx:1.27.0@${DIGEST}`);
     const objs = synthAndValidate(c);
     expect(policies(objs)).toMatchSnapshot();
+    // The public keys inline are no credential (the library's own semantic checks).
+    expect(semanticProblems(objs)).toEqual([]);
     const [cip] = policies(objs);
     expect(cip.apiVersion).toBe('policy.sigstore.dev/v1alpha1');
     expect(cip.kind).toBe('ClusterImagePolicy');
@@ -260,6 +262,8 @@ describe('WasmImageVerification with Kyverno', () => {
     wasm(c, 'nginx', `nginx:1.27.0@${DIGEST}`);
     const objs = synthAndValidate(c);
     expect(policies(objs)).toMatchSnapshot();
+    // The public keys inline are no credential (the library's own semantic checks).
+    expect(semanticProblems(objs)).toEqual([]);
     const [policy] = policies(objs);
     expect(policy.apiVersion).toBe('kyverno.io/v1');
     expect(policy.kind).toBe('ClusterPolicy');
@@ -541,6 +545,7 @@ describe('image patterns agree with the consumers\' matchers', () => {
           workloadImages.forEach((image, i) => { try { wasm(c, `w${i}`, image); } catch { /* images WasmDeployment refuses */ } });
           const objs = Testing.synth(c);
           validateObjects(objs);
+          expect(semanticProblems(objs)).toEqual([]);
           const [policy] = policies(objs);
           const patterns = kyverno ? policy.spec.rules[0].verifyImages[0].imageReferences : policy.spec.images.map((i: any) => i.glob);
           expect(patterns.length).toBeGreaterThan(0);
