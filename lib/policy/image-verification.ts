@@ -69,9 +69,11 @@ export interface KyvernoImageVerifierOptions {
   readonly mutateDigest?: boolean;
 
   /**
-   * Require the (mutated) image reference to carry a digest (`verifyDigest`).
+   * Require the (mutated) image reference to carry a digest (`verifyDigest`). With `mutateDigest`
+   * off (always so under AUDIT), an image not pinned by digest then fails verification.
    *
    * @default true (Kyverno's default)
+   * @see https://github.com/kyverno/kyverno/blob/v1.19.0/pkg/engine/handlers/validation/validate_image.go#L119
    */
   readonly verifyDigest?: boolean;
 
