@@ -87,3 +87,11 @@ export {
   OpaBundle, OpaBundleAttachOptions, OpaBundleAttachment, OpaBundleProps, OpaBundleReload, OpaBundleServiceOptions, OpaBundleSource,
   OpaBundleSourceType, OpaFileWatchOptions, OpaInlineBundleOptions, OpaRegistryCredentials, OpaRegistryCredentialsOptions, OpaReloadType,
 } from './policy/opa-bundle';
+
+// Policy: cosign verification of the app's Wasm images (Kyverno verifyImages or sigstore policy-controller).
+export {
+  CosignAuthority, CosignKeylessOptions, CosignPublicKeyOptions, SIGSTORE_PUBLIC_FULCIO_URL, SIGSTORE_PUBLIC_REKOR_URL,
+} from './policy/cosign-authority';
+export {
+  ImageVerificationAction, ImageVerifier, KyvernoImageVerifierOptions, SIGSTORE_INCLUDE_LABEL, WasmImageVerification, WasmImageVerificationProps,
+} from './policy/image-verification';
