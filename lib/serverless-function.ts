@@ -244,6 +244,8 @@ export class ServerlessFunction extends Construct {
 
   /** Name of the function's objects. */
   public readonly functionName: string;
+  /** The function's Wasm image (on every backend: the policies and image verification read it). */
+  public readonly image: string;
   /** The host names the function serves (empty: every host). */
   public readonly hosts: string[];
   /** The URL path prefixes the function serves. */
@@ -289,6 +291,7 @@ export class ServerlessFunction extends Construct {
     const workloads = new FunctionWorkloads();
     const fn = resolve(this, props, backend, workloads);
     this.functionName = fn.name;
+    this.image = fn.image;
     this.hosts = fn.hosts;
     this.paths = fn.paths;
     this.warmReplicas = fn.warmReplicas;

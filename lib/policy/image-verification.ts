@@ -13,6 +13,7 @@ import { lazyExports } from '../private/lazy';
 import { isLabelValue, isQualifiedName } from '../private/validate';
 import { warn } from '../private/warnings';
 import { FunctionTenant } from '../tenant';
+import { ServerlessFunction } from '../serverless-function';
 import { WasmDeployment } from '../wasm-deployment';
 
 const { ClusterImagePolicy } = lazyExports((): typeof import('../imports/sigstore-policy-controller') => require('../imports/sigstore-policy-controller'));
@@ -176,8 +177,9 @@ export interface WasmImageVerificationProps {
    * repository under a path (`ghcr.io/acme/**`). A repository without a registry is on Docker Hub
    * (`hello` is `docker.io/library/hello`), as container runtimes read it.
    *
-   * @default - the repositories of the Wasm containers of every WasmDeployment in the app (also the
-   * ones added after this construct), read at synth
+   * @default - the repositories of the Wasm containers of every WasmDeployment in the app and of
+   * the images of its ServerlessFunctions on other backends (also the ones added after this
+   * construct), read at synth
    */
   readonly images?: string[];
 
@@ -309,6 +311,10 @@ export class WasmImageVerification extends Construct {
     const repos = new Set<string>();
     for (const w of deployments) {
       for (const c of w.wasmContainers) repos.add(parseImage(c.image).repository);
+    }
+    // Functions whose platform makes the pods (SpinKube, Knative, OpenFaaS) have no WasmDeployment.
+    for (const f of this.node.root.node.findAll()) {
+      if (f instanceof ServerlessFunction && !f.deployment) repos.add(parseImage(f.image).repository);
     }
     return [...repos].sort();
   }

@@ -561,3 +561,15 @@ describe('image patterns agree with the consumers\' matchers', () => {
     expect(outcomes.error).toBeGreaterThan(20);
   });
 });
+
+test('default images include functions whose platform makes the pods (SpinKube, Knative, OpenFaaS)', () => {
+  const c = chart('apps');
+  new ServerlessFunction(c, 'spin', { image: `ghcr.io/acme/spin-fn:1@${DIGEST}`, backend: FunctionBackend.spinKube() });
+  new ServerlessFunction(c, 'kn', { image: `ghcr.io/acme/kn-fn:1@${DIGEST}`, command: ['/kn.wasm'], backend: FunctionBackend.knative() });
+  new ServerlessFunction(c, 'k8s', { image: `ghcr.io/acme/k8s-fn:1@${DIGEST}`, command: ['/k.wasm'] });
+  const v = verification(c);
+  expect(v.covers('ghcr.io/acme/spin-fn:2')).toBe(true);
+  expect(v.covers('ghcr.io/acme/kn-fn:2')).toBe(true);
+  expect(v.covers('ghcr.io/acme/k8s-fn:2')).toBe(true);
+  expect(v.covers('ghcr.io/acme/other:2')).toBe(false);
+});
