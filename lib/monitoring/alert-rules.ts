@@ -98,8 +98,8 @@ export interface AlertRule {
   readonly alert: string;
   /** The PromQL expression. */
   readonly expr: string;
-  /** The `for` duration (Prometheus syntax), if any. */
-  readonly for?: string;
+  /** The `for` duration (Prometheus syntax), if any (not named `for`: a reserved word in jsii's target languages). */
+  readonly forDuration?: string;
   /** The labels, severity included. */
   readonly labels: { [key: string]: string };
   /** The annotations (summary, description). */
@@ -339,7 +339,7 @@ export class WasmAlertRules extends Construct {
     return names.map(name => ({
       name,
       rules: byGroup.get(name)!.map(r => ({
-        alert: r.alert, expr: r.expr, for: r.for, labels: sorted(r.labels), annotations: sorted(r.annotations),
+        alert: r.alert, expr: r.expr, for: r.forDuration, labels: sorted(r.labels), annotations: sorted(r.annotations),
       })),
     }));
   }
@@ -359,7 +359,7 @@ export class WasmAlertRules extends Construct {
       group,
       alert: r.alert,
       expr: r.expr,
-      for: r.for,
+      forDuration: r.for,
       labels: Object.assign({}, this.baseLabels, r.labels, { severity: r.severity.name }),
       annotations,
     };

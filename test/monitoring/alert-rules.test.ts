@@ -82,10 +82,10 @@ describe('WasmAlertRules', () => {
     expect(slow[1].expr).toContain('owner_name=~"worker-[a-z0-9]+"');
     const [max] = named(rules.rules, 'WasmFunctionAtMaxReplicas');
     expect(max.expr).toBe('kube_horizontalpodautoscaler_status_current_replicas{namespace="apps",horizontalpodautoscaler="keda-hpa-hello"} >= 8');
-    expect(max.for).toBe('15m');
+    expect(max.forDuration).toBe('15m');
     const [node] = named(rules.rules, 'EdgeNodeOfflineWindowExpiring');
     // 75% of 4 h.
-    expect(node.for).toBe('3h');
+    expect(node.forDuration).toBe('3h');
     expect(node.expr).toBe('kube_node_status_condition{node=~"edge-1",condition="Ready",status="true"} == 0');
     const [pending] = named(rules.rules, 'KedaHttpInterceptorPendingRequests');
     // The HTTP add-on's default concurrency target (100) at maxReplicas 8.
@@ -145,7 +145,7 @@ describe('WasmAlertRules', () => {
     const rules = new WasmAlertRules(c, 'alerts');
     const [device] = named(rules.rules, 'KubeEdgeDeviceUnreachable');
     expect(device.expr).toBe('label_replace(kube_node_status_condition{node="edge-7",condition="Ready",status="true"} == 0, "device", "sensor-1", "", "")');
-    expect(device.for).toBe('5m');
+    expect(device.forDuration).toBe('5m');
     expectValidPromql([device.expr]);
   });
 
@@ -163,7 +163,7 @@ describe('WasmAlertRules', () => {
       group: 'team.alerts',
       alert: 'WasmQueueBacklog',
       expr: 'sum(keda_scaler_metrics_value{scaler="kafkaScaler"}) > 1000',
-      for: '2m',
+      forDuration: '2m',
       labels: { team: 'edge', severity: 'critical' },
       annotations: { summary: 'Backlog {{ $value }}' },
     });
@@ -211,7 +211,7 @@ describe('WasmAlertRules defaults (@default)', () => {
     // 75% of the EdgeOfflineNode default window (30 days).
     const c = new Chart(Testing.app(), 'test');
     new EdgeOfflineNode(c, 'n');
-    expect(named(new WasmAlertRules(c, 'r').rules, 'EdgeNodeOfflineWindowExpiring')[0].for).toBe('540h');
+    expect(named(new WasmAlertRules(c, 'r').rules, 'EdgeNodeOfflineWindowExpiring')[0].forDuration).toBe('540h');
   });
   test('restartThreshold 3 and restartWindow 15 minutes', () => {
     expect(named(app().rules.rules, 'WasmPodRestarting')[0].expr).toMatch(/^increase\(kube_pod_container_status_restarts_total\{namespace="apps"\}\[15m\]\) .* > 3$/);
@@ -221,16 +221,16 @@ describe('WasmAlertRules defaults (@default)', () => {
   });
   test('maxReplicasFor 15 minutes; kedaErrorsFor, interceptorPendingFor and deviceUnreachableFor 5 minutes', () => {
     const { rules } = app();
-    expect(named(rules.rules, 'WasmFunctionAtMaxReplicas')[0].for).toBe('15m');
-    expect(named(rules.rules, 'KedaScalerErrors')[0].for).toBe('5m');
-    expect(named(rules.rules, 'KedaScaledObjectNotReady')[0].for).toBe('5m');
-    expect(named(rules.rules, 'KedaHttpInterceptorPendingRequests')[0].for).toBe('5m');
+    expect(named(rules.rules, 'WasmFunctionAtMaxReplicas')[0].forDuration).toBe('15m');
+    expect(named(rules.rules, 'KedaScalerErrors')[0].forDuration).toBe('5m');
+    expect(named(rules.rules, 'KedaScaledObjectNotReady')[0].forDuration).toBe('5m');
+    expect(named(rules.rules, 'KedaHttpInterceptorPendingRequests')[0].forDuration).toBe('5m');
   });
   test('addRule: severity warning, group wasm-edge.custom, no for', () => {
     const r = app().rules.addRule({ alert: 'X', expr: 'up == 0', summary: 's' });
     expect(r.labels.severity).toBe('warning');
     expect(r.group).toBe('wasm-edge.custom');
-    expect(r.for).toBeUndefined();
+    expect(r.forDuration).toBeUndefined();
   });
 });
 
