@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import {
   allOf, allSites, coldStartBudgetSeconds, defaultFleetName, DeviceTarget, deviceTarget, durationSeconds, FLEET_LABEL, FunctionTarget, functionTarget,
   matchers, NodeTarget, nodeTarget, placementMatchers, POD_JOIN, podOwnerSelector, promDuration, quote, regexLiteral, secondsDuration, SITE_LABEL,
-  SiteTarget, siteTarget, WorkloadTarget, workloadTarget,
+  SiteTarget, siteTarget, spinAppWorkload, WorkloadTarget, workloadTarget,
 } from './targets';
 import { EdgeSite } from '../fleet/edge-site';
 import { KubeEdgeDevice } from '../kubeedge/device';
@@ -138,7 +138,8 @@ export interface WasmAlertRulesProps {
   /**
    * The Deployments of Wasm pods to alert on (restarts, start latency over the cold-start budget).
    *
-   * @default - every WasmDeployment of the app, at synth (functions' included)
+   * @default - every WasmDeployment of the app, at synth (functions' included), and the Deployments
+   *   spin-operator creates for SpinKube functions
    */
   readonly workloads?: WasmDeployment[];
   /**
@@ -376,7 +377,8 @@ export class WasmAlertRules extends Construct {
     const budgets = new Map<WasmDeployment, number>();
     for (const f of fns) if (f.deployment) budgets.set(f.deployment, coldStartBudgetSeconds(f));
     const deployments = p.workloads ?? [...new Set([...allOf(this, WasmDeployment), ...budgets.keys()])];
-    const workloads = deployments.map(d => workloadTarget(d, budgets.get(d) ?? defaultBudget)).sort(by(w => `${w.fleet ?? ''}/${w.site ?? ''}/${w.namespace ?? ''}/${w.name}`));
+    const spinApps = p.workloads ? [] : fns.map(spinAppWorkload).filter((w): w is WorkloadTarget => w !== undefined);
+    const workloads = [...deployments.map(d => workloadTarget(d, budgets.get(d) ?? defaultBudget)), ...spinApps].sort(by(w => `${w.fleet ?? ''}/${w.site ?? ''}/${w.namespace ?? ''}/${w.name}`));
     const functions = fns.map(functionTarget).sort(by(f => `${f.fleet ?? ''}/${f.site ?? ''}/${f.namespace ?? ''}/${f.name}`));
     const devices = (p.devices ?? allOf(this, KubeEdgeDevice)).map(deviceTarget).sort(by(d => `${d.fleet ?? ''}/${d.site ?? ''}/${d.namespace ?? ''}/${d.name}`));
     return [

@@ -133,6 +133,13 @@ export function coldStartBudgetSeconds(fn: ServerlessFunction): number {
   if (fromRoute !== undefined) return fromRoute;
   const probe = (fn.deployment?.containers ?? []).map(c => c._toKube().startupProbe).find(p => p && typeof p.periodSeconds === 'number');
   if (probe) return probe.periodSeconds! * (probe.failureThreshold ?? 3);
+  const resource = fn.resource?.toJson();
+  // SpinKube: liveness starts once the budget is spent (lib/backends/spinkube.ts).
+  const liveness = resource?.kind === 'SpinApp' ? resource.spec?.checks?.liveness?.initialDelaySeconds : undefined;
+  if (typeof liveness === 'number' && liveness > 0) return liveness;
+  // Knative: the startup probe of the revision template, as on Kubernetes.
+  const knative = resource?.kind === 'Service' ? (resource.spec?.template?.spec?.containers ?? []).map((c: any) => c.startupProbe).find((p: any) => p?.periodSeconds) : undefined;
+  if (knative) return knative.periodSeconds * (knative.failureThreshold ?? 3);
   return ServerlessFunction.DEFAULT_COLD_START_BUDGET.toSeconds();
 }
 
@@ -162,6 +169,17 @@ export function functionTarget(fn: ServerlessFunction): FunctionTarget {
     hpa: scaledObject ? `keda-hpa-${scaledObject}` : undefined,
     route: fn.routesThroughInterceptor ? route : undefined,
     targetConcurrency: typeof target === 'number' ? target : undefined,
+  });
+}
+
+/**
+ * The Deployment spin-operator creates for a SpinKube function: named after the SpinApp, the
+ * Deployment KEDA scales (lib/backends/spinkube.ts SpinAppDeployment). Undefined on other backends.
+ */
+export function spinAppWorkload(fn: ServerlessFunction): WorkloadTarget | undefined {
+  if (fn.resource?.kind !== 'SpinApp') return undefined;
+  return Object.assign(placementOf(fn), {
+    name: fn.functionName, namespace: Chart.of(fn).namespace, path: fn.node.path, coldStartBudgetSeconds: coldStartBudgetSeconds(fn),
   });
 }
 

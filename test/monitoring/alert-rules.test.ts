@@ -1,5 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { FunctionBackend } from '../../lib/backends/function-backend';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import { KubeEdgeDevice, KubeEdgeDeviceModel } from '../../lib/kubeedge';
@@ -129,6 +130,16 @@ describe('WasmAlertRules', () => {
     new ServerlessFunction(c, 'late', { image: IMAGE, name: 'late', host: 'late.example.com', maxReplicas: 3 });
     expect(named(ruleOf(synthAndValidate(c)).spec.groups.flatMap((g: any) => g.rules), 'WasmFunctionAtMaxReplicas' as any)).toBeDefined();
     expect(rules.rules.some(r => r.alert === 'WasmFunctionAtMaxReplicas' && r.expr.includes('keda-hpa-late'))).toBe(true);
+  });
+
+  test('SpinKube: the Deployment spin-operator creates (named after the SpinApp) is watched with the function\'s budget', () => {
+    const c = new Chart(Testing.app(), 'test', { namespace: 'apps' });
+    new ServerlessFunction(c, 'spin', { image: IMAGE, name: 'spin', backend: FunctionBackend.spinKube(), coldStartBudget: Duration.seconds(9) });
+    const rules = new WasmAlertRules(c, 'alerts');
+    const [slow] = named(rules.rules, 'WasmPodColdStartSlow');
+    expect(slow.expr).toContain('owner_name=~"spin-[a-z0-9]+"');
+    expect(slow.expr).toContain(') > 9 and');
+    validateObjects(synthAndValidate(c));
   });
 
   test('explicit lists replace the app\'s', () => {

@@ -1,9 +1,10 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+import { FunctionBackend } from '../../lib/backends/function-backend';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import {
-  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, nodeTarget, placementOf, promDuration, quote, regexLiteral, siteTarget,
+  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, nodeTarget, placementOf, promDuration, quote, regexLiteral, siteTarget, spinAppWorkload,
 } from '../../lib/monitoring/targets';
 import { EdgeOfflineNode } from '../../lib/node/edge-offline-node';
 import { ServerlessFunction } from '../../lib/serverless-function';
@@ -47,6 +48,16 @@ describe('monitoring targets', () => {
     expect(coldStartBudgetSeconds(fixed)).toBe(12);
     // probeTiming stretches the period above 30 s: 45 s is probed every 2 s, 23 times.
     expect(coldStartBudgetSeconds(new ServerlessFunction(c, 'slow', { image: IMAGE, name: 'slow', coldStartBudget: Duration.seconds(45) }))).toBe(46);
+  });
+
+  test('cold-start budget on SpinKube (liveness delay) and Knative (startup probe); the SpinApp\'s Deployment is a workload', () => {
+    const c = new Chart(Testing.app(), 'c', { namespace: 'apps' });
+    const spin = new ServerlessFunction(c, 'spin', { image: IMAGE, name: 'spin', backend: FunctionBackend.spinKube(), coldStartBudget: Duration.seconds(9) });
+    expect(coldStartBudgetSeconds(spin)).toBe(9);
+    expect(spinAppWorkload(spin)).toMatchObject({ name: 'spin', namespace: 'apps', coldStartBudgetSeconds: 9 });
+    const kn = new ServerlessFunction(c, 'kn', { image: IMAGE, name: 'kn', backend: FunctionBackend.knative(), coldStartBudget: Duration.seconds(4) });
+    expect(coldStartBudgetSeconds(kn)).toBe(4);
+    expect(spinAppWorkload(kn)).toBeUndefined();
   });
 
   test('function: ScaledObject, KEDA HPA name and the route as emitted', () => {
