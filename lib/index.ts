@@ -73,6 +73,3 @@ export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOp
 export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';
 // Fleet: the site inventory (CSV or JSON, one row per site).
 export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
-// Monitoring: alerting rules (PrometheusRule) and Grafana dashboards derived from the app.
-export { AlertRule, AlertRuleOptions, AlertSeverity, WasmAlertRules, WasmAlertRulesProps } from './monitoring/alert-rules';
-export { GrafanaDashboardSidecar, WasmDashboards, WasmDashboardsProps } from './monitoring/dashboards';

@@ -4,7 +4,8 @@ import { FunctionBackend } from '../../lib/backends/function-backend';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import {
-  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, nodeTarget, placementOf, promDuration, quote, regexLiteral, siteTarget, spinAppWorkload,
+  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, nodeTarget, placementOf, promDuration, quote, regexLiteral, siteTarget,
+  spinAppWorkload,
 } from '../../lib/monitoring/targets';
 import { EdgeOfflineNode } from '../../lib/node/edge-offline-node';
 import { ServerlessFunction } from '../../lib/serverless-function';
