@@ -102,8 +102,19 @@ describe('WasmAlertRules', () => {
     expect(errors.expr).toContain(`namespace="${so.metadata.namespace}",scaledObject="${so.metadata.name}",type="scaledobject"`);
     const [pending] = named(rules.rules, 'KedaHttpInterceptorPendingRequests');
     expect(pending.expr).toContain(`route_namespace="${route.metadata.namespace}",route_name="${route.metadata.name}"`);
-    const [deployment] = objects.filter(o => o.kind === 'Deployment' && o.metadata.name === 'hello');
-    expect(deployment).toBeDefined();
+    // Every Deployment's ReplicaSets (<name>-<pod-template-hash>) match exactly one restart rule: its own.
+    const deployments = objects.filter(o => o.kind === 'Deployment');
+    expect(deployments.map(d => d.metadata.name).sort()).toEqual(['hello', 'worker']);
+    const restarts = named(rules.rules, 'WasmPodRestarting');
+    for (const d of deployments) {
+      const replicaSet = `${d.metadata.name}-7c9d8b6f5`;
+      const matching = restarts.filter(r => {
+        const [, re] = /owner_name=~"([^"]+)"/.exec(r.expr)!;
+        return new RegExp(`^(?:${re})$`).test(replicaSet);
+      });
+      expect(matching).toHaveLength(1);
+      expect(matching[0].expr).toContain(`namespace="${d.metadata.namespace}"`);
+    }
   });
 
   test('fleet: site rules carry site and fleet; EdgeSiteOffline per site; node rules per site and window', () => {
