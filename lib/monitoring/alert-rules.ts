@@ -589,7 +589,8 @@ function checkAlertName(scope: Construct, prop: string, name: unknown): void {
 
 /**
  * Alert labels: Prometheus label names (`[a-zA-Z_][a-zA-Z0-9_]*`, not `__`-prefixed: reserved) and
- * single-line values; `severity` comes from the rule's severity.
+ * single-line values, as Prometheus checks them when it loads the rule (prometheus v3.14.0
+ * model/rulefmt/rulefmt.go:265-277); `severity` comes from the rule's severity.
  */
 function checkAlertLabels(scope: Construct, prop: string, labels: { [key: string]: string } | undefined): void {
   if (labels === undefined) return;

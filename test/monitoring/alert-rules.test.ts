@@ -194,11 +194,21 @@ describe('WasmAlertRules', () => {
     expect(groups[3].rules[0].labels).toEqual({ severity: 'critical', team: 'edge' });
   });
 
-  test('annotations: summary and description with templated labels', () => {
+  test('annotations: summary and description with templated labels, in the template syntax Prometheus loads', () => {
     const { rules } = fleetApp();
+    // Prometheus parses annotations and labels as Go templates when it loads a rule
+    // (prometheus@v3.14.0 model/rulefmt/rulefmt.go:286 testTemplateParsing); ours use only
+    // {{ $labels.<name> }} and {{ $value }}, and only labels the expressions keep.
     for (const r of rules.rules) {
       expect(r.annotations.summary).toMatch(/\{\{ \$(labels\.\w+|value) \}\}/);
       expect(r.annotations.description.length).toBeGreaterThan(20);
+      for (const text of Object.values(r.annotations)) {
+        const open = text.split('{{').length - 1;
+        const actions = [...text.matchAll(/\{\{(.*?)\}\}/g)].map(m => m[1]);
+        expect(actions).toHaveLength(open);
+        for (const a of actions) expect(a).toMatch(/^ \$(labels\.[a-zA-Z_][a-zA-Z0-9_]*|value) $/);
+      }
+      for (const k of [...Object.keys(r.labels), ...Object.keys(r.annotations)]) expect(k).toMatch(/^[a-zA-Z_][a-zA-Z0-9_]*$/);
     }
   });
 

@@ -1,6 +1,8 @@
 /**
  * PromQL checks for tests: an expression must parse with the Prometheus project's own grammar
- * (@prometheus-io/lezer-promql, the parser of the Prometheus UI) without an error node, and every
+ * (@prometheus-io/lezer-promql, the parser of the Prometheus UI) without an error node (Prometheus
+ * itself refuses a rule whose expression does not parse: prometheus@v3.14.0
+ * model/rulefmt/rulefmt.go:202,218-228 Rule.Validate), and every
  * metric it names must be in UPSTREAM_METRICS below, with every label it matches on one that
  * metric has (or an external label of the per-site agents).
  */
@@ -31,7 +33,7 @@ const KEDA_SCALER = ['namespace', 'metric', 'scaledObject', 'scaler', 'triggerIn
  */
 export const UPSTREAM_METRICS: { [name: string]: UpstreamMetric } = {
   // Prometheus' own per-target health series, kept by remote_write like any other.
-  up: { labels: [], source: 'prometheus/prometheus scrape/scrape.go (scrapeHealthMetric, name "up")' },
+  up: { labels: [], source: 'prometheus/prometheus@v3.14.0 scrape/scrape.go:2037-2038 (scrapeHealthMetric, name "up")' },
   // kube-state-metrics: nodes (descNodeLabelsDefaultLabels = node, internal/store/node.go:42).
   kube_node_status_condition: {
     labels: ['node', 'condition', 'status'],
