@@ -13,8 +13,8 @@ import { ApiObject, ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   allOf, allSites, coldStartBudgetSeconds, defaultFleetName, DeviceTarget, deviceTarget, durationSeconds, FLEET_LABEL, FunctionTarget, functionTarget,
-  matchers, NodeTarget, nodeTarget, placementMatchers, POD_JOIN, podOwnerSelector, promDuration, quote, regexLiteral, secondsDuration, SITE_LABEL,
-  SiteTarget, siteTarget, spinAppWorkload, WorkloadTarget, workloadTarget,
+  matchers, mergeSites, NodeTarget, nodeTarget, placementMatchers, POD_JOIN, podOwnerSelector, promDuration, quote, regexLiteral, secondsDuration,
+  SITE_LABEL, SiteTarget, siteTarget, spinAppWorkload, WorkloadTarget, workloadTarget,
 } from './targets';
 import { EdgeSite } from '../fleet/edge-site';
 import { KubeEdgeDevice } from '../kubeedge/device';
@@ -378,8 +378,10 @@ export class WasmAlertRules extends Construct {
     for (const f of fns) if (f.deployment) budgets.set(f.deployment, coldStartBudgetSeconds(f));
     const deployments = p.workloads ?? [...new Set([...allOf(this, WasmDeployment), ...budgets.keys()])];
     const spinApps = p.workloads ? [] : fns.map(spinAppWorkload).filter((w): w is WorkloadTarget => w !== undefined);
-    const workloads = [...deployments.map(d => workloadTarget(d, budgets.get(d) ?? defaultBudget)), ...spinApps].sort(by(w => `${w.fleet ?? ''}/${w.site ?? ''}/${w.namespace ?? ''}/${w.name}`));
-    const functions = fns.map(functionTarget).sort(by(f => `${f.fleet ?? ''}/${f.site ?? ''}/${f.namespace ?? ''}/${f.name}`));
+    const workloads = mergeSites([...deployments.map(d => workloadTarget(d, budgets.get(d) ?? defaultBudget)), ...spinApps]
+      .sort(by(w => `${w.fleet ?? ''}/${w.site ?? ''}/${w.namespace ?? ''}/${w.name}`)), w => `${w.namespace ?? ''}/${w.name}/${w.coldStartBudgetSeconds}`).sort(by(w => `${w.fleet ?? ''}/${w.site ?? ''}/${w.namespace ?? ''}/${w.name}`));
+    const functions = mergeSites(fns.map(functionTarget).sort(by(f => `${f.fleet ?? ''}/${f.site ?? ''}/${f.namespace ?? ''}/${f.name}`)),
+      f => JSON.stringify([f.namespace, f.name, f.maxReplicas, f.scaledObject, f.hpa, f.route, f.targetConcurrency]));
     const devices = (p.devices ?? allOf(this, KubeEdgeDevice)).map(deviceTarget).sort(by(d => `${d.fleet ?? ''}/${d.site ?? ''}/${d.namespace ?? ''}/${d.name}`));
     return [
       ...this.siteRules(sites, fleetName),
@@ -420,7 +422,8 @@ export class WasmAlertRules extends Construct {
     // One rule per site and window: `for` is per rule.
     const groups = new Map<string, NodeTarget[]>();
     for (const n of nodes) {
-      const key = `${n.fleet ?? ''}/${n.site ?? ''}/${n.offlineWindowSeconds}`;
+      // Node names are unique in a fleet (EdgeSiteNode.name): there, one rule per window.
+      const key = n.fleet !== undefined ? `${n.fleet}//${n.offlineWindowSeconds}` : `/${n.site ?? ''}/${n.offlineWindowSeconds}`;
       groups.set(key, [...(groups.get(key) ?? []), n]);
     }
     return [...groups.values()].map(group => {
@@ -429,7 +432,9 @@ export class WasmAlertRules extends Construct {
       const forSeconds = Math.max(1, Math.floor(first.offlineWindowSeconds * percent / 100));
       const names = group.map(n => regexLiteral(n.nodeName)).join('|');
       // kube-state-metrics writes one series per condition status, value 1 for the current one.
-      const sel = matchers([...placementMatchers(first, fleetName), ['node', names, '=~'], ['condition', 'Ready'], ['status', 'true']]);
+      const sites = [...new Set(group.map(n => n.site).filter((x): x is string => x !== undefined))].sort();
+      const where = Object.assign({}, first, sites.length > 1 ? { sites } : {});
+      const sel = matchers([...placementMatchers(where, fleetName), ['node', names, '=~'], ['condition', 'Ready'], ['status', 'true']]);
       return this.rule(GROUP_SITES, {
         alert: 'EdgeNodeOfflineWindowExpiring',
         expr: `kube_node_status_condition${sel} == 0`,

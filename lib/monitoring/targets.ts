@@ -25,6 +25,30 @@ export const FLEET_LABEL = 'fleet';
 export interface Placement {
   readonly site?: string;
   readonly fleet?: string;
+  /** The same construct on several sites of one fleet (see mergeSites): matched as `site=~"a|b"`. */
+  readonly sites?: string[];
+}
+
+/** A label matcher: name, value (left out when undefined), and `=~` for a regex. */
+export type Matcher = [string, string | undefined] | [string, string | undefined, '=~'];
+
+/**
+ * Targets that differ only by site, as one target per group with every site in `sites`: a workload
+ * a fleet deploys to 500 sites is one rule matching `site=~"..."`, not 500 (alerts still carry the
+ * site label of the series). Order: the first of each group.
+ */
+export function mergeSites<T extends Placement>(items: T[], key: (t: T) => string): T[] {
+  const groups = new Map<string, { first: T; sites: string[] }>();
+  for (const t of items) {
+    const k = `${t.fleet ?? ''}\u0000${t.site === undefined ? 'nosite' : 'site'}\u0000${key(t)}`;
+    const g = groups.get(k);
+    if (g) {
+      if (t.site !== undefined && !g.sites.includes(t.site)) g.sites.push(t.site);
+    } else {
+      groups.set(k, { first: t, sites: t.site === undefined ? [] : [t.site] });
+    }
+  }
+  return [...groups.values()].map(g => (g.sites.length > 1 ? Object.assign({}, g.first, { sites: [...g.sites].sort() }) : g.first));
 }
 
 /** A node and its offline window. */
@@ -203,7 +227,7 @@ export function regexLiteral(value: string): string {
 }
 
 /** Label matchers, in the given order, `{a="x",b=~"y"}`; entries with an undefined value are left out. */
-export function matchers(entries: Array<[string, string | undefined] | [string, string | undefined, '=~']>): string {
+export function matchers(entries: Matcher[]): string {
   const parts = entries
     .filter(e => e[1] !== undefined)
     .map(e => `${e[0]}${e[2] ?? '='}${quote(e[1] as string)}`);
@@ -211,8 +235,10 @@ export function matchers(entries: Array<[string, string | undefined] | [string, 
 }
 
 /** The site and fleet matchers of a placement. */
-export function placementMatchers(p: Placement, fleetName?: string): Array<[string, string | undefined]> {
-  return [[FLEET_LABEL, p.fleet ?? (p.site ? fleetName : undefined)], [SITE_LABEL, p.site]];
+export function placementMatchers(p: Placement, fleetName?: string): Matcher[] {
+  const fleet: Matcher = [FLEET_LABEL, p.fleet ?? (p.site ? fleetName : undefined)];
+  if (p.sites && p.sites.length > 1) return [fleet, [SITE_LABEL, p.sites.map(regexLiteral).join('|'), '=~']];
+  return [fleet, [SITE_LABEL, p.site]];
 }
 
 /**

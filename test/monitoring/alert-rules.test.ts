@@ -42,11 +42,11 @@ function exprsOf(objects: any[]): string[] {
   return ruleOf(objects).spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.expr));
 }
 
-/** A fleet of two sites (two nodes in "a", one in "b"), with a function in each. */
+/** A fleet of two sites (two nodes in "a" with the default 30-day window, one in "b" with 2 hours), with a function in each. */
 function fleetApp(props: WasmAlertRulesProps = {}) {
   const fleet = new EdgeFleet(new FleetApp({ outdir: 'unused' }), 'mec', { namespace: 'edge' });
   const a = fleet.addSite('a', { servers: [{ name: 'a-s', ip: '10.0.0.1' }], agents: [{ name: 'a-1', ip: '10.0.0.2' }] });
-  const b = fleet.addSite('b', { servers: [{ name: 'b-s', ip: '10.0.1.1' }] });
+  const b = fleet.addSite('b', { servers: [{ name: 'b-s', ip: '10.0.1.1' }], nodeDefaults: { offlineAutonomy: Duration.hours(2) } });
   for (const site of [a, b]) new ServerlessFunction(site, 'fn', { image: IMAGE, name: 'fn', host: 'fn.example.com', maxReplicas: 4 });
   const rules = new WasmAlertRules(fleet.managementChart, 'alerts', props);
   return { fleet, a, b, rules };
@@ -117,19 +117,23 @@ describe('WasmAlertRules', () => {
     }
   });
 
-  test('fleet: site rules carry site and fleet; EdgeSiteOffline per site; node rules per site and window', () => {
+  test('fleet: site rules carry site and fleet; EdgeSiteOffline per site; node rules per window; one rule per workload across sites', () => {
     const { fleet, rules } = fleetApp();
     expect(fleet.fleetName).toBe('mec');
     const [offline] = named(rules.rules, 'EdgeSiteOffline');
     expect(offline.expr).toBe('absent_over_time(up{fleet="mec",site="a"}[10m]) or absent_over_time(up{fleet="mec",site="b"}[10m])');
     expect(offline.labels.severity).toBe('critical');
     const nodes = named(rules.rules, 'EdgeNodeOfflineWindowExpiring');
-    expect(nodes.map(n => n.expr)).toEqual([
-      'kube_node_status_condition{fleet="mec",site="a",node=~"a-1|a-s",condition="Ready",status="true"} == 0',
-      'kube_node_status_condition{fleet="mec",site="b",node=~"b-s",condition="Ready",status="true"} == 0',
+    expect(nodes.map(n => [n.expr, n.forDuration])).toEqual([
+      ['kube_node_status_condition{fleet="mec",site="a",node=~"a-1|a-s",condition="Ready",status="true"} == 0', '540h'],
+      ['kube_node_status_condition{fleet="mec",site="b",node=~"b-s",condition="Ready",status="true"} == 0', '1h30m'],
     ]);
+    // The same function on both sites: one rule each, matching both sites (alerts keep the site label).
     const restarts = named(rules.rules, 'WasmPodRestarting');
-    expect(restarts.map(r => r.expr.match(/site="(\w)"/)?.[1])).toEqual(['a', 'b']);
+    expect(restarts).toHaveLength(1);
+    expect(restarts[0].expr).toContain('{fleet="mec",site=~"a|b",namespace="edge"}');
+    expect(named(rules.rules, 'WasmFunctionAtMaxReplicas')[0].expr).toBe(
+      'kube_horizontalpodautoscaler_status_current_replicas{fleet="mec",site=~"a|b",namespace="edge",horizontalpodautoscaler="keda-hpa-fn"} >= 4');
     expectValidPromql(rules.rules.map(r => r.expr));
     validateObjects([rules.apiObject.toJson()]);
   });

@@ -4,8 +4,8 @@ import { FunctionBackend } from '../../lib/backends/function-backend';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import {
-  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, nodeTarget, placementOf, promDuration, quote, regexLiteral, siteTarget,
-  spinAppWorkload,
+  coldStartBudgetSeconds, defaultFleetName, functionTarget, matchers, mergeSites, nodeTarget, placementMatchers, placementOf, promDuration, quote,
+  regexLiteral, siteTarget, spinAppWorkload,
 } from '../../lib/monitoring/targets';
 import { EdgeOfflineNode } from '../../lib/node/edge-offline-node';
 import { ServerlessFunction } from '../../lib/serverless-function';
@@ -67,6 +67,19 @@ describe('monitoring targets', () => {
     expect(functionTarget(f)).toMatchObject({ name: 'http', namespace: 'apps', scaledObject: 'http', hpa: 'keda-hpa-http', route: 'http', targetConcurrency: 20, maxReplicas: 5 });
     const plain = new ServerlessFunction(c, 'plain', { image: IMAGE, name: 'plain' });
     expect(functionTarget(plain)).toMatchObject({ scaledObject: undefined, hpa: undefined, route: undefined });
+  });
+
+  test('mergeSites: targets that differ only by site become one, with every site; different fleets or keys stay apart', () => {
+    const merged = mergeSites([
+      { fleet: 'f', site: 'b', name: 'x' }, { fleet: 'f', site: 'a', name: 'x' }, { fleet: 'f', site: 'a', name: 'y' },
+      { fleet: 'g', site: 'a', name: 'x' }, { name: 'x' },
+    ], t => t.name);
+    expect(merged).toEqual([
+      { fleet: 'f', site: 'b', name: 'x', sites: ['a', 'b'] }, { fleet: 'f', site: 'a', name: 'y' }, { fleet: 'g', site: 'a', name: 'x' }, { name: 'x' },
+    ]);
+    expect(matchers(placementMatchers(merged[0]))).toBe('{fleet="f",site=~"a|b"}');
+    expect(matchers(placementMatchers({ site: 'a' }, 'mec'))).toBe('{fleet="mec",site="a"}');
+    expect(matchers(placementMatchers({}, 'mec'))).toBe('');
   });
 
   test('PromQL pieces: quoting, regex literals, matchers, durations', () => {
