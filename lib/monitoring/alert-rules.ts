@@ -388,7 +388,7 @@ export class WasmAlertRules extends Construct {
       ...this.nodeRules(nodes, fleetName),
       ...this.workloadRules(workloads, fleetName),
       ...this.functionRules(functions, fleetName),
-      ...this.deviceRules(devices, fleetName),
+      ...this.deviceRules(devices, nodes, fleetName),
     ];
   }
 
@@ -545,8 +545,19 @@ export class WasmAlertRules extends Construct {
     return rules;
   }
 
-  private deviceRules(devices: DeviceTarget[], fleetName?: string): AlertRule[] {
-    const forDuration = promDuration(this, 'deviceUnreachableFor', this.props.deviceUnreachableFor ?? Duration.minutes(5));
+  private deviceRules(devices: DeviceTarget[], nodes: NodeTarget[], fleetName?: string): AlertRule[] {
+    const after = this.props.deviceUnreachableFor ?? Duration.minutes(5);
+    const forDuration = promDuration(this, 'deviceUnreachableFor', after);
+    const afterSeconds = durationSeconds(this, 'deviceUnreachableFor', after);
+    for (const d of devices) {
+      // The device's node, when the app builds it: its pods (the mapper's) are evicted after its window.
+      const node = nodes.find(n => n.nodeName === d.nodeName && n.site === d.site);
+      if (node && afterSeconds >= node.offlineWindowSeconds) {
+        throw propError(this, 'deviceUnreachableFor', `${afterSeconds}s`,
+          `is not below the offline window of node ${node.nodeName} (${node.offlineWindowSeconds}s), where device ${d.name} is attached: the alert would fire only after its pods are evicted`,
+          `use a deviceUnreachableFor below ${node.offlineWindowSeconds} seconds, or raise the node's offlineAutonomy`);
+      }
+    }
     // KubeEdge exports no per-device reporting metric: a device's mapper runs on its edge node, so
     // a NotReady node means the device cannot report.
     return devices.map(d => this.rule(GROUP_DEVICES, {

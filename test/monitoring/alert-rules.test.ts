@@ -279,6 +279,17 @@ describe('WasmAlertRules bad input', () => {
     // At synth: the app's validation reports it before anything is written.
     expect(() => (fleet.node.root as App).synth()).toThrow(/siteOfflineAfter=.*offline window of site a/);
   });
+  test('deviceUnreachableFor at or above the offline window of the device\'s node is an error', () => {
+    const c = new Chart(Testing.app(), 'test', { namespace: 'iot' });
+    new EdgeOfflineNode(c, 'edge-7', { offlineAutonomy: Duration.minutes(30) });
+    const model = new KubeEdgeDeviceModel(c, 'model', { protocol: 'modbus', properties: [{ name: 'temperature', type: 'INT' as any }] } as any);
+    new KubeEdgeDevice(c, 'sensor', { model, nodeName: 'edge-7', name: 'sensor-1' });
+    const e = validationErrorOf(() => new WasmAlertRules(c, 'alerts', { deviceUnreachableFor: Duration.minutes(30) }).rules);
+    expect(e.prop).toBe('deviceUnreachableFor');
+    expect(e.message).toContain('offline window of node edge-7 (1800s)');
+    expect(named(new WasmAlertRules(c, 'ok', { deviceUnreachableFor: Duration.minutes(29) }).rules, 'KubeEdgeDeviceUnreachable')[0].forDuration).toBe('29m');
+  });
+
   test('nodeNotReadyPercent at 100 or more (the whole window) is refused', () => {
     expect(validationErrorOf(() => app({ nodeNotReadyPercent: 100 })).prop).toBe('nodeNotReadyPercent');
     expect(validationErrorOf(() => app({ nodeNotReadyPercent: 0 })).prop).toBe('nodeNotReadyPercent');
