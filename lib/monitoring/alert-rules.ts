@@ -503,16 +503,19 @@ export class WasmAlertRules extends Construct {
     }
     for (const f of scaled) {
       const sel = matchers([...placementMatchers(f, fleetName), ['namespace', f.namespace], ['scaledObject', f.scaledObject]]);
-      // KEDA counts ScaledObject errors where it sets the Ready condition False (keda v2.20.2
-      // pkg/scaling/scale_handler.go:591,816,872); it exports no readiness gauge.
+      // KEDA exports no readiness gauge. It counts ScaledObject errors when its scale loop cannot
+      // read the scalers (keda v2.20.2 pkg/scaling/scale_handler.go:591,816,872): the failures for
+      // which it sets Ready=False, reason TriggerError (pkg/scaling/executor/scale_scaledobjects.go:93-96).
+      // A failed reconcile (Ready=False ScaledObjectCheckFailed, controllers/keda/scaledobject_controller.go:200)
+      // has no metric.
       rules.push(this.rule(GROUP_AUTOSCALING, {
         alert: 'KedaScaledObjectNotReady',
         expr: `increase(keda_scaled_object_errors_total${sel}[5m]) > 0`,
         for: errorsFor,
         severity: AlertSeverity.CRITICAL,
         summary: 'KEDA ScaledObject {{ $labels.namespace }}/{{ $labels.scaledObject }} keeps failing',
-        description: `KEDA reported errors for the ScaledObject of ${f.name} for ${errorsFor} (site {{ $labels.${SITE_LABEL} }}): `
-          + 'it is not Ready and the function does not scale.',
+        description: `KEDA has failed to read the triggers of the ScaledObject of ${f.name} for ${errorsFor} (site {{ $labels.${SITE_LABEL} }}): `
+          + 'it turns not Ready (TriggerError) unless a fallback is set, and the function does not scale on its triggers.',
       }));
     }
     for (const f of scaled) {
