@@ -181,6 +181,9 @@ export function functionTarget(fn: ServerlessFunction): FunctionTarget {
   // unless advanced.horizontalPodAutoscalerConfig.name is set, which the library never sets
   // (keda v2.20.2 controllers/keda/hpa.go:394-402).
   const scaledObject = fn.scaledObject?.name ?? fn.httpScaledObject?.name;
+  // The interceptor labels its metrics with the route's name and namespace (http-add-on v0.15.0
+  // interceptor/middleware/counting.go:43); it turns an HTTPScaledObject into an InterceptorRoute of
+  // the same name (pkg/routing/table.go:88-91).
   const route = fn.interceptorRoute?.name ?? fn.httpScaledObject?.name;
   const routeSpec = (fn.interceptorRoute?.apiObject ?? fn.httpScaledObject?.apiObject)?.toJson().spec;
   const target = routeSpec?.scalingMetric?.concurrency?.targetValue;
