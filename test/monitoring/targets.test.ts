@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { FunctionBackend } from '../../lib/backends/function-backend';
+import { FunctionBackend, HttpAddOnApi } from '../../lib/backends/function-backend';
 import { EdgeFleet } from '../../lib/fleet/edge-fleet';
 import { FleetApp } from '../../lib/fleet/fleet-app';
 import {
@@ -65,6 +65,12 @@ describe('monitoring targets', () => {
     const c = new Chart(Testing.app(), 'c', { namespace: 'apps' });
     const f = new ServerlessFunction(c, 'http', { image: IMAGE, name: 'http', host: 'h.example.com', maxReplicas: 5, concurrency: 20 });
     expect(functionTarget(f)).toMatchObject({ name: 'http', namespace: 'apps', scaledObject: 'http', hpa: 'keda-hpa-http', route: 'http', targetConcurrency: 20, maxReplicas: 5 });
+    // An HTTPScaledObject: the add-on creates the ScaledObject and routes under its name.
+    const hso = new ServerlessFunction(c, 'hso', {
+      image: IMAGE, name: 'hso', host: 'hso.example.com', maxReplicas: 6, backend: FunctionBackend.kubernetes({ httpAddOnApi: HttpAddOnApi.HTTP_SCALED_OBJECT }),
+    });
+    expect(hso.httpScaledObject).toBeDefined();
+    expect(functionTarget(hso)).toMatchObject({ scaledObject: 'hso', hpa: 'keda-hpa-hso', route: 'hso', targetConcurrency: 100, maxReplicas: 6 });
     const plain = new ServerlessFunction(c, 'plain', { image: IMAGE, name: 'plain' });
     expect(functionTarget(plain)).toMatchObject({ scaledObject: undefined, hpa: undefined, route: undefined });
   });
