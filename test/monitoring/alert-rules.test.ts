@@ -235,6 +235,11 @@ describe('WasmAlertRules defaults (@default)', () => {
     const { rules } = app();
     expect(named(rules.rules, 'WasmPodRestarting')).toHaveLength(2);
     expect(named(rules.rules, 'EdgeNodeOfflineWindowExpiring')).toHaveLength(1);
+    expect(named(rules.rules, 'WasmFunctionAtMaxReplicas')).toHaveLength(1);
+    // No EdgeSite and no KubeEdgeDevice in this app: no site or device rules.
+    expect(named(rules.rules, 'EdgeSiteOffline')).toHaveLength(0);
+    expect(named(rules.rules, 'KubeEdgeDeviceUnreachable')).toHaveLength(0);
+    expect(named(fleetApp().rules.rules, 'EdgeSiteOffline')[0].expr.split(' or ')).toHaveLength(2);
   });
   test('fleetName: the app\'s only EdgeFleet; none without a fleet', () => {
     expect(named(fleetApp().rules.rules, 'EdgeSiteOffline')[0].expr).toContain('fleet="mec"');
@@ -315,6 +320,32 @@ describe('WasmAlertRules bad input', () => {
 });
 
 describe('WasmAlertRules properties', () => {
+  test('any restart, KEDA and interceptor settings: a valid PrometheusRule whose expressions parse, or the documented error', () => {
+    const seconds = fc.oneof(fc.integer({ min: 1, max: 86400 }), fc.constantFrom(0, 0.5, 1.5));
+    fc.assert(fc.property(fc.integer({ min: -2, max: 50 }), seconds, seconds, seconds, seconds, fc.boolean(), (threshold, window, max, errors, pending, labels) => {
+      const props: WasmAlertRulesProps = {
+        restartThreshold: threshold,
+        restartWindow: Duration.seconds(window),
+        maxReplicasFor: Duration.seconds(max),
+        kedaErrorsFor: Duration.seconds(errors),
+        interceptorPendingFor: Duration.seconds(pending),
+        labels: labels ? { team: 'edge' } : undefined,
+      };
+      const valid = threshold >= 0 && [window, max, errors, pending].every(x => Number.isInteger(x) && x >= 1);
+      try {
+        const { rules } = app(props);
+        const all = rules.rules;
+        expect(valid).toBe(true);
+        for (const r of all) expect(promqlProblems(r.expr)).toEqual([]);
+        expect(named(all, 'WasmPodRestarting')[0].expr).toMatch(new RegExp(`> ${threshold}$`));
+        validateObjects([rules.apiObject.toJson()]);
+      } catch (e) {
+        if (valid) throw e;
+        expect(String((e as Error).message)).toMatch(/restartThreshold|restartWindow|maxReplicasFor|kedaErrorsFor|interceptorPendingFor/);
+      }
+    }), fuzzParams({ numRuns: 40 }));
+  });
+
   test('any thresholds: a valid PrometheusRule whose expressions parse, or the documented error', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 48 * 3600 }), fc.integer({ min: -5, max: 120 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 7200 }),

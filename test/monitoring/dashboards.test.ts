@@ -179,6 +179,22 @@ describe('WasmDashboards bad input', () => {
 });
 
 describe('WasmDashboards properties', () => {
+  test('any label value: valid ConfigMaps (a warning when kube-prometheus-stack would not load them), or the documented error', () => {
+    fc.assert(fc.property(fc.oneof(fc.constantFrom('1', 'true', ''), fc.string({ maxLength: 70 })), value => {
+      const c = new Chart(Testing.app(), 'c');
+      let d: WasmDashboards;
+      try {
+        d = new WasmDashboards(c, 'd', { labelValue: value });
+      } catch (e) {
+        expect(String((e as Error).message)).toContain('labelValue=');
+        return;
+      }
+      validateObjects(d.apiObjects.map(o => o.toJson()));
+      expect(d.sidecarLabels).toEqual({ grafana_dashboard: value });
+      expect(Warnings.of(d).messages.length).toBe(value === '1' ? 0 : 1);
+    }), fuzzParams({ numRuns: 100 }));
+  });
+
   test('any site and node names and uid prefix: valid ConfigMaps, Grafana-valid dashboards, queries that parse', () => {
     const name = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
     fc.assert(fc.property(fc.uniqueArray(name, { minLength: 1, maxLength: 3 }), fc.stringMatching(/^[a-zA-Z0-9_-]{1,30}$/), (sites, prefix) => {
