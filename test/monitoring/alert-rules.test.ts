@@ -322,7 +322,8 @@ describe('WasmAlertRules bad input', () => {
 describe('WasmAlertRules properties', () => {
   test('any restart, KEDA and interceptor settings: a valid PrometheusRule whose expressions parse, or the documented error', () => {
     const seconds = fc.oneof(fc.integer({ min: 1, max: 86400 }), fc.constantFrom(0, 0.5, 1.5));
-    fc.assert(fc.property(fc.integer({ min: -2, max: 50 }), seconds, seconds, seconds, seconds, fc.boolean(), (threshold, window, max, errors, pending, labels) => {
+    const settings = [fc.integer({ min: -2, max: 50 }), seconds, seconds, seconds, seconds, fc.boolean()] as const;
+    fc.assert(fc.property(...settings, (threshold, window, max, errors, pending, labels) => {
       const props: WasmAlertRulesProps = {
         restartThreshold: threshold,
         restartWindow: Duration.seconds(window),
