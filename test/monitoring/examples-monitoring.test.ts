@@ -1,0 +1,49 @@
+/**
+ * The monitoring snippet proposed for the 5G MEC and fleet examples (the lead adds it there):
+ * alerts and dashboards beside the examples as they are, valid, with every query parsing.
+ */
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { WasmAlertRules } from '../../lib/monitoring/alert-rules';
+import { WasmDashboards } from '../../lib/monitoring/dashboards';
+import { expectValidPromql } from '../util/promql';
+import { validateObjects } from '../util/validate';
+
+// The PrometheusRule CRD has a Go-only pattern: see go-regex.ts.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+jest.mock('ajv', () => require('./go-regex').ajvWithGoPatterns());
+
+function dashboardExprs(d: WasmDashboards): string[] {
+  return Object.values(d.dashboards).flatMap((dash: any) => dash.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)));
+}
+
+test('5g-mec: a monitoring chart with the rules and dashboards of the MEC chart', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const example = require(path.join(__dirname, '../../examples/5g-mec/main'));
+  const app = Testing.app();
+  example.buildExample(app);
+  const monitoring = new Chart(app, 'monitoring', { namespace: 'monitoring' });
+  const rules = new WasmAlertRules(monitoring, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
+  const dashboards = new WasmDashboards(monitoring, 'dashboards');
+  const objects = Testing.synth(monitoring);
+  validateObjects(objects);
+  expect(objects.map(o => o.kind)).toEqual(['PrometheusRule', 'ConfigMap', 'ConfigMap', 'ConfigMap']);
+  expect([...new Set(rules.rules.map(r => r.alert))]).toEqual(['EdgeNodeOfflineWindowExpiring', 'WasmPodRestarting', 'WasmPodColdStartSlow']);
+  expect(rules.rules.filter(r => r.alert === 'WasmPodRestarting').every(r => r.expr.includes('namespace="mec-apps"'))).toBe(true);
+  expectValidPromql([...rules.rules.map(r => r.expr), ...dashboardExprs(dashboards)]);
+});
+
+test('fleet: rules and dashboards in the management chart cover every site, one rule per workload', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const example = require(path.join(__dirname, '../../examples/fleet/main'));
+  const app: App = example.createApp(path.join(__dirname, 'unused-out'));
+  const fleet = example.buildExample(app);
+  const rules = new WasmAlertRules(fleet.managementChart, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
+  const dashboards = new WasmDashboards(fleet.managementChart, 'dashboards');
+  validateObjects([rules.apiObject.toJson(), ...dashboards.apiObjects.map(o => o.toJson())]);
+  const [offline] = rules.rules.filter(r => r.alert === 'EdgeSiteOffline');
+  expect(offline.expr.split(' or ')).toHaveLength(fleet.sites.length);
+  // Workloads deployed to many sites: one rule each, matching all their sites.
+  expect(rules.rules.length).toBeLessThan(fleet.sites.length);
+  expectValidPromql([...rules.rules.map(r => r.expr), ...dashboardExprs(dashboards)]);
+});
