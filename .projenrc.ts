@@ -32,7 +32,9 @@ const project = new cdk.JsiiProject({
   // The policy layer evaluates its own CEL rules against the app's pod templates at synth (issue 13):
   // @bufbuild/cel is a CEL evaluator in JavaScript (its peer @bufbuild/protobuf comes with it), loaded
   // only by apps that declare policies.
-  bundledDeps: ['js-yaml@^4.1.0', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0'],
+  // Dashboards are built at synth with Grafana's foundation SDK (typed builders, loaded only by apps
+  // with dashboards; 6 MB on disk, most of it source maps).
+  bundledDeps: ['js-yaml@^4.1.0', '@bufbuild/cel@0.6.1', '@bufbuild/protobuf@2.17.0', '@grafana/grafana-foundation-sdk@0.0.21'],
   devDeps: [
     'cdk8s@2.70.106',
     'constructs@10.4.2',
@@ -53,7 +55,6 @@ const project = new cdk.JsiiProject({
     '@prometheus-io/lezer-promql@0.315.0',
     '@lezer/lr@^1.4.12',
     '@lezer/highlight@^1.2.1',
-    '@grafana/grafana-foundation-sdk@0.0.21',
   ],
   // Only the JavaScript target can be packaged on this machine; the other targets stay declared so the
   // API keeps compiling for them.
@@ -191,8 +192,8 @@ project.eslint?.addOverride({
   rules: {
     // lib/private/lazy.ts: the generated CRD modules and js-yaml load on first use, through
     // `lazyModule((): typeof import('../imports/x') => require('../imports/x'))`; nothing else is required. The CEL evaluator
-    // too: only apps with policies load it.
-    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$', '^@bufbuild/cel$'] }],
+    // too: only apps with policies load it; and the Grafana SDK, only for dashboards.
+    '@typescript-eslint/no-require-imports': ['error', { allow: ['/imports/', '^js-yaml$', '^@bufbuild/cel$', '^@grafana/grafana-foundation-sdk/'] }],
     'no-restricted-syntax': ['error', {
       selector: 'ObjectExpression[properties.length>1] > SpreadElement',
       message: 'use Object.assign({}, a, { ... }): a spread among other properties is 5-10x slower in Node 20 (README, Development)',

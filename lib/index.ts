@@ -95,3 +95,6 @@ export {
 export {
   ImageVerificationAction, ImageVerifier, KyvernoImageVerifierOptions, SIGSTORE_INCLUDE_LABEL, WasmImageVerification, WasmImageVerificationProps,
 } from './policy/image-verification';
+// Monitoring: alerts and dashboards derived from the app's functions, workloads, nodes and sites.
+export { AlertRule, AlertRuleOptions, AlertSeverity, WasmAlertRules, WasmAlertRulesProps } from './monitoring/alert-rules';
+export { GrafanaDashboardSidecar, WasmDashboards, WasmDashboardsProps } from './monitoring/dashboards';

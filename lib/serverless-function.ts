@@ -246,6 +246,8 @@ export class ServerlessFunction extends Construct {
   public readonly functionName: string;
   /** The function's Wasm image (on every backend: the policies and image verification read it). */
   public readonly image: string;
+  /** How long a cold start may take (the probes and the alerts read it). */
+  public readonly coldStartBudget: Duration;
   /** The host names the function serves (empty: every host). */
   public readonly hosts: string[];
   /** The URL path prefixes the function serves. */
@@ -292,6 +294,7 @@ export class ServerlessFunction extends Construct {
     const fn = resolve(this, props, backend, workloads);
     this.functionName = fn.name;
     this.image = fn.image;
+    this.coldStartBudget = props.coldStartBudget ?? ServerlessFunction.DEFAULT_COLD_START_BUDGET;
     this.hosts = fn.hosts;
     this.paths = fn.paths;
     this.warmReplicas = fn.warmReplicas;

@@ -335,3 +335,16 @@ describe('synthesis helpers', () => {
     expect(() => synthAppAndValidate(app)).toThrow(/apps\/v1\/Deployment ".*broken.*": spec\.template\.metadata\.labels\.bad/);
   });
 });
+
+describe('CRD patterns in Go RE2 syntax', () => {
+  test('an inline (?i) flag is read as the API server reads it', () => {
+    const rule = (strategy: string) => ({
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'r' },
+      spec: { groups: [{ name: 'g', partial_response_strategy: strategy, rules: [{ alert: 'A', expr: 'up == 0' }] }] },
+    });
+    expect(validationErrors([rule('WARN'), rule('abort'), rule('')])).toEqual([]);
+    expect(validationErrors([rule('nope')]).join('\n')).toMatch(/partial_response_strategy/);
+  });
+});

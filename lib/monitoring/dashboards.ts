@@ -17,15 +17,12 @@ import { checkLabels, checkMetadata, isLabelValue } from '../private/validate';
 import { warn } from '../private/warnings';
 import { ServerlessFunction } from '../serverless-function';
 
-// The SDK is loaded at synth, by the constructs that build dashboards. It is a devDependency for
-// now and must become a bundled dependency (package.json is the lead's) before this ships.
-/* eslint-disable import/no-extraneous-dependencies, @typescript-eslint/no-require-imports */
+// The SDK (a bundled dependency) is loaded at synth, by the constructs that build dashboards.
 const dashboardSdk = lazyModule((): typeof import('@grafana/grafana-foundation-sdk/dashboard') => require('@grafana/grafana-foundation-sdk/dashboard'));
 const timeseriesSdk = lazyModule((): typeof import('@grafana/grafana-foundation-sdk/timeseries') => require('@grafana/grafana-foundation-sdk/timeseries'));
 const statSdk = lazyModule((): typeof import('@grafana/grafana-foundation-sdk/stat') => require('@grafana/grafana-foundation-sdk/stat'));
 const commonSdk = lazyModule((): typeof import('@grafana/grafana-foundation-sdk/common') => require('@grafana/grafana-foundation-sdk/common'));
 const prometheusSdk = lazyModule((): typeof import('@grafana/grafana-foundation-sdk/prometheus') => require('@grafana/grafana-foundation-sdk/prometheus'));
-/* eslint-enable import/no-extraneous-dependencies, @typescript-eslint/no-require-imports */
 
 /**
  * The Grafana dashboard sidecar that loads the ConfigMaps: the label it watches and the value it

@@ -143,35 +143,9 @@ export function siteTarget(s: EdgeSite): SiteTarget {
   });
 }
 
-/**
- * The cold-start budget of a function in whole seconds, from what its pods run with: the
- * InterceptorRoute's readiness timeout (the budget, lib/backends/keda-scaling.ts), else the
- * startup probe of its Deployment (period x failure threshold, lib/backends/common.ts probeTiming).
- * ServerlessFunction keeps the prop itself private.
- */
+/** The cold-start budget of a function in whole seconds (rounded up). */
 export function coldStartBudgetSeconds(fn: ServerlessFunction): number {
-  const exposed = (fn as unknown as { coldStartBudget?: unknown }).coldStartBudget;
-  if (exposed instanceof Duration) return Math.max(1, Math.ceil(exposed.toMilliseconds({ integral: false }) / 1000));
-  const readiness = fn.interceptorRoute?.apiObject.toJson().spec?.timeouts?.readiness;
-  const fromRoute = typeof readiness === 'string' ? goSeconds(readiness) : undefined;
-  if (fromRoute !== undefined) return fromRoute;
-  const probe = (fn.deployment?.containers ?? []).map(c => c._toKube().startupProbe).find(p => p && typeof p.periodSeconds === 'number');
-  if (probe) return probe.periodSeconds! * (probe.failureThreshold ?? 3);
-  const resource = fn.resource?.toJson();
-  // SpinKube: liveness starts once the budget is spent (lib/backends/spinkube.ts).
-  const liveness = resource?.kind === 'SpinApp' ? resource.spec?.checks?.liveness?.initialDelaySeconds : undefined;
-  if (typeof liveness === 'number' && liveness > 0) return liveness;
-  // Knative: the startup probe of the revision template, as on Kubernetes.
-  const knative = resource?.kind === 'Service' ? (resource.spec?.template?.spec?.containers ?? []).map((c: any) => c.startupProbe).find((p: any) => p?.periodSeconds) : undefined;
-  if (knative) return knative.periodSeconds * (knative.failureThreshold ?? 3);
-  return ServerlessFunction.DEFAULT_COLD_START_BUDGET.toSeconds();
-}
-
-/** Seconds of a Go duration the library writes ("30s", "1m30s"), or undefined. */
-function goSeconds(text: string): number | undefined {
-  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  if (!m || text === '') return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+  return Math.max(1, Math.ceil(fn.coldStartBudget.toMilliseconds({ integral: false }) / 1000));
 }
 
 export function functionTarget(fn: ServerlessFunction): FunctionTarget {

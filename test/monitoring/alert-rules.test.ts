@@ -13,10 +13,6 @@ import { fuzzParams } from '../util/fuzz';
 import { expectValidPromql, promqlProblems } from '../util/promql';
 import { synthAndValidate, validateObjects } from '../util/validate';
 
-// The PrometheusRule CRD has a Go-only pattern: see go-regex.ts.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('ajv', () => require('./go-regex').ajvWithGoPatterns());
-
 const IMAGE = 'ghcr.io/acme/hello-wasm:1.0.0';
 
 /** A chart in namespace `apps` with one HTTP-scaled function, one plain WasmDeployment and one node. */

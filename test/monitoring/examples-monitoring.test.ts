@@ -4,22 +4,19 @@
  */
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import * as mec from '../../examples/5g-mec/main';
+import * as fleetExample from '../../examples/fleet/main';
 import { WasmAlertRules } from '../../lib/monitoring/alert-rules';
 import { WasmDashboards } from '../../lib/monitoring/dashboards';
 import { expectValidPromql } from '../util/promql';
 import { validateObjects } from '../util/validate';
-
-// The PrometheusRule CRD has a Go-only pattern: see go-regex.ts.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-jest.mock('ajv', () => require('./go-regex').ajvWithGoPatterns());
 
 function dashboardExprs(d: WasmDashboards): string[] {
   return Object.values(d.dashboards).flatMap((dash: any) => dash.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr)));
 }
 
 test('5g-mec: a monitoring chart with the rules and dashboards of the MEC chart', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const example = require(path.join(__dirname, '../../examples/5g-mec/main'));
+  const example = mec;
   const app = Testing.app();
   example.buildExample(app);
   const monitoring = new Chart(app, 'monitoring', { namespace: 'monitoring' });
@@ -34,8 +31,7 @@ test('5g-mec: a monitoring chart with the rules and dashboards of the MEC chart'
 });
 
 test('fleet: rules and dashboards in the management chart cover every site, one rule per workload', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const example = require(path.join(__dirname, '../../examples/fleet/main'));
+  const example = fleetExample;
   const app: App = example.createApp(path.join(__dirname, 'unused-out'));
   const fleet = example.buildExample(app);
   const rules = new WasmAlertRules(fleet.managementChart, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });

@@ -40,15 +40,16 @@ describe('monitoring targets', () => {
     expect(nodeTarget(dense)).toMatchObject({ maxPods: dense.densityPlan!.maxPods, podIps: dense.densityPlan!.podIpsPerNode });
   });
 
-  test('cold-start budget: the InterceptorRoute readiness timeout, else the startup probe, of the function', () => {
+  test('cold-start budget: the function\'s own, in whole seconds (rounded up)', () => {
     const c = new Chart(Testing.app(), 'c', { namespace: 'apps' });
     const http = new ServerlessFunction(c, 'http', { image: IMAGE, name: 'http', host: 'h.example.com', maxReplicas: 2, coldStartBudget: Duration.seconds(7) });
     expect(coldStartBudgetSeconds(http)).toBe(7);
     const fixed = new ServerlessFunction(c, 'fixed', { image: IMAGE, name: 'fixed', coldStartBudget: Duration.seconds(12) });
     expect(fixed.interceptorRoute).toBeUndefined();
     expect(coldStartBudgetSeconds(fixed)).toBe(12);
-    // probeTiming stretches the period above 30 s: 45 s is probed every 2 s, 23 times.
-    expect(coldStartBudgetSeconds(new ServerlessFunction(c, 'slow', { image: IMAGE, name: 'slow', coldStartBudget: Duration.seconds(45) }))).toBe(46);
+    expect(coldStartBudgetSeconds(new ServerlessFunction(c, 'slow', { image: IMAGE, name: 'slow', coldStartBudget: Duration.seconds(45) }))).toBe(45);
+    expect(coldStartBudgetSeconds(new ServerlessFunction(c, 'quick', { image: IMAGE, name: 'quick', coldStartBudget: Duration.millis(1500) }))).toBe(2);
+    expect(coldStartBudgetSeconds(new ServerlessFunction(c, 'dflt', { image: IMAGE, name: 'dflt' }))).toBe(ServerlessFunction.DEFAULT_COLD_START_BUDGET.toSeconds());
   });
 
   test('cold-start budget on SpinKube (liveness delay) and Knative (startup probe); the SpinApp\'s Deployment is a workload', () => {

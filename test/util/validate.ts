@@ -29,6 +29,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { App, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { goPatternToJs } from './go-regex';
 
 /** CRDs shared by all the repositories of the project (repo root is two levels up). */
 const CRD_DIR = path.join(__dirname, '../../../shared/crds');
@@ -595,7 +596,7 @@ function toStrictSchema(node: any, structural: boolean): any {
   for (const [k, v] of Object.entries(node)) {
     if (k.startsWith('x-kubernetes-') || k === 'description' || k === 'default' || k === 'example' || k === 'nullable') continue;
     if (k === 'format' && !CHECKED_FORMATS.has(v as string)) continue;
-    out[k] = v;
+    out[k] = k === 'pattern' && typeof v === 'string' ? goPatternToJs(v) : v;
   }
 
   if (node.properties) {
