@@ -12,8 +12,8 @@ import { propError, propMessage } from '../private/errors';
 import { lazyExports } from '../private/lazy';
 import { isLabelValue, isQualifiedName } from '../private/validate';
 import { warn } from '../private/warnings';
-import { FunctionTenant } from '../tenant';
 import { ServerlessFunction } from '../serverless-function';
+import { FunctionTenant } from '../tenant';
 import { WasmDeployment } from '../wasm-deployment';
 
 const { ClusterImagePolicy } = lazyExports((): typeof import('../imports/sigstore-policy-controller') => require('../imports/sigstore-policy-controller'));

@@ -30,7 +30,7 @@ export class PolicyRule {
   /** What the rule keeps true, one line. */
   public readonly summary: string;
   /** The shapes of pods the rule is rendered for. */
-  public readonly shapes: PodShape[] = PodShape.all();
+  public readonly shapes: PodShape[];
 
   private constructor(
     /** The rule. */
@@ -45,6 +45,7 @@ export class PolicyRule {
     const def = definitionOf(rule);
     this.ruleName = rule.ruleName;
     this.summary = def.summary;
+    this.shapes = [...def.shapes];
   }
 
   /** The CEL variables for a shape, in order (read at synth). */

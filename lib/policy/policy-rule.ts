@@ -136,6 +136,12 @@ export interface PolicyModel {
   readonly repositories: readonly string[];
   /** The names of the app's Wasm-only nodes (tainted `cdk8s-wasm-edge.io/wasm-only`), sorted. */
   readonly wasmOnlyNodes: readonly string[];
+  /**
+   * Classes that are not Wasm classes but whose pods belong on Wasm-only nodes: the library's
+   * RuntimeClasses that tolerate the wasm-only taint (e.g. a GPU class for WasmEdge inside a Linux
+   * image), sorted. The RuntimeClass admission plugin gives their pods the toleration.
+   */
+  readonly nodeClasses?: readonly string[];
 }
 
 /** A CEL string literal (single-quoted; backslash and quote escaped). */
@@ -182,6 +188,11 @@ export interface RuleDefinition {
   readonly needsRepositories: boolean;
   /** Whether the rule applies in function tenants' namespaces only. */
   readonly tenantsOnly: boolean;
+  /**
+   * The shapes it is rendered for. A rule on what admission plugins fill in (LimitRange defaults)
+   * holds Pods only: the plugins mutate Pods, not the templates of their controllers.
+   */
+  readonly shapes: readonly PodShape[];
   readonly validation: (model: PolicyModel) => PolicyValidation;
 }
 
@@ -196,6 +207,7 @@ export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
     dependsOn: [],
     needsRepositories: true,
     tenantsOnly: false,
+    shapes: PodShape.all(),
     validation: m => ({
       expression: '!(variables.wasmImage || variables.marked) || variables.wasmClass',
       message: `${WasmPolicyRule.RUNTIME_CLASS.ruleName}: a Wasm pod (an image of ${m.repositories.join(', ') || 'no repository'} or the label ${WASM_POD_LABEL}=true) `
@@ -209,12 +221,14 @@ export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
     dependsOn: [WasmPolicyRule.RUNTIME_CLASS],
     needsRepositories: false,
     tenantsOnly: false,
+    shapes: PodShape.all(),
     validation: m => ({
       expression: '!((has(variables.spec.tolerations) && variables.spec.tolerations.exists(t, '
         + "(has(t.key) && t.key == 'cdk8s-wasm-edge.io/wasm-only' && (!has(t.effect) || t.effect == '' || t.effect == 'NoSchedule')) "
         + "|| (!has(t.key) || t.key == '') && has(t.operator) && t.operator == 'Exists' && (!has(t.effect) || t.effect == '' || t.effect == 'NoSchedule')))"
         + (m.wasmOnlyNodes.length > 0 ? ` || (has(variables.spec.nodeName) && variables.spec.nodeName in ${celList(m.wasmOnlyNodes)})` : '')
-        + ') || variables.wasmClass',
+        + ') || variables.wasmClass'
+        + ((m.nodeClasses ?? []).length > 0 ? ` || variables.runtimeClass in ${celList(m.nodeClasses!)}` : ''),
       message: `${WasmPolicyRule.WASM_ONLY_NODES.ruleName}: a pod that tolerates the taint cdk8s-wasm-edge.io/wasm-only:NoSchedule `
         + `or names a Wasm-only node must set spec.runtimeClassName to a Wasm RuntimeClass (${m.wasmClasses.join(', ') || 'none declared'}); `
         + 'fix: drop the toleration (Linux pods belong on other nodes), or run the pod as Wasm',
@@ -226,6 +240,7 @@ export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
     dependsOn: [],
     needsRepositories: true,
     tenantsOnly: false,
+    shapes: PodShape.all(),
     validation: () => ({
       expression: '!(variables.wasmClass || variables.wasmImage || variables.marked) || variables.containers.all(c, '
         + `${uid('c')} > 0 `
@@ -241,6 +256,7 @@ export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
     dependsOn: [WasmPolicyRule.RUNTIME_CLASS],
     needsRepositories: false,
     tenantsOnly: false,
+    shapes: PodShape.all(),
     validation: m => ({
       expression: `!(variables.runtimeClass in ${celList(m.crunClasses)}) `
         + "|| ('module.wasm.image/variant' in variables.annotations && variables.annotations['module.wasm.image/variant'] in ['compat', 'compat-smart'])",
@@ -255,6 +271,9 @@ export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
     dependsOn: [],
     needsRepositories: false,
     tenantsOnly: true,
+    // The LimitRanger fills in default limits on Pods only (kubernetes plugin/pkg/admission/limitranger/
+    // admission.go, SupportsAttributes): a Deployment of a tenant namespace without limits is fine.
+    shapes: [PodShape.POD],
     validation: () => ({
       expression: "variables.containers.all(c, has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits && 'memory' in c.resources.limits)",
       message: `${WasmPolicyRule.TENANT_LIMITS.ruleName}: every container of a pod in a function tenant's namespace must declare resources.limits.cpu and `

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { PolicyRule } from './policy-engine';
 import { PodShape } from './policy-rule';
 import { ClusterScopedObject } from '../private/cluster-object';
+import { propError } from '../private/errors';
 
 /** The resource rules of a shape: one per API group, operations CREATE and UPDATE. */
 export function resourceRules(shape: PodShape): kplus.k8s.NamedRuleWithOperations[] {
@@ -35,6 +36,11 @@ export function renderValidatingAdmissionPolicy(scope: Construct, rules: PolicyR
   for (const rule of rules) {
     for (const shape of rule.shapes) {
       const name = `${rule.objectName}.${shape.name}`;
+      // metadata.name and the binding's policyName are DNS-1123 subdomains (at most 253 characters).
+      if (name.length > 253) {
+        throw propError(scope, 'namePrefix', rule.objectName.slice(0, -rule.ruleName.length - 1), `makes the policy name "${name.slice(0, 40)}..." ${name.length} characters long`,
+          `shorten it by ${name.length - 253} characters: Kubernetes names are at most 253`);
+      }
       const labels = { 'app.kubernetes.io/managed-by': 'cdk8s-wasm-edge', 'cdk8s-wasm-edge.io/policy-rule': rule.ruleName };
       const policySpec: kplus.k8s.ValidatingAdmissionPolicySpec = {
         // An expression that cannot be evaluated refuses the object (the rules guard every optional

@@ -191,6 +191,7 @@ export class WasmPolicies extends Construct {
     const classes = new Map<string, WasmRuntime>();
     const repositories = new Set<string>(this.repositories ?? []);
     const nodes = new Set<string>();
+    const tolerating = new Set<string>();
     const addClass = (c: IRuntimeClass) => {
       if (c.runtime.route !== IntegrationRoute.WASMEDGE_IN_IMAGE) classes.set(c.runtimeClassName, c.runtime);
     };
@@ -202,6 +203,12 @@ export class WasmPolicies extends Construct {
         if (!this.repositories) for (const w of c.wasmContainers) repositories.add(repositoryOf(w.image));
       }
       if (c instanceof EdgeOfflineNode && c.taints.some(t => t.key === WASM_ONLY_TAINT_KEY)) nodes.add(c.nodeName);
+      // A class that tolerates the wasm-only taint puts its pods on Wasm-only nodes (the RuntimeClass
+      // admission plugin adds the toleration to each pod): a GPU class for WasmEdge in a Linux image.
+      if (c instanceof ApiObject && c.apiVersion === 'node.k8s.io/v1' && c.kind === 'RuntimeClass') {
+        const json = c.toJson();
+        if ((json.scheduling?.tolerations ?? []).some((t: any) => t.key === WASM_ONLY_TAINT_KEY)) tolerating.add(json.metadata?.name);
+      }
       if (c instanceof ApiObject && !this.repositories && OPERATOR_IMAGE_KINDS.has(`${c.apiVersion}/${c.kind}`)) {
         const image = (c.toJson() as { spec?: { image?: unknown } }).spec?.image;
         if (typeof image === 'string') repositories.add(repositoryOf(image));
@@ -219,6 +226,7 @@ export class WasmPolicies extends Construct {
       crunClasses: sorted([...classes].filter(([, r]) => r.route === IntegrationRoute.CRUN).map(([n]) => n)),
       repositories: sorted(repositories),
       wasmOnlyNodes: sorted(nodes),
+      nodeClasses: sorted([...tolerating].filter(n => typeof n === 'string' && !classes.has(n))),
     };
   }
 
@@ -275,37 +283,102 @@ export class WasmPolicies extends Construct {
         for (const d of made.deployments) targets.push({ o, json: d, shape: PodShape.POD_TEMPLATE, madeBy: made.madeBy });
       }
     }
-    // The LimitRanger admission plugin fills in default limits before validating admission runs.
+    // What admission plugins fill in on Pods before validating admission runs: the LimitRanger's
+    // default limits and the RuntimeClass's scheduling.
     const limitRanges = new Map<string, any[]>();
+    const runtimeClasses = new Map<string, any>();
     for (const o of objects) {
-      if (o.kind !== 'LimitRange' || o.apiVersion !== 'v1') continue;
-      const json = o.toJson();
-      const ns = json.metadata?.namespace ?? 'default';
-      limitRanges.set(ns, [...(limitRanges.get(ns) ?? []), json]);
+      if (o.kind === 'LimitRange' && o.apiVersion === 'v1') {
+        const json = o.toJson();
+        const ns = json.metadata?.namespace ?? 'default';
+        limitRanges.set(ns, [...(limitRanges.get(ns) ?? []), json]);
+      } else if (o.kind === 'RuntimeClass' && o.apiVersion === 'node.k8s.io/v1') {
+        const json = o.toJson();
+        runtimeClasses.set(json.metadata?.name, json);
+      }
     }
+    const reported = new Set<string>();
     for (const target of targets) {
-      const { o, shape, madeBy } = target;
+      const { o, madeBy } = target;
       const ns = target.json.metadata?.namespace ?? o.toJson().metadata?.namespace ?? Chart.of(o).namespace ?? 'default';
-      const json = withLimitRangeDefaults(target.json, shape, limitRanges.get(ns) ?? []);
       const labels = namespaceLabels.get(ns);
+      // The object as admitted, and (for a controller) the Pods it creates, as admitted.
+      const admit = (pod: any) => admittedPod(pod, ns, limitRanges.get(ns) ?? [], runtimeClasses);
+      const pod = podOf(target.json, target.shape);
+      const admitted: [PodShape, any][] = target.shape === PodShape.POD
+        ? [[PodShape.POD, admit(target.json)]]
+        : [[target.shape, target.json], ...(pod ? [[PodShape.POD, admit(pod)] as [PodShape, any]] : [])];
       for (const rule of this.rules) {
-        if (rule.namespaces.selects(ns, labels) !== true) continue;
-        const v = rule.validation();
-        const outcome = evaluate(rule.variables(shape), v.expression, json);
-        if (outcome.value === true) continue;
-        const owner: IConstruct = o.node.scope ?? o;
-        const why = outcome.error !== undefined ? `its evaluation fails (${outcome.error}), which refuses the object (failurePolicy Fail)` : v.message;
-        const what = madeBy ? `the Deployment ${madeBy} makes from ${o.kind} "${o.name}"` : `${o.kind} "${json.metadata?.name ?? ''}"`;
-        const problem = `${what} in namespace "${ns}" would be refused by rule ${rule.ruleName} of ${this.node.path} (${this.engine.displayName}, ${rule.action}): ${why}`;
-        const fix = madeBy
-          ? `the operator decides these fields: use a backend whose pods the library hardens (FunctionBackend.KUBERNETES), or take namespace "${ns}" out of the rule `
-            + `(namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`
-          : `change the workload, or take namespace "${ns}" out of the rule (namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`;
-        if (rule.action === PolicyAction.DENY) report.error(propError(owner, 'policy', rule.ruleName, problem, fix));
-        else report.warn(owner, { prop: 'policy', value: rule.ruleName, problem, fix });
+        const selected = rule.namespaces.selects(ns, labels);
+        if (selected === false) continue;
+        for (const [shape, json] of admitted) {
+          if (!rule.shapes.includes(shape)) continue;
+          const owner: IConstruct = o.node.scope ?? o;
+          const key = `${owner.node.path}\n${rule.ruleName}`;
+          if (reported.has(key)) break;
+          const v = rule.validation();
+          const outcome = evaluate(rule.variables(shape), v.expression, json);
+          if (outcome.value === true) continue;
+          reported.add(key);
+          const why = outcome.error !== undefined ? `its evaluation fails (${outcome.error}), which refuses the object (failurePolicy Fail)` : v.message;
+          const made = madeBy ? `the Deployment ${madeBy} makes from ${o.kind} "${o.name}"` : `${o.kind} "${target.json.metadata?.name ?? ''}"`;
+          const what = shape === PodShape.POD && target.shape !== PodShape.POD ? `the Pods of ${made}` : made;
+          const problem = `${what} in namespace "${ns}" would be refused by rule ${rule.ruleName} of ${this.node.path} (${this.engine.displayName}, ${rule.action}): ${why}`;
+          const away = `take namespace "${ns}" out of the rule (namespaces, or disabledRules: [WasmPolicyRule.of("${rule.ruleName}")])`;
+          const fix = madeBy
+            ? `the operator decides these fields: use a backend whose pods the library hardens (FunctionBackend.KUBERNETES), or ${away}`
+            : `change the workload, or ${away}`;
+          if (selected === undefined) {
+            // Selected by labels the app does not declare: the cluster's namespace decides.
+            report.warn(owner, { prop: 'policy', value: rule.ruleName, problem: `if namespace "${ns}" carries the labels the rule selects, ${problem}`, fix });
+          } else if (rule.action === PolicyAction.DENY) {
+            report.error(propError(owner, 'policy', rule.ruleName, problem, fix));
+          } else {
+            report.warn(owner, { prop: 'policy', value: rule.ruleName, problem, fix });
+          }
+          break;
+        }
       }
     }
   }
+}
+
+/** The Pod a controller creates from its template (undefined for a Pod). */
+function podOf(json: any, shape: PodShape): any | undefined {
+  if (shape === PodShape.POD) return undefined;
+  const template = shape === PodShape.CRON_JOB ? json.spec?.jobTemplate?.spec?.template : json.spec?.template;
+  if (!template?.spec) return undefined;
+  return { apiVersion: 'v1', kind: 'Pod', metadata: Object.assign({}, template.metadata), spec: template.spec };
+}
+
+/**
+ * A Pod as validating admission sees it: mutating admission has filled in the namespace's
+ * LimitRange defaults (the LimitRanger: kubernetes plugin/pkg/admission/limitranger/admission.go,
+ * mergeContainerResources: a missing limit from the first LimitRange that has one) and the
+ * RuntimeClass's scheduling (plugin/pkg/admission/runtimeclass/admission.go, setScheduling:
+ * its nodeSelector merged in, its tolerations added).
+ */
+function admittedPod(pod: any, namespace: string, limitRanges: readonly any[], runtimeClasses: ReadonlyMap<string, any>): any {
+  const copy = JSON.parse(JSON.stringify(pod));
+  copy.metadata.namespace = namespace;
+  const spec = copy.spec;
+  const defaults: { [resource: string]: string } = {};
+  for (const lr of limitRanges) {
+    for (const item of lr.spec?.limits ?? []) {
+      if (item.type !== 'Container' || !item.default) continue;
+      for (const [r, q] of Object.entries(item.default)) if (!(r in defaults)) defaults[r] = q as string;
+    }
+  }
+  if (Object.keys(defaults).length > 0) {
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+      c.resources = Object.assign({}, c.resources);
+      c.resources.limits = Object.assign({}, defaults, c.resources.limits);
+    }
+  }
+  const scheduling = spec.runtimeClassName ? runtimeClasses.get(spec.runtimeClassName)?.scheduling : undefined;
+  if (scheduling?.nodeSelector) spec.nodeSelector = Object.assign({}, scheduling.nodeSelector, spec.nodeSelector);
+  if (scheduling?.tolerations) spec.tolerations = [...(spec.tolerations ?? []), ...scheduling.tolerations];
+  return copy;
 }
 
 /** The kinds whose objects hold a pod, by `apiVersion/kind`. */
@@ -316,29 +389,6 @@ const OPERATOR_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.
 
 /** Function objects whose `spec.image` is a Wasm image (the operator makes the pods). */
 const OPERATOR_IMAGE_KINDS = new Set(['core.spinkube.dev/v1alpha1/SpinApp', 'openfaas.com/v1/Function']);
-
-/**
- * The object as the API server hands it to validating admission: containers without a limit get
- * the `default` of the namespace's Container LimitRanges (the LimitRanger plugin, a mutating
- * admission plugin: kubernetes plugin/pkg/admission/limitranger/admission.go, mergePodResourceRequirements).
- */
-function withLimitRangeDefaults(json: any, shape: PodShape, limitRanges: readonly any[]): any {
-  const defaults: { [resource: string]: string } = {};
-  for (const lr of limitRanges) {
-    for (const item of lr.spec?.limits ?? []) {
-      if (item.type === 'Container' && item.default) Object.assign(defaults, item.default);
-    }
-  }
-  if (Object.keys(defaults).length === 0) return json;
-  const copy = JSON.parse(JSON.stringify(json));
-  const spec = shape === PodShape.POD ? copy.spec
-    : shape === PodShape.CRON_JOB ? copy.spec?.jobTemplate?.spec?.template?.spec : copy.spec?.template?.spec;
-  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
-    c.resources = Object.assign({}, c.resources);
-    c.resources.limits = Object.assign({}, defaults, c.resources.limits);
-  }
-  return copy;
-}
 
 function isRuntimeClassRef(c: IConstruct): c is IRuntimeClass {
   const r = c as Partial<IRuntimeClass>;

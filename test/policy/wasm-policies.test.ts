@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import {
-  EdgeOfflineNode, EdgeNodeRole, FunctionBackend, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, ServerlessFunction,
+  EdgeOfflineNode, EdgeNodeRole, FunctionBackend, IntegrationRoute, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, ServerlessFunction,
   WasmDeployment, WasmPolicies, WasmPolicyRule, WasmRuntime,
 } from '../../lib';
 import { repositoryOf } from '../../lib/policy/wasm-policies';
@@ -37,7 +37,7 @@ describe('WasmPolicies', () => {
     expect(p.rules[0].objectName).toBe('wasm-edge.wasm-runtime-class');
     const objects = synth(chart);
     validateObjects(objects);
-    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(15);
+    expect(objects.filter(o => o.kind === 'ValidatingAdmissionPolicy')).toHaveLength(13);
     expect(objects.filter(o => o.kind.startsWith('Validating'))).toMatchSnapshot();
   });
 
@@ -69,6 +69,7 @@ describe('WasmPolicies', () => {
       crunClasses: ['crun-wasm'],
       repositories: ['ghcr.io/acme/hello-wasm', 'ghcr.io/acme/worker-wasm'],
       wasmOnlyNodes: ['edge-1'],
+      nodeClasses: [],
     });
   });
 
@@ -136,7 +137,7 @@ describe('WasmPolicies', () => {
     const tenantRule = p.rules.find(r => r.rule === WasmPolicyRule.TENANT_LIMITS)!;
     expect(tenantRule.namespaces.toSelector().matchLabels).toEqual({ 'cdk8s-wasm-edge.io/function-tenant': 'true' });
     const e = errorsOf(chart);
-    expect(e).toMatch(/c\/nolimits: policy="tenant-resource-limits": Deployment "c-nolimits-[0-9a-f]+" in namespace "team-b"/);
+    expect(e).toMatch(/c\/nolimits: policy="tenant-resource-limits": the Pods of Deployment "c-nolimits-[0-9a-f]+" in namespace "team-b"/);
     expect(e).not.toMatch(/c\/defaulted/);
     expect(e).not.toMatch(/c\/hello: policy="tenant-resource-limits"/);
   });
@@ -215,7 +216,47 @@ describe('WasmPolicies', () => {
     new kplus.k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'team-k', labels: { 'cdk8s-wasm-edge.io/function-tenant': 'true' } } });
     new ServerlessFunction(chart, 'kn', { image: 'ghcr.io/acme/kn-wasm:1', command: ['/kn.wasm'], backend: FunctionBackend.knative() });
     new WasmPolicies(chart, 'policies');
-    expect(errorsOf(chart)).toMatch(/c\/kn: policy="tenant-resource-limits": the Deployment knative-serving v[0-9.]+ makes from Service "c-kn-[0-9a-f]+"/);
+    expect(errorsOf(chart)).toMatch(/c\/kn: policy="tenant-resource-limits": the Pods of the Deployment knative-serving v[0-9.]+ makes from Service "c-kn-[0-9a-f]+"/);
+  });
+
+  test('the Pods a controller creates are checked as admitted: with their RuntimeClass tolerations merged in', () => {
+    // A GPU class for WasmEdge inside a Linux image tolerates the wasm-only taint by default: its pods
+    // belong on Wasm nodes though they are not Wasm pods, and wasm-only-nodes admits them.
+    const { chart } = app();
+    const gpu = new RuntimeClass(chart, 'Gpu', { runtime: WasmRuntime.NVIDIA });
+    new WasmDeployment(chart, 'ai', {
+      runtimeClass: gpu,
+      route: IntegrationRoute.WASMEDGE_IN_IMAGE,
+      gpu: {},
+      wasmContainers: [{ image: 'ghcr.io/acme/llm-wasmedge:1', command: ['/wasmedge'] }],
+    });
+    const p = new WasmPolicies(chart, 'policies');
+    expect(errorsOf(chart)).toBe('');
+    expect(p._model().nodeClasses).toEqual(['nvidia-wasm-edge']);
+    const objects = synth(chart);
+    const vap = objects.find(o => o.metadata.name === 'wasm-edge.wasm-only-nodes.pod');
+    const expression: string = vap.spec.validations[0].expression;
+    expect(expression).toContain(" || variables.runtimeClass in ['nvidia-wasm-edge']");
+    // The Pod as admitted carries the class's toleration (the RuntimeClass admission plugin adds it):
+    // without the node class the rule would refuse the Pods, though not the Deployment.
+    const d = objects.find(o => o.kind === 'Deployment' && o.spec.template.spec.runtimeClassName === 'nvidia-wasm-edge');
+    const rc = objects.find(o => o.kind === 'RuntimeClass' && o.metadata.name === 'nvidia-wasm-edge');
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: d.spec.template.metadata,
+      spec: Object.assign({}, d.spec.template.spec, { tolerations: [...(d.spec.template.spec.tolerations ?? []), ...rc.scheduling.tolerations] }),
+    };
+    expect(evaluate(vap.spec.variables, expression, pod).value).toBe(true);
+    expect(evaluate(vap.spec.variables, expression.replace(" || variables.runtimeClass in ['nvidia-wasm-edge']", ''), pod).value).toBe(false);
+  });
+
+  test('a namespace selected by labels the app does not declare: a warning, since the cluster decides', () => {
+    const { chart } = app();
+    new kplus.Deployment(chart, 'linux', { containers: [{ image: 'ghcr.io/acme/hello-wasm:2.0.0' }] });
+    new WasmPolicies(chart, 'policies', { namespaces: PolicyNamespaces.labelled({ 'policy.example/wasm': 'on' }) });
+    expect(errorsOf(chart)).toBe('');
+    expect(warningsOf(chart.node.findChild('linux')).join('\n')).toMatch(/if namespace "apps" carries the labels the rule selects, Deployment .* would be refused by rule wasm-runtime-class/);
   });
 
   test('a Kubernetes-backend function passes its own policies', () => {
