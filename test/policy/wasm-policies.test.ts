@@ -2,8 +2,8 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
 import {
-  EdgeOfflineNode, EdgeNodeRole, FunctionBackend, IntegrationRoute, FunctionTenant, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass, ServerlessFunction,
-  WasmDeployment, WasmPolicies, WasmPolicyRule, WasmRuntime,
+  EdgeOfflineNode, EdgeNodeRole, FunctionBackend, FunctionTenant, IntegrationRoute, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass,
+  ServerlessFunction, WasmDeployment, WasmPolicies, WasmPolicyRule, WasmRuntime,
 } from '../../lib';
 import { repositoryOf } from '../../lib/policy/wasm-policies';
 import { evaluate } from '../../lib/private/cel';
