@@ -73,3 +73,9 @@ export { BootstrapArtifact, BootstrapArtifactPathOptions, BootstrapArtifactUrlOp
 export { AIRGAP_STAGING_DIR, K3S_BINARY_PATH, K3S_INSTALL_SCRIPT_PATH, SHIM_BIN_DIR } from './node/airgap';
 // Fleet: the site inventory (CSV or JSON, one row per site).
 export { InventoryNode, InventorySite, SiteInventory } from './fleet/inventory';
+
+// Monitoring: scraping derived from the app's workloads (Prometheus Operator monitors).
+export {
+  DEFAULT_METRICS_PATH, DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, KUBE_PROMETHEUS_STACK_RELEASE_LABEL, MONITORED_SERVICE_LABEL, SITE_METRIC_LABEL,
+} from './monitoring/monitoring-labels';
+export { MonitorKind, MonitorTarget, MonitorTargetPort, WorkloadMonitor, WorkloadMonitorProps } from './monitoring/workload-monitor';
