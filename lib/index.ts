@@ -79,3 +79,4 @@ export {
   DEFAULT_METRICS_PATH, DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, KUBE_PROMETHEUS_STACK_RELEASE_LABEL, MONITORED_SERVICE_LABEL, SITE_METRIC_LABEL,
 } from './monitoring/monitoring-labels';
 export { MonitorKind, MonitorTarget, MonitorTargetPort, WorkloadMonitor, WorkloadMonitorProps } from './monitoring/workload-monitor';
+export { EdgeNodeScrapeOptions, PrometheusScrapeConfig, PrometheusScrapeConfigProps, ScrapeJobOptions } from './monitoring/prometheus-scrape-config';

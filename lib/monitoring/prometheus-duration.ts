@@ -5,6 +5,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { propError } from '../private/errors';
+import { checkSingleLine } from '../private/validate';
 
 const UNITS: Array<[string, number]> = [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
 
@@ -84,4 +85,38 @@ export function sanitizeLabelName(key: string): string {
  */
 export function literalRegex(value: string): string {
   return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+/**
+ * A Prometheus label name (external labels): `[a-zA-Z_][a-zA-Z0-9_]*`, and not starting with `__`,
+ * which Prometheus reserves for internal labels (prometheus/common model LabelName, legacy scheme).
+ *
+ * @internal
+ */
+export function checkMetricLabelName(scope: IConstruct | string, prop: string, name: string): void {
+  if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || name.startsWith('__')) {
+    throw propError(scope, prop, name, 'is not a Prometheus label name (letters, digits and "_", not starting with a digit or "__")',
+      `use e.g. "${sanitizeLabelName(String(name)).replace(/^[0-9_]+/, '') || 'site'}"`);
+  }
+}
+
+/**
+ * External labels: Prometheus label names, values any one-line string (an empty value would drop
+ * the label: Prometheus removes empty external labels). Returned sorted by name.
+ *
+ * @internal
+ */
+export function checkExternalLabels(scope: IConstruct | string, prop: string,
+  labels: { [key: string]: string } | undefined): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  if (labels === undefined) return out;
+  if (labels === null || typeof labels !== 'object') throw propError(scope, prop, labels, 'is not a map of label names to values', 'use e.g. { region: "eu" }');
+  for (const k of Object.keys(labels).sort()) {
+    checkMetricLabelName(scope, `${prop}.${k}`, k);
+    const v = labels[k];
+    if (typeof v !== 'string' || v.length === 0) throw propError(scope, `${prop}.${k}`, v, 'is not a non-empty string', 'give the label a value, or leave it out');
+    checkSingleLine(scope, `${prop}.${k}`, v, 1024);
+    out[k] = v;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
-import { literalRegex, prometheusDuration, sanitizeLabelName, scrapeTiming } from '../../lib/monitoring/prometheus-duration';
+import { checkExternalLabels, checkMetricLabelName, literalRegex, prometheusDuration, sanitizeLabelName, scrapeTiming } from '../../lib/monitoring/prometheus-duration';
 import { fuzzParams } from '../util/fuzz';
 
 /**
@@ -64,5 +64,18 @@ describe('label names and regexes', () => {
       expect(re.test(a)).toBe(true);
       if (a !== b) expect(re.test(b)).toBe(false);
     }), fuzzParams());
+  });
+});
+
+describe('external labels', () => {
+  test('names in Prometheus syntax, values one-line non-empty strings, sorted', () => {
+    expect(checkExternalLabels('x', 'l', { site: 'a', fleet: 'f' })).toEqual({ fleet: 'f', site: 'a' });
+    expect(Object.keys(checkExternalLabels('x', 'l', { site: 'a', fleet: 'f' }))).toEqual(['fleet', 'site']);
+    expect(checkExternalLabels('x', 'l', undefined)).toEqual({});
+    expect(() => checkExternalLabels('x', 'l', { __x: 'a' })).toThrow(/Prometheus label name/);
+    expect(() => checkExternalLabels('x', 'l', { 'a-b': 'a' })).toThrow(/Prometheus label name.*Fix: use e.g. "a_b"/);
+    expect(() => checkExternalLabels('x', 'l', { a: '' })).toThrow(/non-empty/);
+    expect(() => checkExternalLabels('x', 'l', { a: 'x\ny' })).toThrow();
+    expect(() => checkMetricLabelName('x', 'l', '1a')).toThrow(/not starting with a digit/);
   });
 });
