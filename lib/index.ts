@@ -79,4 +79,11 @@ export {
   DEFAULT_METRICS_PATH, DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, KUBE_PROMETHEUS_STACK_RELEASE_LABEL, MONITORED_SERVICE_LABEL, SITE_METRIC_LABEL,
 } from './monitoring/monitoring-labels';
 export { MonitorKind, MonitorTarget, MonitorTargetPort, WorkloadMonitor, WorkloadMonitorProps } from './monitoring/workload-monitor';
-export { EdgeNodeScrapeOptions, PrometheusScrapeConfig, PrometheusScrapeConfigProps, ScrapeJobOptions } from './monitoring/prometheus-scrape-config';
+export {
+  EdgeNodeScrapeOptions, PrometheusScrapeConfig, PrometheusScrapeConfigProps, ScrapeJobOptions,
+} from './monitoring/prometheus-scrape-config';
+// Monitoring: a Prometheus agent per offline site, remote-writing to the hub.
+export {
+  K3S_LOCAL_PATH_STORAGE_CLASS, PrometheusSecretKey, RemoteWriteAuth, RemoteWriteEndpoint, SiteAgentWorkload, SiteAgentWorkloadProps,
+  SitePrometheusAgent, SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE,
+} from './monitoring/prometheus-agent';
