@@ -84,6 +84,6 @@ export {
 } from './monitoring/prometheus-scrape-config';
 // Monitoring: a Prometheus agent per offline site, remote-writing to the hub.
 export {
-  K3S_LOCAL_PATH_STORAGE_CLASS, PrometheusSecretKey, RemoteWriteAuth, RemoteWriteEndpoint, SiteAgentWorkload, SiteAgentWorkloadProps,
-  SitePrometheusAgent, SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE,
+  K3S_LOCAL_PATH_STORAGE_CLASS, PROMETHEUS_AGENT_IMAGE, PrometheusSecretKey, RemoteWriteAuth, RemoteWriteEndpoint, SiteAgentMode, SiteAgentWorkload,
+  SiteAgentWorkloadProps, SitePrometheusAgent, SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE,
 } from './monitoring/prometheus-agent';

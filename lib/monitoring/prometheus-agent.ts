@@ -2,9 +2,12 @@ import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, SITE_METRIC_LABEL } from './monitoring-labels';
-import { checkExternalLabels, durationMs, prometheusDuration, scrapeTiming } from './prometheus-duration';
+import { checkExternalLabels, durationMs, literalRegex, prometheusDuration, scrapeTiming } from './prometheus-duration';
+import { PrometheusScrapeConfig, ScrapeJobOptions } from './prometheus-scrape-config';
+import { MonitorTarget } from './workload-monitor';
 import { EdgeFleet, ISiteWorkload } from '../fleet/edge-fleet';
 import { EdgeSite } from '../fleet/edge-site';
+import { checkImage } from '../private/containers';
 import { checkDns1123Label, checkDns1123Subdomain, checkInt, propError } from '../private/errors';
 import { cpuToMillis, sizeToQuantity } from '../private/quantity';
 import { checkResources } from '../private/resources';
@@ -27,11 +30,28 @@ const WAL_SEGMENT_BYTES = 128 * 1024 * 1024;
 /** K3s's bundled local-path provisioner's StorageClass (docs.k3s.io storage: "local-path"). */
 export const K3S_LOCAL_PATH_STORAGE_CLASS = 'local-path';
 
-/** The uid/gid the agent runs as: `nobody`, as the Prometheus image's USER (prometheus Dockerfile `USER nobody`). */
+/** The uid/gid the agent runs as: `nobody`, the Prometheus image's USER (prometheus/prometheus v3.14.0 Dockerfile:26). */
 const AGENT_UID = 65534;
 
 /** Where a pod's service-account files are mounted. */
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** How the site agent is deployed. */
+export enum SiteAgentMode {
+  /** A Prometheus Operator `PrometheusAgent` (the site needs the operator); picks up the site's monitors. */
+  PROMETHEUS_AGENT = 'PrometheusAgent',
+  /**
+   * A plain StatefulSet running `prometheus --agent` with a generated prometheus.yml (no operator
+   * needed); workloads are added with `addWorkload()`.
+   */
+  STATEFUL_SET = 'StatefulSet',
+}
+
+/** The Prometheus image of the StatefulSet mode: the release whose code this library was checked against. */
+export const PROMETHEUS_AGENT_IMAGE = 'quay.io/prometheus/prometheus:v3.14.0';
+
+/** Where the StatefulSet mode mounts the Secrets remote write authenticates with. */
+const SECRETS_DIR = '/etc/prometheus/secrets';
 
 /** A key of a Secret in the agent's namespace. */
 export interface PrometheusSecretKey {
@@ -74,6 +94,30 @@ export class RemoteWriteAuth {
     if (this.mode === 'basic') return { basicAuth: { username: ref('remoteWrite.auth.username', this.first), password: ref('remoteWrite.auth.password', this.second) } };
     if (this.mode === 'bearer') return { authorization: { type: 'Bearer', credentials: ref('remoteWrite.auth.token', this.first) } };
     return {};
+  }
+
+  /**
+   * The prometheus.yml form: the Secret keys as files of mounted Secrets (prometheus/common
+   * HTTPClientConfig: basic_auth.username_file / password_file, authorization.credentials_file;
+   * prometheus docs/configuration/configuration.md:684-702), and the Secrets to mount.
+   *
+   * @internal
+   */
+  public _renderFiles(scope: IConstruct): { config: { [key: string]: unknown }; secrets: string[] } {
+    const rendered = this._render(scope) as any;
+    const file = (r: { name: string; key: string }) => `${SECRETS_DIR}/${r.name}/${r.key}`;
+    if (rendered.basicAuth) {
+      const { username, password } = rendered.basicAuth;
+      return {
+        config: { basic_auth: { username_file: file(username), password_file: file(password) } },
+        secrets: [...new Set<string>([username.name, password.name])].sort(),
+      };
+    }
+    if (rendered.authorization) {
+      const c = rendered.authorization.credentials;
+      return { config: { authorization: { type: 'Bearer', credentials_file: file(c) } }, secrets: [c.name] };
+    }
+    return { config: {}, secrets: [] };
   }
 }
 
@@ -204,6 +248,20 @@ export interface SitePrometheusAgentProps {
    * @default 'prometheus-agent'
    */
   readonly name?: string;
+
+  /**
+   * How the agent is deployed.
+   *
+   * @default SiteAgentMode.PROMETHEUS_AGENT
+   */
+  readonly mode?: SiteAgentMode;
+
+  /**
+   * The Prometheus image (StatefulSet mode only; the operator picks its own otherwise).
+   *
+   * @default PROMETHEUS_AGENT_IMAGE
+   */
+  readonly image?: string;
 }
 
 const DEFAULT_RESOURCES: kplus.ContainerResources = {
@@ -239,6 +297,12 @@ export class SitePrometheusAgent extends Construct {
   public readonly walVolumeSize: Size;
   /** The agent's namespace. */
   public readonly namespace: string;
+  /** How the agent is deployed. */
+  public readonly mode: SiteAgentMode;
+  /** The namespaces whose workloads the agent scrapes. */
+  public readonly monitorNamespaces: string[];
+  /** The prometheus.yml (StatefulSet mode only). */
+  public readonly scrapeConfig?: PrometheusScrapeConfig;
 
   constructor(scope: Construct, id: string, props: SitePrometheusAgentProps) {
     super(scope, id);
@@ -286,6 +350,7 @@ export class SitePrometheusAgent extends Construct {
       throw propError(this, 'monitorNamespaces', props.monitorNamespaces, 'is not a non-empty list of namespaces', 'list the namespaces of the site\'s workloads');
     }
     monitorNamespaces.forEach((ns, i) => checkDns1123Label(this, `monitorNamespaces[${i}]`, ns));
+    this.monitorNamespaces = monitorNamespaces;
     checkLabels(this, 'monitorLabels', props.monitorLabels);
     const resources = props.resources ?? DEFAULT_RESOURCES;
     checkResources(this, resources);
@@ -296,6 +361,13 @@ export class SitePrometheusAgent extends Construct {
     checkDns1123Label(this, 'kubeStateMetricsNamespace', ksmNamespace);
     const kubelet = props.kubelet ?? true;
 
+    const mode = props.mode ?? SiteAgentMode.PROMETHEUS_AGENT;
+    if (!Object.values(SiteAgentMode).includes(mode)) throw propError(this, 'mode', mode, 'is not a SiteAgentMode', 'use SiteAgentMode.PROMETHEUS_AGENT or STATEFUL_SET');
+    this.mode = mode;
+    if (props.image !== undefined && mode !== SiteAgentMode.STATEFUL_SET) {
+      throw propError(this, 'image', props.image, 'only applies to the StatefulSet mode (the operator chooses the PrometheusAgent\'s image)',
+        'drop image, or set mode: SiteAgentMode.STATEFUL_SET');
+    }
     const selectLabels = { matchLabels: Object.assign({}, props.monitorLabels) };
     const agentLabel = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'site-agent' };
 
@@ -324,20 +396,25 @@ export class SitePrometheusAgent extends Construct {
     }
     if (kubelet) {
       // Nodes are cluster-scoped; nodes/metrics is what the kubelet authorizes /metrics and /metrics/cadvisor with.
-      const clusterName = `${name}-${namespace}`;
-      const cr = this.add(new ApiObject(this, 'ClusterRole', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        metadata: { name: clusterName },
-        rules: [{ apiGroups: [''], resources: ['nodes', 'nodes/metrics'], verbs: ['get', 'list', 'watch'] }],
-      } as any));
-      this.add(new ApiObject(this, 'ClusterRoleBinding', {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: clusterName },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: cr.name },
-        subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace }],
-      } as any));
+      this.addNodeRbac(name, namespace, sa);
+    }
+    if (mode === SiteAgentMode.STATEFUL_SET) {
+      if (props.monitorLabels !== undefined) {
+        throw propError(this, 'monitorLabels', props.monitorLabels, 'only apply to the PrometheusAgent mode (the StatefulSet mode reads no monitors)',
+          'drop monitorLabels and add the workloads with addWorkload()');
+      }
+      this.scrapeConfig = new PrometheusScrapeConfig(this, 'Config', { interval: props.interval ?? DEFAULT_SCRAPE_INTERVAL, externalLabels: this.externalLabels, name });
+      this.add(this.scrapeConfig.apiObject);
+      if (kubelet) this.scrapeConfig.addEdgeNodes();
+      if (ksm) this.scrapeConfig._addJob('kubeStateMetrics', 'kube-state-metrics', () => kubeStateMetricsJob(ksmNamespace));
+      const files = auth._renderFiles(this);
+      this.scrapeConfig._addRemoteWrite(Object.assign({ url }, files.config));
+      const image = props.image ?? PROMETHEUS_AGENT_IMAGE;
+      checkImage(this, image);
+      this.apiObject = this.add(this.statefulSet(name, namespace, sa, image, files.secrets, resources, storageClassName));
+      return;
+    }
+    if (kubelet) {
       for (const [suffix, path] of [['kubelet', '/metrics'], ['cadvisor', '/metrics/cadvisor']] as const) {
         this.add(new ApiObject(this, `ScrapeConfig-${suffix}`, {
           apiVersion: 'monitoring.coreos.com/v1alpha1',
@@ -416,6 +493,112 @@ export class SitePrometheusAgent extends Construct {
     } as any));
   }
 
+  /**
+   * Adds a scrape job for a workload of the site (StatefulSet mode: the PrometheusAgent mode picks up
+   * WorkloadMonitors instead). The workload's namespace must be one of monitorNamespaces.
+   *
+   * @returns the job name
+   */
+  public addWorkload(id: string, target: MonitorTarget, options: ScrapeJobOptions): string {
+    if (!this.scrapeConfig) {
+      throw propError(this, 'mode', this.mode, 'picks up the site\'s PodMonitors and ServiceMonitors, not jobs', 'add a WorkloadMonitor for the workload in one of monitorNamespaces');
+    }
+    const ns = target instanceof MonitorTarget ? target._resolve().namespace : undefined;
+    if (ns !== undefined && !this.monitorNamespaces.includes(ns)) {
+      throw propError(this, `${id}.target`, ns, `is not one of the namespaces the agent may read (${this.monitorNamespaces.join(', ')})`, `add "${ns}" to monitorNamespaces`);
+    }
+    return this.scrapeConfig.addWorkload(id, target, options);
+  }
+
+  private addNodeRbac(name: string, namespace: string, sa: ApiObject): void {
+    const clusterName = `${name}-${namespace}`;
+    const cr = this.add(new ApiObject(this, 'ClusterRole', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: clusterName },
+      rules: [{ apiGroups: [''], resources: ['nodes', 'nodes/metrics'], verbs: ['get', 'list', 'watch'] }],
+    } as any));
+    this.add(new ApiObject(this, 'ClusterRoleBinding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: clusterName },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: cr.name },
+      subjects: [{ kind: 'ServiceAccount', name: sa.name, namespace }],
+    } as any));
+  }
+
+  /** `prometheus --agent` as a StatefulSet: WAL on a local-path claim, config and Secrets mounted read-only, hardened. */
+  private statefulSet(name: string, namespace: string, sa: ApiObject, image: string, secrets: string[], resources: kplus.ContainerResources,
+    storageClassName: string): ApiObject {
+    const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'site-agent' };
+    // A StatefulSet names a governing headless Service (apps/v1 StatefulSetSpec.serviceName).
+    const svc = this.add(new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace, labels },
+      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'web', port: 9090, targetPort: 'web' }] },
+    } as any));
+    const config = this.scrapeConfig!;
+    const volumes: any[] = [{ name: 'config', configMap: { name: config.apiObject.name } }];
+    const mounts: any[] = [{ name: 'config', mountPath: '/etc/prometheus', readOnly: true }, { name: 'wal', mountPath: '/prometheus' }];
+    for (const [i, secret] of secrets.entries()) {
+      volumes.push({ name: `secret-${i}`, secret: { secretName: secret } });
+      mounts.push({ name: `secret-${i}`, mountPath: `${SECRETS_DIR}/${secret}`, readOnly: true });
+    }
+    const probe = (path: string, failureThreshold: number) => ({ httpGet: { path, port: 'web' }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold });
+    return new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name, namespace, labels },
+      spec: {
+        replicas: 1,
+        serviceName: svc.name,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: sa.name,
+            // Service discovery (pods, endpoints, nodes) calls the API server with this token.
+            automountServiceAccountToken: true,
+            securityContext: { runAsNonRoot: true, runAsUser: AGENT_UID, runAsGroup: AGENT_UID, fsGroup: AGENT_UID, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{
+              name: 'prometheus',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              // prometheus v3.14.0 cmd/prometheus/main.go:415 config.file, :546-577 the agent's storage flags.
+              args: [
+                '--agent',
+                `--config.file=/etc/prometheus/${config.fileName}`,
+                '--storage.agent.path=/prometheus',
+                `--storage.agent.retention.max-time=${this.outage}`,
+                '--web.listen-address=:9090',
+              ],
+              ports: [{ name: 'web', containerPort: 9090 }],
+              readinessProbe: probe('/-/ready', 3),
+              livenessProbe: probe('/-/healthy', 6),
+              resources: renderResources(resources),
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                privileged: false,
+                capabilities: { drop: ['ALL'] },
+                runAsNonRoot: true,
+                runAsUser: AGENT_UID,
+                runAsGroup: AGENT_UID,
+              },
+              volumeMounts: mounts,
+            }],
+            volumes,
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'wal' },
+          spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: sizeToQuantity(this.walVolumeSize) } } },
+        }],
+      },
+    } as any);
+  }
+
   private add(o: ApiObject): ApiObject {
     this.apiObjects.push(o);
     return o;
@@ -491,6 +674,23 @@ export function checkRemoteWriteUrl(scope: IConstruct | string, rw: RemoteWriteE
 export function walVolumeSize(samplesPerSecond: number, outageMs: number): Size {
   const bytes = samplesPerSecond * (outageMs / 1000) * WAL_BYTES_PER_SAMPLE * WAL_HEADROOM + 2 * WAL_SEGMENT_BYTES;
   return Size.gibibytes(Math.max(1, Math.ceil(bytes / 1024 ** 3)));
+}
+
+/** kube-state-metrics through its Service's endpoints (examples/standard/service.yaml:4-15), its own labels kept. */
+function kubeStateMetricsJob(namespace: string): { [key: string]: unknown } {
+  return {
+    job_name: 'kube-state-metrics',
+    honor_labels: true,
+    kubernetes_sd_configs: [{ role: 'endpoints', namespaces: { names: [namespace] } }],
+    relabel_configs: [
+      {
+        action: 'keep',
+        source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name', '__meta_kubernetes_service_labelpresent_app_kubernetes_io_name'],
+        regex: `(${literalRegex('kube-state-metrics')});true`,
+      },
+      { action: 'keep', source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: 'http-metrics' },
+    ],
+  };
 }
 
 /** The shortest offline window of a site's nodes, if it has nodes. */

@@ -131,6 +131,7 @@ export class PrometheusScrapeConfig extends Construct {
   private readonly intervalMs: number;
   private readonly externalLabels: { [key: string]: string };
   private readonly jobs: Job[] = [];
+  private readonly remoteWrites: Array<{ [key: string]: unknown }> = [];
 
   constructor(scope: Construct, id: string, props: PrometheusScrapeConfigProps = {}) {
     super(scope, id);
@@ -209,6 +210,26 @@ export class PrometheusScrapeConfig extends Construct {
     return names;
   }
 
+  /**
+   * Adds a `remote_write` entry (config/config.go:302, RemoteWriteConfig :1482).
+   *
+   * @internal
+   */
+  public _addRemoteWrite(entry: { [key: string]: unknown }): void {
+    this.remoteWrites.push(entry);
+  }
+
+  /**
+   * Adds a job the library builds itself (a site agent's kube-state-metrics job).
+   *
+   * @internal
+   */
+  public _addJob(id: string, name: string, build: () => { [key: string]: unknown }): string {
+    const claimed = this.claimJobName(id, name);
+    this.jobs.push({ name: claimed, build });
+    return claimed;
+  }
+
   /** The job names, in order. */
   public get jobNames(): string[] {
     return this.jobs.map(j => j.name);
@@ -219,7 +240,9 @@ export class PrometheusScrapeConfig extends Construct {
     const global: { [key: string]: unknown } = { scrape_interval: this.interval };
     if (this.timeout) global.scrape_timeout = this.timeout;
     if (Object.keys(this.externalLabels).length > 0) global.external_labels = sorted(this.externalLabels);
-    return yamlDocument({ global, scrape_configs: this.jobs.map(j => j.build()) });
+    const doc: { [key: string]: unknown } = { global, scrape_configs: this.jobs.map(j => j.build()) };
+    if (this.remoteWrites.length > 0) doc.remote_write = this.remoteWrites;
+    return yamlDocument(doc);
   }
 
   private claimJobName(id: string, name: string): string {

@@ -1,11 +1,14 @@
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
-import { EdgeFleet, EdgeSite, FleetApp } from '../../lib';
+import * as yaml from 'js-yaml';
+import { prometheusConfigProblems, scrapeTargets } from './selectors';
+import { EdgeFleet, EdgeSite, FleetApp, WasmDeployment } from '../../lib';
 import {
-  K3S_LOCAL_PATH_STORAGE_CLASS, RemoteWriteAuth, SiteAgentWorkload, SitePrometheusAgent, SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE,
-  walVolumeSize,
+  K3S_LOCAL_PATH_STORAGE_CLASS, PROMETHEUS_AGENT_IMAGE, RemoteWriteAuth, SiteAgentMode, SiteAgentWorkload, SitePrometheusAgent,
+  SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE, walVolumeSize,
 } from '../../lib/monitoring/prometheus-agent';
+import { MonitorTarget } from '../../lib/monitoring/workload-monitor';
 import { siteCharts, tmpdir } from '../util/fleet';
 import { assertValidOrDocumentedError } from '../util/fuzz';
 import { synthAndValidate, validateObjects } from '../util/validate';
@@ -222,5 +225,85 @@ describe('SiteAgentWorkload', () => {
     const s = site();
     new SiteAgentWorkload({ remoteWrite: { url: URL_ } }).addToSite(s);
     expect(s.node.tryFindChild('MetricsAgent')).toBeInstanceOf(SitePrometheusAgent);
+  });
+});
+
+describe('SitePrometheusAgent, StatefulSet mode (no operator)', () => {
+  function build(props: Partial<SitePrometheusAgentProps> = {}) {
+    const s = new EdgeSite(Testing.app(), 'store-1', { namespace: 'edge-apps', servers: [{ name: 'store-1-server', ip: '10.0.0.1' }] });
+    const d = new WasmDeployment(s, 'api', { wasiNetworking: true, wasmContainers: [{ image: 'ghcr.io/acme/api:1.0.0', ports: [{ number: 9090, name: 'metrics' }] }] });
+    const agent = new SitePrometheusAgent(s, 'agent', Object.assign({
+      mode: SiteAgentMode.STATEFUL_SET,
+      remoteWrite: { url: URL_, auth: RemoteWriteAuth.basicAuth({ secretName: 'hub', key: 'username' }, { secretName: 'hub', key: 'password' }) },
+    }, props));
+    return { s, d, agent };
+  }
+
+  test('prometheus --agent with a generated prometheus.yml: remote_write from mounted Secret files, site label, WAL claim, hardened', () => {
+    const { s, d, agent } = build();
+    expect(agent.addWorkload('api', MonitorTarget.wasmDeployment(d), { port: 'metrics' })).toBe('edge-apps/api');
+    const objects = synthAndValidate(s);
+    const [sts] = byKind(objects, 'StatefulSet');
+    expect(sts).toMatchSnapshot();
+    expect(byKind(objects, 'PrometheusAgent')).toEqual([]);
+    const c = sts.spec.template.spec.containers[0];
+    expect(c.args).toContain('--agent');
+    expect(c.args).toContain('--storage.agent.retention.max-time=24h');
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'local-path', resources: { requests: { storage: '2Gi' } } });
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'secret-0', secret: { secretName: 'hub' } });
+    const cm = objects.find(o => o.kind === 'ConfigMap');
+    const cfg = yaml.load(cm.data['prometheus.yml']) as any;
+    expect(prometheusConfigProblems(cfg)).toEqual([]);
+    expect(cfg.global.external_labels).toEqual({ site: 'store-1' });
+    expect(cfg.remote_write).toEqual([{
+      url: URL_, basic_auth: { username_file: '/etc/prometheus/secrets/hub/username', password_file: '/etc/prometheus/secrets/hub/password' },
+    }]);
+    expect(cfg.scrape_configs.map((j: any) => j.job_name)).toEqual(['edge-kubelet', 'edge-cadvisor', 'kube-state-metrics', 'edge-apps/api']);
+    // The Secret files the config names are where the Secret is mounted.
+    const mount = c.volumeMounts.find((m: any) => m.name === 'secret-0');
+    expect(cfg.remote_write[0].basic_auth.password_file.startsWith(`${mount.mountPath}/`)).toBe(true);
+    // Nothing secret inline: only Secret names and file paths.
+    expect(cm.data['prometheus.yml']).not.toMatch(/password:|credentials:/);
+  });
+
+  test('a bearer token file; the jobs keep only the site\'s workload and kube-state-metrics', () => {
+    const { s, d, agent } = build({ remoteWrite: { url: URL_, auth: RemoteWriteAuth.bearerToken({ secretName: 'hub-token', key: 'token' }) } });
+    agent.addWorkload('api', MonitorTarget.wasmDeployment(d), { port: 'metrics' });
+    const objects = synthAndValidate(s);
+    const cfg = yaml.load(objects.find(o => o.kind === 'ConfigMap').data['prometheus.yml']) as any;
+    expect(cfg.remote_write[0].authorization).toEqual({ type: 'Bearer', credentials_file: '/etc/prometheus/secrets/hub-token/token' });
+    const ksmService = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kube-state-metrics', namespace: 'kube-system', labels: { 'app.kubernetes.io/name': 'kube-state-metrics' } },
+      spec: { selector: { 'app.kubernetes.io/name': 'kube-state-metrics' }, ports: [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }] },
+    };
+    const ksmPods = {
+      kind: 'Deployment',
+      metadata: { name: 'kube-state-metrics', namespace: 'kube-system' },
+      spec: { template: { metadata: { labels: { 'app.kubernetes.io/name': 'kube-state-metrics' } }, spec: { containers: [{ name: 'ksm', ports: [] }] } } },
+    };
+    const found = Object.fromEntries(scrapeTargets(cfg, [...objects, ksmService, ksmPods], [{ name: 'store-1-server', labels: site().nodes[0].nodeLabels }]));
+    expect(found['kube-state-metrics']).toEqual(['Service kube-state-metrics:http-metrics']);
+    expect(found['edge-apps/api']).toEqual([expect.stringMatching(/^Deployment .*:metrics$/)]);
+    expect(found['edge-kubelet']).toEqual(['Node store-1-server']);
+  });
+
+  test('defaults: mode PrometheusAgent; image PROMETHEUS_AGENT_IMAGE', () => {
+    expect(agentObjects().agent.mode).toBe(SiteAgentMode.PROMETHEUS_AGENT);
+    const { s } = build();
+    expect(byKind(synthAndValidate(s), 'StatefulSet')[0].spec.template.spec.containers[0].image).toBe(PROMETHEUS_AGENT_IMAGE);
+  });
+
+  test('bad input: image without the StatefulSet mode, monitorLabels in it, addWorkload in the operator mode or outside monitorNamespaces', () => {
+    expect(() => agentObjects({ image: 'prom/prometheus:v3' })).toThrow(/only applies to the StatefulSet mode/);
+    expect(() => build({ monitorLabels: { a: 'b' } })).toThrow(/monitorLabels=.*only apply to the PrometheusAgent mode/);
+    const s = site();
+    const op = new SitePrometheusAgent(s, 'op', { remoteWrite: { url: URL_ } });
+    const d = new WasmDeployment(s, 'api', { wasiNetworking: true, wasmContainers: [{ image: 'ghcr.io/acme/api:1.0.0', ports: [{ number: 9090, name: 'metrics' }] }] });
+    expect(() => op.addWorkload('api', MonitorTarget.wasmDeployment(d), { port: 'metrics' })).toThrow(/add a WorkloadMonitor/);
+    const other = build({ monitorNamespaces: ['functions'] });
+    expect(() => other.agent.addWorkload('api', MonitorTarget.wasmDeployment(other.d), { port: 'metrics' })).toThrow(/add "edge-apps" to monitorNamespaces/);
   });
 });

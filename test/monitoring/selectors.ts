@@ -78,11 +78,16 @@ export function monitorTargets(objects: any[]): Map<string, string[]> {
  * regex, target_label, replacement, action). Prometheus refuses unknown keys (yaml.UnmarshalStrict).
  */
 export const PROMETHEUS_KEYS = {
-  top: ['global', 'scrape_configs'],
+  top: ['global', 'scrape_configs', 'remote_write'],
   global: ['scrape_interval', 'scrape_timeout', 'external_labels'],
-  job: ['job_name', 'scrape_interval', 'scrape_timeout', 'metrics_path', 'scheme', 'authorization', 'tls_config', 'kubernetes_sd_configs', 'relabel_configs'],
+  job: ['job_name', 'honor_labels', 'scrape_interval', 'scrape_timeout', 'metrics_path', 'scheme', 'authorization', 'tls_config', 'kubernetes_sd_configs', 'relabel_configs'],
   sd: ['role', 'namespaces'],
   relabel: ['source_labels', 'separator', 'regex', 'target_label', 'replacement', 'action'],
+  // config/config.go:1482-1500 RemoteWriteConfig (url, HTTP client config inline); prometheus
+  // docs/configuration/configuration.md:684-702 basic_auth username_file/password_file, authorization credentials_file.
+  remoteWrite: ['url', 'name', 'authorization', 'basic_auth', 'queue_config', 'remote_timeout'],
+  basicAuth: ['username_file', 'password_file'],
+  authorization: ['type', 'credentials_file'],
 };
 /** discovery/kubernetes/kubernetes.go:76-79 roles; model/relabel/relabel.go:48-64 actions used here. */
 export const SD_ROLES = ['node', 'pod', 'endpoints', 'service', 'endpointslice', 'ingress'];
@@ -98,6 +103,12 @@ export function prometheusConfigProblems(cfg: any): string[] {
   keys(cfg, PROMETHEUS_KEYS.top, 'top');
   keys(cfg.global, PROMETHEUS_KEYS.global, 'global');
   for (const k of ['scrape_interval', 'scrape_timeout']) if (cfg.global?.[k] !== undefined && !duration.test(cfg.global[k])) out.push(`global.${k}: ${cfg.global[k]}`);
+  for (const rw of cfg.remote_write ?? []) {
+    keys(rw, PROMETHEUS_KEYS.remoteWrite, 'remote_write');
+    keys(rw.basic_auth, PROMETHEUS_KEYS.basicAuth, 'remote_write.basic_auth');
+    keys(rw.authorization, PROMETHEUS_KEYS.authorization, 'remote_write.authorization');
+    if (!/^https?:\/\/[^/@\s]+/.test(rw.url)) out.push(`remote_write.url ${rw.url}`);
+  }
   const names = new Set<string>();
   for (const job of cfg.scrape_configs ?? []) {
     keys(job, PROMETHEUS_KEYS.job, `job ${job.job_name}`);
