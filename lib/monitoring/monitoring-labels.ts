@@ -32,6 +32,6 @@ export const MONITORED_SERVICE_LABEL = `${WASM_EDGE_LABEL_PREFIX}monitored-servi
  * The label kube-prometheus-stack's Prometheus selects monitors and rules by: its
  * `prometheus.prometheusSpec.serviceMonitorSelector` (and pod monitor, rule selectors) default to
  * `release: <Helm release name>` unless `*SelectorNilUsesHelmValues` is false
- * (prometheus-community/helm-charts charts/kube-prometheus-stack templates/prometheus/prometheus.yaml).
+ * (prometheus-community/helm-charts kube-prometheus-stack 88.5.3 templates/prometheus/prometheus.yaml:193-218).
  */
 export const KUBE_PROMETHEUS_STACK_RELEASE_LABEL = 'release';

@@ -191,7 +191,7 @@ export interface WorkloadMonitorProps {
    * The kube-prometheus-stack Helm release whose Prometheus should pick the monitor up: adds the
    * label `release: <release>`, which that chart's Prometheus selects monitors by unless
    * `prometheus.prometheusSpec.*SelectorNilUsesHelmValues` is false
-   * (prometheus-community/helm-charts charts/kube-prometheus-stack templates/prometheus/prometheus.yaml).
+   * (prometheus-community/helm-charts kube-prometheus-stack 88.5.3 templates/prometheus/prometheus.yaml:193-218).
    *
    * @default - no release label
    */
