@@ -23,6 +23,18 @@ const SPINKUBE_APP_LABEL = 'core.spinkube.dev/app-name';
 const SPINKUBE_PORT_NAME = 'http-app';
 const SPINKUBE_PORT = 80;
 
+/**
+ * The pods Knative Serving makes for a Service's revisions carry `serving.knative.dev/service:
+ * <name>` (knative/serving knative-v1.23.0: pkg/reconciler/service/resources/configuration.go:42 on the
+ * Configuration, copied to each Revision by pkg/reconciler/configuration/resources/revision.go:61-70,
+ * onto the pod template by pkg/reconciler/revision/resources/meta.go:55-60 and deploy.go:381). Their
+ * queue-proxy sidecar declares the metrics ports (pkg/reconciler/revision/resources/queue.go:67-73):
+ * `http-autometric` 9090 (the autoscaler's) and `http-usermetric` 9091 (request metrics per
+ * revision), pkg/networking/constants.go:38-42.
+ */
+const KNATIVE_SERVICE_LABEL = 'serving.knative.dev/service';
+const KNATIVE_METRICS_PORTS: MonitorTargetPort[] = [{ name: 'http-autometric', number: 9090 }, { name: 'http-usermetric', number: 9091 }];
+
 /** What a monitor scrapes: PodMonitor (pods) or ServiceMonitor (a Service's endpoints). */
 export enum MonitorKind {
   /** A `PodMonitor`: the pods by their labels, a container port by name. */
@@ -106,8 +118,9 @@ export class MonitorTarget {
   /**
    * A ServerlessFunction: on the Kubernetes backend its Service (a `ServiceMonitor`, port `http`);
    * on SpinKube the pods spin-operator creates (a `PodMonitor` on `core.spinkube.dev/app-name`,
-   * port `http-app`). Knative and OpenFaaS are refused: their pods are the platforms' (Knative's
-   * queue-proxy serves the revision metrics, OpenFaaS's gateway the function metrics).
+   * port `http-app`); on Knative the revision pods (a `PodMonitor` on `serving.knative.dev/service`,
+   * the queue-proxy's ports `http-usermetric` or `http-autometric`). OpenFaaS is refused: its
+   * gateway, not the function pods, serves the function metrics.
    */
   public static serverlessFunction(fn: ServerlessFunction): MonitorTarget {
     if (!(fn instanceof ServerlessFunction)) {
@@ -119,11 +132,13 @@ export class MonitorTarget {
       return MonitorTarget.pods(fn, `SpinApp ${fn.functionName} (${fn.node.path})`, { [SPINKUBE_APP_LABEL]: fn.functionName },
         namespaceOf(fn, resource.metadata.namespace), () => [{ name: SPINKUBE_PORT_NAME, number: SPINKUBE_PORT }]);
     }
+    if (resource?.kind === 'Service' && resource.apiVersion.startsWith('serving.knative.dev/')) {
+      return MonitorTarget.pods(fn, `Knative Service ${fn.functionName} (${fn.node.path})`, { [KNATIVE_SERVICE_LABEL]: fn.functionName },
+        namespaceOf(fn, resource.metadata.namespace), () => KNATIVE_METRICS_PORTS);
+    }
     throw propError(fn, 'backend', fn.backend.displayName,
-      `monitors are derived for the Kubernetes and SpinKube backends only: on ${fn.backend.displayName} the platform builds the pods and serves their metrics itself`,
-      fn.backend.displayName === 'Knative'
-        ? 'scrape Knative\'s own metrics (queue-proxy port "http-usermetric" of pods labelled serving.knative.dev/service) with a PodMonitor of your own, or use FunctionBackend.KUBERNETES'
-        : 'scrape the OpenFaaS gateway\'s metrics (the faas-netes chart ships them), or use FunctionBackend.KUBERNETES');
+      `monitors are derived for the Kubernetes, SpinKube and Knative backends only: on ${fn.backend.displayName} the platform builds the pods and serves their metrics itself`,
+      'scrape the OpenFaaS gateway\'s metrics (the faas-netes chart ships them), or use FunctionBackend.KUBERNETES');
   }
 
   private static pods(scope: IConstruct, description: string, labels: { [key: string]: string }, namespace: string | undefined,

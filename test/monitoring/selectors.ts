@@ -26,6 +26,16 @@ function podsOf(objects: any[]): PodShape[] {
         portNames: (t.spec.containers ?? []).flatMap((c: any) => (c.ports ?? []).map((p: any) => p.name)).filter((n: any) => n !== undefined),
       });
     }
+    if (o.kind === 'Service' && String(o.apiVersion).startsWith('serving.knative.dev/')) {
+      // knative/serving knative-v1.23.0: revision pods carry serving.knative.dev/service (service/resources/configuration.go:42,
+      // configuration/resources/revision.go:61-70, revision/resources/meta.go:55-60); queue-proxy's ports (revision/resources/queue.go:67-73).
+      out.push({
+        source: `Knative Service ${o.metadata.name}`,
+        namespace: o.metadata.namespace,
+        labels: { 'serving.knative.dev/service': o.metadata.name },
+        portNames: ['http-autometric', 'http-usermetric'],
+      });
+    }
     if (o.kind === 'SpinApp') {
       // spin-operator v0.6.1 internal/controller/spinapp_controller.go:414-423, :460.
       out.push({ source: `SpinApp ${o.metadata.name}`, namespace: o.metadata.namespace, labels: { 'core.spinkube.dev/app-name': o.metadata.name }, portNames: ['http-app'] });

@@ -140,13 +140,27 @@ describe('WorkloadMonitor: ServerlessFunction', () => {
     expect(() => Testing.synth(c)).toThrow(/it has "http-app" \(80\)/);
   });
 
-  test.each([
-    ['Knative', FunctionBackend.knative()],
-    ['OpenFaaS', FunctionBackend.openFaas()],
-  ])('%s is refused with the reason', (name, backend) => {
+  test('Knative: a PodMonitor on the revision pods (serving.knative.dev/service), queue-proxy\'s request metrics port', () => {
     const c = chart();
-    const fn = new ServerlessFunction(c, 'hello', { image: IMAGE, backend });
-    expect(() => MonitorTarget.serverlessFunction(fn)).toThrow(new RegExp(`backend="${name}".*the platform builds the pods`));
+    const fn = new ServerlessFunction(c, 'hello', { image: IMAGE, backend: FunctionBackend.knative() });
+    new WorkloadMonitor(c, 'mon', { target: MonitorTarget.serverlessFunction(fn), port: 'http-usermetric' });
+    const objects = synthAndValidate(c);
+    const [pm] = monitorsOf(objects);
+    expect(pm.spec.selector.matchLabels).toEqual({ 'serving.knative.dev/service': fn.functionName });
+    expectEachMonitorFinds(objects, { [`PodMonitor edge-apps/${pm.metadata.name}`]: [`Knative Service ${fn.functionName}`] });
+  });
+
+  test('Knative: the user container\'s port is not a metrics port queue-proxy declares', () => {
+    const c = chart();
+    const fn = new ServerlessFunction(c, 'hello', { image: IMAGE, backend: FunctionBackend.knative() });
+    new WorkloadMonitor(c, 'mon', { target: MonitorTarget.serverlessFunction(fn), port: 'http' });
+    expect(() => Testing.synth(c)).toThrow(/it has "http-autometric" \(9090\), "http-usermetric" \(9091\)/);
+  });
+
+  test('OpenFaaS is refused with the reason', () => {
+    const c = chart();
+    const fn = new ServerlessFunction(c, 'hello', { image: IMAGE, backend: FunctionBackend.openFaas() });
+    expect(() => MonitorTarget.serverlessFunction(fn)).toThrow(/backend="OpenFaaS".*the platform builds the pods/);
   });
 });
 
