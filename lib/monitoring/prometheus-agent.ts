@@ -1,4 +1,5 @@
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { createHash } from 'crypto';
+import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, SITE_METRIC_LABEL } from './monitoring-labels';
@@ -49,6 +50,9 @@ export enum SiteAgentMode {
 
 /** The Prometheus image of the StatefulSet mode: the release whose code this library was checked against. */
 export const PROMETHEUS_AGENT_IMAGE = 'quay.io/prometheus/prometheus:v3.14.0';
+
+/** The pod annotation of the StatefulSet mode that holds the prometheus.yml's SHA-256. */
+const CONFIG_HASH_ANNOTATION = 'cdk8s-wasm-edge.io/config-sha256';
 
 /** Where the StatefulSet mode mounts the Secrets remote write authenticates with. */
 const SECRETS_DIR = '/etc/prometheus/secrets';
@@ -444,6 +448,7 @@ export class SitePrometheusAgent extends Construct {
         },
       } as any));
     }
+    // Namespaces by the kubernetes.io/metadata.name label the API server sets on every namespace (Kubernetes 1.21+).
     const monitorNs = [...new Set([...monitorNamespaces, ...(ksm ? [namespace] : [])])].sort();
     const monitorNsSelector = { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: monitorNs }] };
 
@@ -555,7 +560,8 @@ export class SitePrometheusAgent extends Construct {
         serviceName: svc.name,
         selector: { matchLabels: labels },
         template: {
-          metadata: { labels },
+          // Prometheus reads its config at start (no reloader here): a changed config rolls the pod.
+          metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => createHash('sha256').update(config.text).digest('hex') }) } },
           spec: {
             serviceAccountName: sa.name,
             // Service discovery (pods, endpoints, nodes) calls the API server with this token.

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import * as fc from 'fast-check';
@@ -265,6 +266,8 @@ describe('SitePrometheusAgent, StatefulSet mode (no operator)', () => {
     expect(cfg.remote_write[0].basic_auth.password_file.startsWith(`${mount.mountPath}/`)).toBe(true);
     // Nothing secret inline: only Secret names and file paths.
     expect(cm.data['prometheus.yml']).not.toMatch(/password:|credentials:/);
+    // A changed config rolls the pod: the template carries the config's hash.
+    expect(sts.spec.template.metadata.annotations['cdk8s-wasm-edge.io/config-sha256']).toBe(createHash('sha256').update(cm.data['prometheus.yml']).digest('hex'));
   });
 
   test('a bearer token file; the jobs keep only the site\'s workload and kube-state-metrics', () => {
