@@ -98,3 +98,17 @@ export {
 // Monitoring: alerts and dashboards derived from the app's functions, workloads, nodes and sites.
 export { AlertRule, AlertRuleOptions, AlertSeverity, WasmAlertRules, WasmAlertRulesProps } from './monitoring/alert-rules';
 export { GrafanaDashboardSidecar, WasmDashboards, WasmDashboardsProps } from './monitoring/dashboards';
+
+// Monitoring: scraping derived from the app's workloads (Prometheus Operator monitors).
+export {
+  DEFAULT_METRICS_PATH, DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, KUBE_PROMETHEUS_STACK_RELEASE_LABEL, MONITORED_SERVICE_LABEL, SITE_METRIC_LABEL,
+} from './monitoring/monitoring-labels';
+export { MonitorKind, MonitorTarget, MonitorTargetPort, WorkloadMonitor, WorkloadMonitorProps } from './monitoring/workload-monitor';
+export {
+  EdgeNodeScrapeOptions, PrometheusScrapeConfig, PrometheusScrapeConfigProps, ScrapeJobOptions,
+} from './monitoring/prometheus-scrape-config';
+// Monitoring: a Prometheus agent per offline site, remote-writing to the hub.
+export {
+  K3S_LOCAL_PATH_STORAGE_CLASS, PROMETHEUS_AGENT_IMAGE, PrometheusSecretKey, RemoteWriteAuth, RemoteWriteEndpoint, SiteAgentMode, SiteAgentWorkload,
+  SiteAgentWorkloadProps, SitePrometheusAgent, SitePrometheusAgentProps, WAL_BYTES_PER_SAMPLE,
+} from './monitoring/prometheus-agent';

@@ -2,13 +2,14 @@
 // cells (three MEC zones), dense enough for 3000 Wasm pods per node, pulling from a registry on the
 // MEC LAN. A latency-sensitive Wasm service spreads over the zones, stays pre-warmed and keeps
 // user-plane traffic on the node it reaches (externalTrafficPolicy: Local). Optional: a GPU
-// inference workload (WasmEdge + WASI-NN in a Linux image) on the NVIDIA runtime.
+// inference workload (WasmEdge + WASI-NN in a Linux image) on the NVIDIA runtime. Monitoring: the
+// cluster's kube-prometheus-stack scrapes the service through a ServiceMonitor derived from it.
 import { App, Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
-  EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, IntegrationRoute, RuntimeClass, TrafficDistribution,
-  TrafficPolicy, WasmDeployment, WasmRuntime,
+  EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, IntegrationRoute, MonitorTarget, RuntimeClass, TrafficDistribution,
+  TrafficPolicy, WasmDeployment, WasmRuntime, WorkloadMonitor,
 } from 'cdk8s-wasm-edge';
 
 /** Options of the 5G MEC example. */
@@ -27,6 +28,14 @@ export interface MecExampleOptions {
    * @default - example keys under mec.example.com/
    */
   readonly steeringAnnotations?: { [key: string]: string };
+
+  /**
+   * The kube-prometheus-stack Helm release of the cluster's Prometheus: the monitors carry
+   * `release: <name>`, which that chart's Prometheus selects monitors by.
+   *
+   * @default 'kube-prometheus-stack'
+   */
+  readonly prometheusRelease?: string;
 }
 
 const REGISTRY = 'https://registry.mec.internal:5000';
@@ -98,7 +107,7 @@ export class MecChart extends Chart {
       }],
     });
 
-    new EdgeService(this, 'v2x-alerts-svc', {
+    const v2xService = new EdgeService(this, 'v2x-alerts-svc', {
       metadata: {
         name: 'v2x-alerts',
         annotations: options.steeringAnnotations ?? {
@@ -115,6 +124,16 @@ export class MecChart extends Chart {
       // In-cluster callers prefer a replica in their own zone.
       trafficDistribution: TrafficDistribution.PREFER_SAME_ZONE,
     });
+
+    // --- Monitoring ---------------------------------------------------------------------------
+    // The module serves Prometheus metrics on its HTTP port: a ServiceMonitor selects exactly this
+    // Service (labelled by the monitor) on its "http" port, every 30 s, in the app's namespace.
+    new WorkloadMonitor(this, 'v2x-alerts-monitor', {
+      target: MonitorTarget.service(v2xService),
+      port: 'http',
+      release: options.prometheusRelease ?? 'kube-prometheus-stack',
+    });
+    // --- Alert rules (PrometheusRule): the lead adds them here (issue #14 item 3). -------------
 
     // --- Optional GPU passthrough ------------------------------------------------------------
     if (gpu) {

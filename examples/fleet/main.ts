@@ -3,15 +3,18 @@
 // declared once and placed by label: an edge function on every `tier=mec` site and GPU video
 // analytics on the `hardware=gpu` sites, each reading per-site settings. One GitOps repository:
 // Rancher Fleet by default (GitRepo + a fleet.yaml per site), Argo CD as an option
-// (FLEET_GITOPS=argocd: an ApplicationSet). K3s upgrades go to the canary sites first.
+// (FLEET_GITOPS=argocd: an ApplicationSet). K3s upgrades go to the canary sites first. Every site
+// runs a Prometheus agent that scrapes it and remote-writes to the hub, labelled site and fleet,
+// buffering a hub outage on a local-path volume.
 import * as path from 'path';
-import { App, Size } from 'cdk8s';
+import { App, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
 // 'cdk8s-wasm-edge' comes from the example's node_modules (in the repository: lib/, by the path mappings).
 /* eslint-disable import/no-unresolved */
 import {
   ArgoCdGenerator, BootstrapArtifact, EdgeFleet, EdgeOfflineNodeProps, EdgeSite, FleetApp, GitOps, IntegrationRoute,
-  InventorySite, ISiteWorkload, K3sVersion, RuntimeClass, SiteInventory, UpgradeWindowDay, WasmDeployment, WasmRuntime,
+  InventorySite, ISiteWorkload, K3sVersion, MonitorTarget, RemoteWriteAuth, RuntimeClass, SiteAgentWorkload, SiteInventory,
+  UpgradeWindowDay, WasmDeployment, WasmRuntime, WorkloadMonitor,
 } from 'cdk8s-wasm-edge';
 /* eslint-enable import/no-unresolved */
 
@@ -37,6 +40,15 @@ export interface FleetExampleOptions {
 
 /** The Git repository the fleet manager reads: the output directory is its root (placeholder URL). */
 export const REPO_URL = 'https://git.example.com/edge/fleet.git';
+
+/** The hub's remote-write endpoint (placeholder URL): every site agent sends its samples there. */
+export const HUB_REMOTE_WRITE_URL = 'https://metrics.hub.example.com/api/v1/write';
+
+/**
+ * The Secret (in each site's `mec-apps` namespace, provisioned out of band, never in Git) holding
+ * the bearer token the site agents authenticate to the hub with.
+ */
+export const HUB_TOKEN_SECRET = 'hub-remote-write';
 
 /** The K3s release the nodes install (the airgap artifacts on the site mirrors are of this release). */
 export const K3S_STABLE = 'v1.36.3+k3s1';
@@ -90,7 +102,7 @@ export class EdgeFunction implements ISiteWorkload {
   public addToSite(site: EdgeSite): void {
     const port = 8080;
     const tag = site.canary ? this.options.canaryTag : this.options.tag;
-    new WasmDeployment(site, 'edge-fn', {
+    const service = new WasmDeployment(site, 'edge-fn', {
       // Each site is its own cluster: plain names are unique there.
       metadata: { name: 'edge-fn' },
       // K3s creates RuntimeClass "wasmedge" when containerd-shim-wasmedge-v1 is on its PATH (the
@@ -101,7 +113,8 @@ export class EdgeFunction implements ISiteWorkload {
         name: 'edge-fn',
         image: `${this.options.image}:${tag}`,
         command: ['/edge-fn.wasm'],
-        portNumber: port,
+        // Named, so that a monitor can select it (and serves /metrics beside the function).
+        ports: [{ number: port, name: 'http' }],
         envVariables: {
           LISTEN_ADDR: kplus.EnvValue.fromValue(`0.0.0.0:${port}`),
           SITE: kplus.EnvValue.fromValue(site.siteName),
@@ -109,6 +122,8 @@ export class EdgeFunction implements ISiteWorkload {
         },
       }],
     }).exposeViaService({ name: 'edge-fn', ports: [{ port: 80, targetPort: port, name: 'http' }] });
+    // The site's agent picks up every monitor in the site's namespace.
+    new WorkloadMonitor(site, 'edge-fn-monitor', { target: MonitorTarget.service(service), port: 'http', name: 'edge-fn' });
   }
 }
 
@@ -206,6 +221,15 @@ export function buildExample(app: App, options: FleetExampleOptions = {}): EdgeF
   // Declared once, placed by label: on the sites added below and any added later.
   fleet.deploy(new EdgeFunction({ image: 'ghcr.io/acme/mec-edge-fn', tag: '1.4.0', canaryTag: '1.5.0' }), { siteSelector: { tier: 'mec' } });
   fleet.deploy(new VideoAnalytics('ghcr.io/acme/mec-video-analytics-wasinn:0.14.1'), { siteSelector: { hardware: 'gpu' } });
+
+  // Monitoring: a Prometheus agent on every site (external labels site=<site>, fleet=mec), its WAL
+  // sized to buffer a 3-day hub outage at 300 samples/s (within the sites' 30-day offline window).
+  fleet.deploy(SiteAgentWorkload.forFleet(fleet, {
+    remoteWrite: { url: HUB_REMOTE_WRITE_URL, auth: RemoteWriteAuth.bearerToken({ secretName: HUB_TOKEN_SECRET, key: 'token' }) },
+    outage: Duration.days(3),
+    samplesPerSecond: 300,
+  }));
+  // --- Alert rules (PrometheusRule) for the hub: the lead adds them here (issue #14 item 3). ---
 
   // One row per site. addSites gives every row the same defaults, so the GPU rows (which need the
   // NVIDIA runtime on their nodes) are added on their own; each keeps its row (sites.csv:<line>)
