@@ -214,8 +214,8 @@ describe('example fleet: what it shows', () => {
     const argo = synthTree(fleet, { gitOps: 'argocd' });
     validateTree(argo);
     const management = documentsOf(argo.get('mec/fleet.k8s.yaml')!);
-    expect(management.map(d => d.kind)).toEqual(['ApplicationSet']);
-    expect(management[0].spec.generators[0].git.directories).toEqual([{ path: 'mec/sites/*/manifests' }]);
+    expect(management.map(d => d.kind)).toEqual(['PrometheusRule', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'ApplicationSet']);
+    expect(management[4].spec.generators[0].git.directories).toEqual([{ path: 'mec/sites/*/manifests' }]);
     expect([...argo.keys()].filter(f => f.endsWith('/fleet.yaml'))).toEqual([]);
     // Everything but the fleet manager's files is the same tree.
     const rest = (t: Map<string, string>) => [...t].filter(([f]) => f !== 'mec/fleet.k8s.yaml' && !f.endsWith('/fleet.yaml') && !f.startsWith('.'));

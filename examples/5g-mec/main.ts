@@ -9,7 +9,7 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode, EdgeService, IntegrationRoute, MonitorTarget, RuntimeClass, TrafficDistribution,
-  TrafficPolicy, WasmDeployment, WasmRuntime, WorkloadMonitor,
+  TrafficPolicy, WasmAlertRules, WasmDashboards, WasmDeployment, WasmRuntime, WorkloadMonitor,
 } from 'cdk8s-wasm-edge';
 
 /** Options of the 5G MEC example. */
@@ -133,7 +133,7 @@ export class MecChart extends Chart {
       port: 'http',
       release: options.prometheusRelease ?? 'kube-prometheus-stack',
     });
-    // --- Alert rules (PrometheusRule): the lead adds them here (issue #14 item 3). -------------
+    // Alert rules and dashboards for this chart live in the hub's monitoring chart (buildExample).
 
     // --- Optional GPU passthrough ------------------------------------------------------------
     if (gpu) {
@@ -164,6 +164,13 @@ export class MecChart extends Chart {
 /** Adds the example's charts (and node constructs) to an app. */
 export function buildExample(app: App, options: MecExampleOptions = {}): void {
   new MecChart(app, '5g-mec', options, { namespace: 'mec-apps' });
+  // The hub's Prometheus and Grafana (kube-prometheus-stack): alert rules whose thresholds are the
+  // workloads' own (the nodes' offline window, the restart budget, cold starts), and the fleet,
+  // function and node-density dashboards, picked up by Grafana's dashboard sidecar.
+  const release = options.prometheusRelease ?? 'kube-prometheus-stack';
+  const monitoring = new Chart(app, 'monitoring', { namespace: 'monitoring' });
+  new WasmAlertRules(monitoring, 'alerts', { ruleSelectorLabels: { release } });
+  new WasmDashboards(monitoring, 'dashboards');
 }
 
 /** Synthesizes the example: manifests into outdir, node files into nodesOutdir. */

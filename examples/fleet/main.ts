@@ -14,7 +14,7 @@ import * as kplus from 'cdk8s-plus-30';
 import {
   ArgoCdGenerator, BootstrapArtifact, EdgeFleet, EdgeOfflineNodeProps, EdgeSite, FleetApp, GitOps, IntegrationRoute,
   InventorySite, ISiteWorkload, K3sVersion, MonitorTarget, RemoteWriteAuth, RuntimeClass, SiteAgentWorkload, SiteInventory,
-  UpgradeWindowDay, WasmDeployment, WasmRuntime, WorkloadMonitor,
+  UpgradeWindowDay, WasmAlertRules, WasmDashboards, WasmDeployment, WasmRuntime, WorkloadMonitor,
 } from 'cdk8s-wasm-edge';
 /* eslint-enable import/no-unresolved */
 
@@ -229,7 +229,6 @@ export function buildExample(app: App, options: FleetExampleOptions = {}): EdgeF
     outage: Duration.days(3),
     samplesPerSecond: 300,
   }));
-  // --- Alert rules (PrometheusRule) for the hub: the lead adds them here (issue #14 item 3). ---
 
   // One row per site. addSites gives every row the same defaults, so the GPU rows (which need the
   // NVIDIA runtime on their nodes) are added on their own; each keeps its row (sites.csv:<line>)
@@ -238,6 +237,13 @@ export function buildExample(app: App, options: FleetExampleOptions = {}): EdgeF
   const isGpu = (s: InventorySite) => s.hardware === 'gpu';
   fleet.addSites(SiteInventory.fromSites(inventory.sites.filter(s => !isGpu(s))), { nodeDefaults: nodeDefaults(false) });
   fleet.addSites(SiteInventory.fromSites(inventory.sites.filter(isGpu)), { nodeDefaults: nodeDefaults(true) });
+
+  // The hub's alert rules and dashboards, in the fleet's management chart: a site silent for 10
+  // minutes (below its offline window), nodes close to the end of their offline window, Wasm pods
+  // restarting or starting slower than their cold-start budget, per site through the agents'
+  // `site` label; one rule per workload, whatever the number of sites.
+  new WasmAlertRules(fleet.managementChart, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
+  new WasmDashboards(fleet.managementChart, 'dashboards');
   return fleet;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The monitoring snippet proposed for the 5G MEC and fleet examples (the lead adds it there):
- * alerts and dashboards beside the examples as they are, valid, with every query parsing.
+ * The 5G MEC and fleet examples' alerts and dashboards: valid, derived from the examples'
+ * workloads, with every query parsing.
  */
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
@@ -19,9 +19,9 @@ test('5g-mec: a monitoring chart with the rules and dashboards of the MEC chart'
   const example = mec;
   const app = Testing.app();
   example.buildExample(app);
-  const monitoring = new Chart(app, 'monitoring', { namespace: 'monitoring' });
-  const rules = new WasmAlertRules(monitoring, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
-  const dashboards = new WasmDashboards(monitoring, 'dashboards');
+  const monitoring = app.node.findChild('monitoring') as Chart;
+  const rules = monitoring.node.findChild('alerts') as WasmAlertRules;
+  const dashboards = monitoring.node.findChild('dashboards') as WasmDashboards;
   const objects = Testing.synth(monitoring);
   validateObjects(objects);
   expect(objects.map(o => o.kind)).toEqual(['PrometheusRule', 'ConfigMap', 'ConfigMap', 'ConfigMap']);
@@ -34,8 +34,8 @@ test('fleet: rules and dashboards in the management chart cover every site, one 
   const example = fleetExample;
   const app: App = example.createApp(path.join(__dirname, 'unused-out'));
   const fleet = example.buildExample(app);
-  const rules = new WasmAlertRules(fleet.managementChart, 'alerts', { ruleSelectorLabels: { release: 'kube-prometheus-stack' } });
-  const dashboards = new WasmDashboards(fleet.managementChart, 'dashboards');
+  const rules = fleet.managementChart.node.findChild('alerts') as WasmAlertRules;
+  const dashboards = fleet.managementChart.node.findChild('dashboards') as WasmDashboards;
   validateObjects([rules.apiObject.toJson(), ...dashboards.apiObjects.map(o => o.toJson())]);
   const [offline] = rules.rules.filter(r => r.alert === 'EdgeSiteOffline');
   expect(offline.expr.split(' or ')).toHaveLength(fleet.sites.length);
