@@ -7,7 +7,8 @@ import * as kplus from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import {
   DevicePropertyAccessMode, DevicePropertyOptions, DevicePropertyType, DevicePushMethod, EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode,
-  KubeEdgeDevice, KubeEdgeDeviceModel, OpaBundle, OpaBundleReload, OpaBundleSource, RuntimeClass, WasmDeployment, WasmRuntime, WorkloadPlacement,
+  CosignAuthority, ImageVerifier, KubeEdgeDevice, KubeEdgeDeviceModel, OpaBundle, OpaBundleReload, OpaBundleSource, PolicyEngine, PolicyNamespaces,
+  RuntimeClass, WasmDeployment, WasmImageVerification, WasmPolicies, WasmRuntime, WorkloadPlacement,
 } from 'cdk8s-wasm-edge';
 
 const NAMESPACE = 'iiot';
@@ -204,7 +205,8 @@ export class IndustrialIotChart extends Chart {
       strategy: kplus.DeploymentStrategy.recreate(),
       wasmContainers: [{
         name: 'processor',
-        image: 'ghcr.io/acme/iiot-telemetry-processor:2.3.0',
+        // Pinned by digest: the signature Kyverno verifies is the signature of these bytes.
+        image: 'ghcr.io/acme/iiot-telemetry-processor:2.3.0@sha256:3b1f0c9e5d2a7f64b8c1e0d9a4f7b2c6e5d8a1f0b3c6e9d2a5f8b1c4e7d0a3f6',
         command: ['/processor.wasm'],
         envVariables: {
           MQTT_URL: kplus.EnvValue.fromValue(`tcp://${BROKER}:${APP_PORT}`),
@@ -237,9 +239,37 @@ export class IndustrialIotChart extends Chart {
   }
 }
 
-/** Adds the example's charts (and node constructs) to an app. */
+/**
+ * The plant's admission policies, with Kyverno (it already runs on the plant's cluster for its
+ * reports): the Wasm rules derived from the line's workloads, and every Wasm image of the line
+ * signed by the release workflow (cosign keyless, GitHub Actions OIDC) before a pod may start.
+ */
+export class PlantPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+    // The line's namespace, labelled so that the signature check covers it.
+    const line = new kplus.Namespace(this, 'line-namespace', { metadata: { name: NAMESPACE } });
+    new WasmPolicies(this, 'Policies', {
+      engine: PolicyEngine.kyverno(),
+      // Kyverno's own pods run in namespace kyverno.
+      namespaces: PolicyNamespaces.all({ except: ['kyverno'] }),
+    });
+    const signed = new WasmImageVerification(this, 'SignedWasm', {
+      verifier: ImageVerifier.kyverno(),
+      authorities: [CosignAuthority.keyless({
+        issuer: 'https://token.actions.githubusercontent.com',
+        subjectRegExp: '^https://github\\.com/acme/iiot-[a-z-]+/\\.github/workflows/release\\.yml@refs/tags/v[0-9.]+$',
+      })],
+      // images: the repositories of the line's Wasm workloads, read at synth.
+    });
+    signed.optIn(line);
+  }
+}
+
+/** Adds the example's charts (and node constructs) to an app: the line, and the plant's policies. */
 export function buildExample(app: App): void {
   new IndustrialIotChart(app, 'industrial-iot', { namespace: NAMESPACE });
+  new PlantPoliciesChart(app, 'policies');
 }
 
 /** Synthesizes the example: manifests into outdir, node files into nodesOutdir. */
