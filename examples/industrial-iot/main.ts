@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import {
   DevicePropertyAccessMode, DevicePropertyOptions, DevicePropertyType, DevicePushMethod, EdgeNodeGroup, EdgeNodeRole, EdgeOfflineNode,
   CosignAuthority, ImageVerifier, KubeEdgeDevice, KubeEdgeDeviceModel, OpaBundle, OpaBundleReload, OpaBundleSource, PolicyEngine, PolicyNamespaces,
-  RuntimeClass, WasmDeployment, WasmImageVerification, WasmPolicies, WasmRuntime, WorkloadPlacement,
+  RuntimeClass, WasmDeployment, WasmImageVerification, WasmPolicies, WasmPolicyRule, WasmRuntime, WorkloadPlacement,
 } from 'cdk8s-wasm-edge';
 
 const NAMESPACE = 'iiot';
@@ -253,6 +253,8 @@ export class PlantPoliciesChart extends Chart {
       engine: PolicyEngine.kyverno(),
       // Kyverno's own pods run in namespace kyverno.
       namespaces: PolicyNamespaces.all({ except: ['kyverno'] }),
+      // The plant has no function tenants.
+      disabledRules: [WasmPolicyRule.TENANT_LIMITS],
     });
     const signed = new WasmImageVerification(this, 'SignedWasm', {
       verifier: ImageVerifier.kyverno(),

@@ -248,8 +248,18 @@ export class WasmPolicies extends Construct {
         if (json.metadata?.name) namespaceLabels.set(json.metadata.name, Object.assign({ 'kubernetes.io/metadata.name': json.metadata.name }, json.metadata.labels));
       }
     }
-    for (const t of view.ofType(FunctionTenant)) {
-      if (clusterKey(view, t) !== cluster || t.namespaceObject) continue;
+    // A tenant rule that selects no namespace of the app does nothing the app can see.
+    const tenantRule = this.rules.find(r => r.rule === WasmPolicyRule.TENANT_LIMITS);
+    const tenants = view.ofType(FunctionTenant).filter(t => clusterKey(view, t) === cluster);
+    if (tenantRule && tenants.length === 0 && ![...namespaceLabels.values()].some(l => l[FUNCTION_TENANT_LABEL] === 'true')) {
+      report.warn(this, {
+        prop: 'disabledRules', value: [],
+        problem: `rule ${tenantRule.ruleName} selects the namespaces labelled ${FUNCTION_TENANT_LABEL}=true, and the app has no FunctionTenant and no such namespace`,
+        fix: 'disable it (disabledRules: [WasmPolicyRule.TENANT_LIMITS]) unless tenants are made outside this app',
+      });
+    }
+    for (const t of tenants) {
+      if (t.namespaceObject) continue;
       if (this.rules.some(r => r.rule === WasmPolicyRule.TENANT_LIMITS)) {
         report.warn(t, {
           prop: 'createNamespace',

@@ -173,6 +173,18 @@ describe('WasmPolicies', () => {
     expect(warningsOf(p).join('\n')).toMatch(/wasm-only-nodes trusts runtimeClassName.*wasm-runtime-class/);
   });
 
+  test('a tenant rule that selects no namespace of the app is a warning', () => {
+    const { chart } = app();
+    const p = new WasmPolicies(chart, 'policies');
+    synth(chart);
+    expect(warningsOf(p).join('\n')).toMatch(/rule tenant-resource-limits selects the namespaces labelled cdk8s-wasm-edge.io\/function-tenant=true, and the app has no FunctionTenant/);
+    const withTenant = app();
+    new FunctionTenant(withTenant.chart, 'team', { namespaceName: 'team-a', createNamespace: true });
+    const q = new WasmPolicies(withTenant.chart, 'policies');
+    synth(withTenant.chart);
+    expect(warningsOf(q).join('\n')).not.toMatch(/selects the namespaces labelled/);
+  });
+
   test('output is deterministic', () => {
     const a = app(); new WasmPolicies(a.chart, 'policies');
     const b = app(); new WasmPolicies(b.chart, 'policies');
