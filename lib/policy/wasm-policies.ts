@@ -253,7 +253,8 @@ export class WasmPolicies extends Construct {
     const tenants = view.ofType(FunctionTenant).filter(t => clusterKey(view, t) === cluster);
     if (tenantRule && tenants.length === 0 && ![...namespaceLabels.values()].some(l => l[FUNCTION_TENANT_LABEL] === 'true')) {
       report.warn(this, {
-        prop: 'disabledRules', value: [],
+        prop: 'disabledRules',
+        value: [],
         problem: `rule ${tenantRule.ruleName} selects the namespaces labelled ${FUNCTION_TENANT_LABEL}=true, and the app has no FunctionTenant and no such namespace`,
         fix: 'disable it (disabledRules: [WasmPolicyRule.TENANT_LIMITS]) unless tenants are made outside this app',
       });
