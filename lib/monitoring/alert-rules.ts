@@ -435,10 +435,14 @@ export class WasmAlertRules extends Construct {
       const sites = [...new Set(group.map(n => n.site).filter((x): x is string => x !== undefined))].sort();
       const where = Object.assign({}, first, sites.length > 1 ? { sites } : {});
       const sel = matchers([...placementMatchers(where, fleetName), ['node', names, '=~'], ['condition', 'Ready'], ['status', 'true']]);
+      // Not Ready at any sample of the last <forSeconds>, rather than `== 0` with `for`: a pending
+      // alert resets when the expression is empty once (a site uplink pausing longer than the 5 m
+      // lookback, a hub restart beyond --rules.alert.for-outage-tolerance, 1 h), and edge uplinks
+      // pause. The hub must keep that much history (its retention).
       return this.rule(GROUP_SITES, {
         alert: 'EdgeNodeOfflineWindowExpiring',
-        expr: `kube_node_status_condition${sel} == 0`,
-        for: secondsDuration(forSeconds),
+        expr: `max_over_time(kube_node_status_condition${sel}[${secondsDuration(forSeconds)}]) == 0`,
+        for: '5m',
         severity: AlertSeverity.WARNING,
         summary: `Edge node {{ $labels.node }} has been NotReady for ${percent}% of its ${window} offline window`,
         description: `Node {{ $labels.node }} (site {{ $labels.${SITE_LABEL} }}) has not been Ready for ${secondsDuration(forSeconds)}. `
@@ -471,7 +475,10 @@ export class WasmAlertRules extends Construct {
       // Creation to Ready, for pods created in the last hour (the gauges live as long as the pod).
       rules.push(this.rule(GROUP_WORKLOADS, {
         alert: 'WasmPodColdStartSlow',
-        expr: `((kube_pod_status_ready_time${sel} - kube_pod_created${sel}) * ${POD_JOIN} group_left () ${owner}) > ${w.coldStartBudgetSeconds}`
+        // The first Ready time seen in the hour: kube_pod_status_ready_time is the Ready condition's
+        // lastTransitionTime (kube-state-metrics internal/store/pod.go:1611-1616), which a restart
+        // or a readiness flap moves later.
+        expr: `((min_over_time(kube_pod_status_ready_time${sel}[1h]) - kube_pod_created${sel}) * ${POD_JOIN} group_left () ${owner}) > ${w.coldStartBudgetSeconds}`
           + ` and ${POD_JOIN} (time() - kube_pod_created${sel} < 3600)`,
         severity: AlertSeverity.WARNING,
         summary: `Wasm pod {{ $labels.namespace }}/{{ $labels.pod }} of ${w.name} took {{ $value }}s to become Ready (budget ${budget})`,

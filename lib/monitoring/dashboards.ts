@@ -216,7 +216,9 @@ export class WasmDashboards extends Construct {
     const range = promDuration(this, 'siteOfflineAfter', this.props.siteOfflineAfter ?? Duration.minutes(10));
     const panels = new Panels();
     panels.stat(`Sites online (of ${sites.length})`, `count(count by (${FLEET_LABEL}, ${SITE_LABEL}) (present_over_time(${up}[${range}])))`, 'short');
-    panels.timeseries('Offline for', `time() - max by (${FLEET_LABEL}, ${SITE_LABEL}) (max_over_time(timestamp(${up})[24h:1m]))`, 's', `{{${SITE_LABEL}}}`);
+    // Aggregated per site inside the subquery, at a 5 m step: 288 evaluations of one series per site,
+    // not 1440 of every up series (a fleet of sites would time the panel out).
+    panels.timeseries('Offline for', `time() - max_over_time((max by (${FLEET_LABEL}, ${SITE_LABEL}) (timestamp(${up})))[24h:5m])`, 's', `{{${SITE_LABEL}}}`);
     panels.timeseries('Pods per site', `count by (${FLEET_LABEL}, ${SITE_LABEL}) (kube_pod_info${matchers(siteSel)})`, 'short', `{{${SITE_LABEL}}}`);
     panels.timeseries('Ready nodes per site',
       `sum by (${FLEET_LABEL}, ${SITE_LABEL}) (kube_node_status_condition${matchers([...siteSel, ['condition', 'Ready'], ['status', 'true']])})`, 'short', `{{${SITE_LABEL}}}`);
@@ -247,7 +249,7 @@ export class WasmDashboards extends Construct {
     panels.timeseries('Cold starts (pods created in the last 5 minutes)',
       `count by (${SITE_LABEL}) (((time() - kube_pod_created${pod}) < 300) * ${POD_JOIN} group_left () ${owner})`, 'short', `{{${SITE_LABEL}}}`);
     panels.timeseries('Cold-start latency (creation to Ready)',
-      `max by (${SITE_LABEL}, pod) ((kube_pod_status_ready_time${pod} - kube_pod_created${pod}) * ${POD_JOIN} group_left () ${owner})`, 's', '{{pod}}');
+      `max by (${SITE_LABEL}, pod) ((min_over_time(kube_pod_status_ready_time${pod}[1h]) - kube_pod_created${pod}) * ${POD_JOIN} group_left () ${owner})`, 's', '{{pod}}');
     panels.timeseries('Scale events (HPA desired replicas changes)',
       `sum by (${SITE_LABEL}) (changes(kube_horizontalpodautoscaler_status_desired_replicas${hpa}[5m]))`, 'short', `{{${SITE_LABEL}}}`);
     panels.timeseries('Requests waiting in the interceptor', `sum by (${SITE_LABEL}) (interceptor_request_concurrency${route})`, 'short', `{{${SITE_LABEL}}}`);

@@ -27,6 +27,8 @@ export const WAL_BYTES_PER_SAMPLE = 16;
 const WAL_HEADROOM = 1.25;
 /** WAL segments are 128 MiB (tsdb/wlog/wlog.go:41 DefaultSegmentSize): two more for the open segment and a checkpoint. */
 const WAL_SEGMENT_BYTES = 128 * 1024 * 1024;
+/** How often the agent truncates its WAL, and the least retention it keeps (tsdb/agent/db.go:56, :406-407). */
+const WAL_TRUNCATE_MS = 2 * 3600 * 1000;
 
 /** K3s's bundled local-path provisioner's StorageClass (docs.k3s.io storage: "local-path"). */
 export const K3S_LOCAL_PATH_STORAGE_CLASS = 'local-path';
@@ -154,9 +156,10 @@ export interface SitePrometheusAgentProps {
   readonly siteName?: string;
 
   /**
-   * The `fleet` external label.
+   * The `fleet` external label. The alert rules match the site's EdgeFleet by this label, so a
+   * value that differs from it is refused.
    *
-   * @default - none (SiteAgentWorkload sets its fleet's name)
+   * @default - the name of the EdgeFleet of the agent's site (or the app's only EdgeFleet); none outside a fleet
    */
   readonly fleetName?: string;
 
@@ -297,6 +300,14 @@ export class SitePrometheusAgent extends Construct {
   public readonly externalLabels: { [key: string]: string };
   /** The outage the WAL buffers, in Prometheus syntax. */
   public readonly outage: string;
+  /**
+   * The out-of-order window the hub's Prometheus needs to accept what the agent sends after an
+   * outage (the outage itself): a remote-write receiver refuses samples older than about an hour
+   * behind its head (prometheus v3.14.0 tsdb/head_append.go:202-210; write_handler.go:226-231
+   * answers 400, which the agent does not retry) unless `storage.tsdb.out_of_order_time_window`
+   * covers them (kube-prometheus-stack: `prometheus.prometheusSpec.tsdb.outOfOrderTimeWindow`).
+   */
+  public readonly hubOutOfOrderTimeWindow: string;
   /** The WAL volume size. */
   public readonly walVolumeSize: Size;
   /** The agent's namespace. */
@@ -317,9 +328,17 @@ export class SitePrometheusAgent extends Construct {
       throw propError(this, 'siteName', undefined, 'is required outside an EdgeSite (it becomes the "site" label of every sample)', 'set siteName, or add the agent to an EdgeSite');
     }
     checkDns1123Label(this, 'siteName', siteName);
+    // The alert rules match `fleet` to the site's EdgeFleet (lib/monitoring/targets.ts placementMatchers).
+    const siteFleet = this.node.scopes.find((c): c is EdgeFleet => c instanceof EdgeFleet)?.fleetName;
+    const impliedFleet = siteFleet ?? (site ? onlyFleetName(this) : undefined);
     if (props.fleetName !== undefined) checkDns1123Label(this, 'fleetName', props.fleetName);
+    if (props.fleetName !== undefined && siteFleet !== undefined && props.fleetName !== siteFleet) {
+      throw propError(this, 'fleetName', props.fleetName, `differs from the site's EdgeFleet "${siteFleet}", whose alert rules match fleet="${siteFleet}"`,
+        'leave fleetName out (the fleet\'s name is the default)');
+    }
+    const fleetName = props.fleetName ?? impliedFleet;
     const labels: { [key: string]: string } = { [SITE_METRIC_LABEL]: siteName };
-    if (props.fleetName !== undefined) labels[FLEET_METRIC_LABEL] = props.fleetName;
+    if (fleetName !== undefined) labels[FLEET_METRIC_LABEL] = fleetName;
     this.externalLabels = checkExternalLabels(this, 'externalLabels', labels);
 
     const namespace = props.namespace ?? Chart.of(this).namespace;
@@ -340,6 +359,7 @@ export class SitePrometheusAgent extends Construct {
     let outage = props.outage ?? Duration.hours(24);
     if (props.outage === undefined && window && durationMs(window.window) < durationMs(outage)) outage = window.window;
     this.outage = prometheusDuration(this, 'outage', outage, 60_000);
+    this.hubOutOfOrderTimeWindow = this.outage;
     if (window && durationMs(outage) > durationMs(window.window)) {
       throw propError(this, 'outage', this.outage, `is longer than the site's offline window ${prometheusDuration(this, 'offlineAutonomy', window.window)} (offlineAutonomy of ${window.node}): `
         + 'the site\'s workloads stop before the WAL would run out', `set outage to at most the offline window, or raise offlineAutonomy on ${window.node}`);
@@ -648,6 +668,12 @@ export class SiteAgentWorkload implements ISiteWorkload {
   }
 }
 
+/** The fleet name the app implies: its only EdgeFleet's (as the alert rules read it). */
+function onlyFleetName(scope: IConstruct): string | undefined {
+  const fleets = scope.node.root.node.findAll().filter((c): c is EdgeFleet => c instanceof EdgeFleet);
+  return fleets.length === 1 ? fleets[0].fleetName : undefined;
+}
+
 /**
  * The remote-write URL: http(s), a host, no credentials inline (they would land in Git and in the
  * operator-generated config Secret's neighbours: use `auth` with Secrets).
@@ -676,9 +702,17 @@ export function checkRemoteWriteUrl(scope: IConstruct | string, rw: RemoteWriteE
   return url;
 }
 
-/** WAL volume: samples/s x outage x bytes per sample x headroom, plus two segments, in whole GiB. @internal */
+/**
+ * WAL volume: samples/s x (retention + one truncation period) x bytes per sample x headroom, plus two
+ * segments, in whole GiB. The agent truncates the WAL only every 2 h (prometheus v3.14.0
+ * tsdb/agent/db.go:56 DefaultTruncateFrequency, :697-720), and raises a retention below 2 h to 2 h
+ * (db.go:406-407), so the disk holds max(outage, 2 h) + 2 h of samples.
+ *
+ * @internal
+ */
 export function walVolumeSize(samplesPerSecond: number, outageMs: number): Size {
-  const bytes = samplesPerSecond * (outageMs / 1000) * WAL_BYTES_PER_SAMPLE * WAL_HEADROOM + 2 * WAL_SEGMENT_BYTES;
+  const retainedMs = Math.max(outageMs, WAL_TRUNCATE_MS) + WAL_TRUNCATE_MS;
+  const bytes = samplesPerSecond * (retainedMs / 1000) * WAL_BYTES_PER_SAMPLE * WAL_HEADROOM + 2 * WAL_SEGMENT_BYTES;
   return Size.gibibytes(Math.max(1, Math.ceil(bytes / 1024 ** 3)));
 }
 

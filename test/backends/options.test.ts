@@ -58,7 +58,7 @@ describe('KnativeBackendOptions', () => {
 
     const emitted = render(FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.EMIT_CONFIG_MAP }));
     expect(one(emitted.objs, 'ConfigMap').metadata).toMatchObject({ name: 'config-features', namespace: 'knative-serving' });
-    expect(one(emitted.objs, 'ConfigMap').data).toEqual({ 'kubernetes.podspec-runtimeclassname': 'enabled' });
+    expect(one(emitted.objs, 'ConfigMap').data).toEqual({ 'kubernetes.podspec-runtimeclassname': 'enabled', 'kubernetes.podspec-securitycontext': 'enabled' });
     expect(emitted.warnings).toEqual([]);
     const assumed = render(FunctionBackend.knative({ featureFlags: KnativeFeatureFlags.ASSUME_ENABLED }));
     expect(ofKind(assumed.objs, 'ConfigMap')).toEqual([]);

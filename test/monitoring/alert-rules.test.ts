@@ -82,8 +82,9 @@ describe('WasmAlertRules', () => {
     expect(max.forDuration).toBe('15m');
     const [node] = named(rules.rules, 'EdgeNodeOfflineWindowExpiring');
     // 75% of 4 h.
-    expect(node.forDuration).toBe('3h');
-    expect(node.expr).toBe('kube_node_status_condition{node=~"edge-1",condition="Ready",status="true"} == 0');
+    // Not Ready at any sample of 3 h (a gap in the stream does not reset it, as a pending `for` would).
+    expect(node.forDuration).toBe('5m');
+    expect(node.expr).toBe('max_over_time(kube_node_status_condition{node=~"edge-1",condition="Ready",status="true"}[3h]) == 0');
     const [pending] = named(rules.rules, 'KedaHttpInterceptorPendingRequests');
     // The HTTP add-on's default concurrency target (100) at maxReplicas 8.
     expect(pending.expr).toBe('sum by (fleet, site, route_namespace, route_name) (interceptor_request_concurrency{route_namespace="apps",route_name="hello"}) > 800');
@@ -121,8 +122,8 @@ describe('WasmAlertRules', () => {
     expect(offline.labels.severity).toBe('critical');
     const nodes = named(rules.rules, 'EdgeNodeOfflineWindowExpiring');
     expect(nodes.map(n => [n.expr, n.forDuration])).toEqual([
-      ['kube_node_status_condition{fleet="mec",site="a",node=~"a-1|a-s",condition="Ready",status="true"} == 0', '540h'],
-      ['kube_node_status_condition{fleet="mec",site="b",node=~"b-s",condition="Ready",status="true"} == 0', '1h30m'],
+      ['max_over_time(kube_node_status_condition{fleet="mec",site="a",node=~"a-1|a-s",condition="Ready",status="true"}[540h]) == 0', '5m'],
+      ['max_over_time(kube_node_status_condition{fleet="mec",site="b",node=~"b-s",condition="Ready",status="true"}[1h30m]) == 0', '5m'],
     ]);
     // The same function on both sites: one rule each, matching both sites (alerts keep the site label).
     const restarts = named(rules.rules, 'WasmPodRestarting');
@@ -248,7 +249,7 @@ describe('WasmAlertRules defaults (@default)', () => {
     // 75% of the EdgeOfflineNode default window (30 days).
     const c = new Chart(Testing.app(), 'test');
     new EdgeOfflineNode(c, 'n');
-    expect(named(new WasmAlertRules(c, 'r').rules, 'EdgeNodeOfflineWindowExpiring')[0].forDuration).toBe('540h');
+    expect(named(new WasmAlertRules(c, 'r').rules, 'EdgeNodeOfflineWindowExpiring')[0].expr).toContain('[540h]) == 0');
   });
   test('restartThreshold 3 and restartWindow 15 minutes', () => {
     expect(named(app().rules.rules, 'WasmPodRestarting')[0].expr).toMatch(/^increase\(kube_pod_container_status_restarts_total\{namespace="apps"\}\[15m\]\) .* > 3$/);

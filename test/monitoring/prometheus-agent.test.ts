@@ -83,17 +83,23 @@ describe('SitePrometheusAgent', () => {
   });
 
   describe('WAL sizing', () => {
-    test('samples/s x outage x 16 B x 1.25 + two 128 MiB segments, in whole GiB', () => {
+    test('samples/s x (max(outage, 2 h) + 2 h) x 16 B x 1.25 + two 128 MiB segments, in whole GiB', () => {
       expect(WAL_BYTES_PER_SAMPLE).toBe(16);
-      // 500/s for 24 h: 864e6 B x 1.25 = 1.08e9 B + 256 MiB = 1.35e9 B -> 2 GiB.
+      // 500/s for 24 h + the 2 h truncation period: 500 x 93600 x 20 B = 9.36e8 B + 256 MiB = 1.20e9 B -> 2 GiB.
       expect(walVolumeSize(500, 86_400_000).toGibibytes()).toBe(2);
-      // 2000/s for 3 days: 2000 x 259200 x 20 B = 1.0368e10 B + 256 MiB -> 10 GiB.
-      expect(walVolumeSize(2000, 3 * 86_400_000).toGibibytes()).toBe(10);
+      // 2000/s for 3 days + 2 h: 2000 x 266400 x 20 B = 1.0656e10 B + 256 MiB = 1.0924e10 B -> 11 GiB (10.17 GiB).
+      expect(walVolumeSize(2000, 3 * 86_400_000).toGibibytes()).toBe(11);
+      // An outage below 2 h is retained for 2 h anyway (the agent's floor), plus the truncation period:
+      // 100 000/s x 4 h x 20 B = 2.88e10 B + 256 MiB = 27.07 GiB -> 28 GiB, the same for 20 minutes and for 2 hours.
+      expect(walVolumeSize(100_000, 20 * 60_000).toGibibytes()).toBe(28);
+      expect(walVolumeSize(100_000, 2 * 3600_000).toGibibytes()).toBe(28);
       expect(walVolumeSize(1, 60_000).toGibibytes()).toBe(1);
     });
-    test('the volume always holds the outage\'s samples', () => {
+    test('the volume holds what the agent keeps: the outage (at least 2 h) plus one truncation period', () => {
+      const twoHours = 7200;
       fc.assert(fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 60, max: 30 * 86400 }), (sps, s) => {
-        expect(walVolumeSize(sps, s * 1000).toGibibytes() * 1024 ** 3).toBeGreaterThanOrEqual(sps * s * WAL_BYTES_PER_SAMPLE);
+        const kept = Math.max(s, twoHours) + twoHours;
+        expect(walVolumeSize(sps, s * 1000).toGibibytes() * 1024 ** 3).toBeGreaterThanOrEqual(sps * kept * WAL_BYTES_PER_SAMPLE);
       }));
     });
     test('the outage defaults to 24 h, or the offline window when shorter; above the window is an error', () => {
@@ -141,7 +147,7 @@ describe('SitePrometheusAgent', () => {
     expect(byKind(objects, 'ClusterRole')).toEqual([]);
     const [pa] = byKind(objects, 'PrometheusAgent');
     expect(pa.spec.scrapeConfigSelector).toBeUndefined();
-    expect(pa.spec.storage.volumeClaimTemplate.spec).toMatchObject({ storageClassName: 'longhorn', resources: { requests: { storage: '10Gi' } } });
+    expect(pa.spec.storage.volumeClaimTemplate.spec).toMatchObject({ storageClassName: 'longhorn', resources: { requests: { storage: '11Gi' } } });
     expect(pa.metadata).toEqual({ name: 'agent', namespace: 'monitoring' });
   });
 
@@ -308,5 +314,18 @@ describe('SitePrometheusAgent, StatefulSet mode (no operator)', () => {
     expect(() => op.addWorkload('api', MonitorTarget.wasmDeployment(d), { port: 'metrics' })).toThrow(/add a WorkloadMonitor/);
     const other = build({ monitorNamespaces: ['functions'] });
     expect(() => other.agent.addWorkload('api', MonitorTarget.wasmDeployment(other.d), { port: 'metrics' })).toThrow(/add "edge-apps" to monitorNamespaces/);
+  });
+});
+
+describe('SitePrometheusAgent fleet label', () => {
+  test('@default fleetName: the site\'s EdgeFleet, as the alert rules match it; another value is refused', () => {
+    const app = new FleetApp({ outdir: '/tmp/unused-fleet-label' });
+    const fleet = new EdgeFleet(app, 'mec', { namespace: 'mon' });
+    const site = fleet.addSite('a', { servers: [{ name: 'a-1' }] });
+    const agent = new SitePrometheusAgent(site, 'Agent', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' } });
+    expect(agent.externalLabels).toEqual({ site: 'a', fleet: 'mec' });
+    expect(agent.hubOutOfOrderTimeWindow).toBe(agent.outage);
+    expect(() => new SitePrometheusAgent(site, 'Other', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' }, fleetName: 'edge' }))
+      .toThrow(/fleetName="edge": differs from the site's EdgeFleet "mec"/);
   });
 });
