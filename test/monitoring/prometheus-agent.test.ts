@@ -321,11 +321,11 @@ describe('SitePrometheusAgent fleet label', () => {
   test('@default fleetName: the site\'s EdgeFleet, as the alert rules match it; another value is refused', () => {
     const app = new FleetApp({ outdir: '/tmp/unused-fleet-label' });
     const fleet = new EdgeFleet(app, 'mec', { namespace: 'mon' });
-    const site = fleet.addSite('a', { servers: [{ name: 'a-1' }] });
-    const agent = new SitePrometheusAgent(site, 'Agent', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' } });
+    const aSite = fleet.addSite('a', { servers: [{ name: 'a-1' }] });
+    const agent = new SitePrometheusAgent(aSite, 'Agent', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' } });
     expect(agent.externalLabels).toEqual({ site: 'a', fleet: 'mec' });
     expect(agent.hubOutOfOrderTimeWindow).toBe(agent.outage);
-    expect(() => new SitePrometheusAgent(site, 'Other', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' }, fleetName: 'edge' }))
+    expect(() => new SitePrometheusAgent(aSite, 'Other', { remoteWrite: { url: 'https://hub.example.com/api/v1/write' }, fleetName: 'edge' }))
       .toThrow(/fleetName="edge": differs from the site's EdgeFleet "mec"/);
   });
 });
