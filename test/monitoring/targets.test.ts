@@ -107,6 +107,15 @@ describe('monitoring targets', () => {
 });
 
 describe('test/util/promql.ts (the checker itself)', () => {
+  test('refuses the argument types Prometheus refuses, which the grammar accepts', () => {
+    expect(promqlProblems('rate(up)')).toEqual(['rate() needs a range vector as argument 1, got up']);
+    expect(promqlProblems('sum(up[5m])')).toEqual(['an aggregation takes no range vector: up[5m]']);
+    expect(promqlProblems('absent_over_time(up)')).toEqual(['absent_over_time() needs a range vector as argument 1, got up']);
+    expect(promqlProblems('timestamp(up[5m])')).toEqual(['timestamp() takes no range vector as argument 1: up[5m]']);
+    expect(promqlProblems('up[5m] > 1')).toEqual(['a binary operator takes no range vector: up[5m]']);
+    expect(promqlProblems('max_over_time((max by (site) (timestamp(up)))[24h:5m]) - rate(up[5m])')).toEqual([]);
+  });
+
   test('refuses parse errors, unknown metrics, labels a metric does not have', () => {
     expect(promqlProblems('up{')).not.toEqual([]);
     expect(promqlProblems('kube_pod_not_a_metric')[0]).toContain('not in the table');

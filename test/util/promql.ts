@@ -128,6 +128,73 @@ export function promqlProblems(expr: string): string[] {
       if (node.name === 'VectorSelector') metric = undefined;
     },
   });
+  problems.push(...argumentTypeProblems(tree.topNode, expr));
+  return problems;
+}
+
+/**
+ * The argument that must be a range vector, per function (the rest take instant vectors or
+ * scalars): Prometheus refuses `rate(up)` or `sum(up[5m])` at parse time (promql/parser/functions.go
+ * ArgTypes, parser.go checkAST), which the grammar alone accepts.
+ */
+const RANGE_ARGUMENT: { [fn: string]: number } = {
+  rate: 0,
+  irate: 0,
+  increase: 0,
+  delta: 0,
+  idelta: 0,
+  deriv: 0,
+  changes: 0,
+  resets: 0,
+  predict_linear: 0,
+  avg_over_time: 0,
+  min_over_time: 0,
+  max_over_time: 0,
+  sum_over_time: 0,
+  count_over_time: 0,
+  stddev_over_time: 0,
+  stdvar_over_time: 0,
+  last_over_time: 0,
+  present_over_time: 0,
+  absent_over_time: 0,
+  mad_over_time: 0,
+  quantile_over_time: 1,
+  holt_winters: 0,
+  double_exponential_smoothing: 0,
+};
+
+type SyntaxNodeT = ReturnType<typeof parser.parse>['topNode'];
+
+function childrenOf(n: SyntaxNodeT): SyntaxNodeT[] {
+  const out: SyntaxNodeT[] = [];
+  for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
+  return out;
+}
+
+/** Range vectors where an instant vector belongs and the reverse, over the whole tree. */
+function argumentTypeProblems(root: SyntaxNodeT, expr: string): string[] {
+  const problems: string[] = [];
+  const isRange = (n: SyntaxNodeT) => n.name === 'MatrixSelector' || n.name === 'SubqueryExpr';
+  const text = (n: SyntaxNodeT) => expr.slice(n.from, n.to);
+  const visit = (n: SyntaxNodeT): void => {
+    if (n.name === 'FunctionCall') {
+      const id = n.getChild('FunctionIdentifier');
+      const body = n.getChild('FunctionCallBody');
+      const fn = id ? text(id) : '';
+      (body ? childrenOf(body) : []).forEach((arg, i) => {
+        const wantsRange = RANGE_ARGUMENT[fn] === i;
+        if (wantsRange && !isRange(arg)) problems.push(`${fn}() needs a range vector as argument ${i + 1}, got ${text(arg)}`);
+        if (!wantsRange && isRange(arg)) problems.push(`${fn}() takes no range vector as argument ${i + 1}: ${text(arg)}`);
+      });
+    } else if (n.name === 'AggregateExpr') {
+      const body = n.getChild('FunctionCallBody');
+      for (const arg of body ? childrenOf(body) : []) if (isRange(arg)) problems.push(`an aggregation takes no range vector: ${text(arg)}`);
+    } else if (n.name === 'BinaryExpr') {
+      for (const side of childrenOf(n)) if (isRange(side)) problems.push(`a binary operator takes no range vector: ${text(side)}`);
+    }
+    for (const c of childrenOf(n)) visit(c);
+  };
+  visit(root);
   return problems;
 }
 
