@@ -5,6 +5,8 @@ import {
   EdgeOfflineNode, EdgeNodeRole, FunctionBackend, FunctionTenant, IntegrationRoute, PolicyAction, PolicyEngine, PolicyNamespaces, RuntimeClass,
   ServerlessFunction, WasmDeployment, WasmPolicies, WasmPolicyRule, WasmRuntime,
 } from '../../lib';
+import { EdgeFleet } from '../../lib/fleet/edge-fleet';
+import { FleetApp } from '../../lib/fleet/fleet-app';
 import { repositoryOf } from '../../lib/policy/wasm-policies';
 import { evaluate } from '../../lib/private/cel';
 import { warningsOf } from '../../lib/private/warnings';
@@ -294,5 +296,22 @@ describe('WasmPolicies', () => {
       const objects = synth(chart);
       validateObjects(objects);
     }), { numRuns: 10 });
+  });
+});
+
+describe('WasmPolicies in a fleet', () => {
+  test('each site is its own cluster: its policies read its own classes and images only', () => {
+    const fleet = new EdgeFleet(new FleetApp(), 'mec', { namespace: 'apps' });
+    const policiesOf = (name: string, image: string, runtime: WasmRuntime) => {
+      const site = fleet.addSite(name, { servers: [{ name: `${name}-s` }], agents: [{ name: `${name}-a` }], nodeDefaults: { runtimes: [runtime] } });
+      const rc = new RuntimeClass(site, 'Class', { runtime });
+      new WasmDeployment(site, 'fn', { runtimeClass: rc, wasmContainers: [{ image, command: ['/fn.wasm'] }] });
+      return new WasmPolicies(site, 'Policies', { disabledRules: [WasmPolicyRule.TENANT_LIMITS] });
+    };
+    const a = policiesOf('a', 'ghcr.io/acme/a-wasm:1', WasmRuntime.WASMEDGE);
+    const b = policiesOf('b', 'ghcr.io/acme/b-wasm:1', WasmRuntime.CRUN);
+    for (const site of fleet.sites) Testing.synth(site);
+    expect(a._model()).toMatchObject({ wasmClasses: ['wasmedge-wasm-edge'], crunClasses: [], repositories: ['ghcr.io/acme/a-wasm'], wasmOnlyNodes: [] });
+    expect(b._model()).toMatchObject({ wasmClasses: ['crun-wasm'], crunClasses: ['crun-wasm'], repositories: ['ghcr.io/acme/b-wasm'], wasmOnlyNodes: [] });
   });
 });
