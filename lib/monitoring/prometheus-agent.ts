@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { DEFAULT_SCRAPE_INTERVAL, FLEET_METRIC_LABEL, SITE_METRIC_LABEL } from './monitoring-labels';
 import { checkExternalLabels, durationMs, literalRegex, prometheusDuration, scrapeTiming } from './prometheus-duration';
 import { PrometheusScrapeConfig, ScrapeJobOptions } from './prometheus-scrape-config';
+import { defaultFleetName, placementOf } from './targets';
 import { MonitorTarget } from './workload-monitor';
 import { EdgeFleet, ISiteWorkload } from '../fleet/edge-fleet';
 import { EdgeSite } from '../fleet/edge-site';
@@ -329,8 +330,8 @@ export class SitePrometheusAgent extends Construct {
     }
     checkDns1123Label(this, 'siteName', siteName);
     // The alert rules match `fleet` to the site's EdgeFleet (lib/monitoring/targets.ts placementMatchers).
-    const siteFleet = this.node.scopes.find((c): c is EdgeFleet => c instanceof EdgeFleet)?.fleetName;
-    const impliedFleet = siteFleet ?? (site ? onlyFleetName(this) : undefined);
+    const siteFleet = placementOf(this).fleet;
+    const impliedFleet = siteFleet ?? (site ? defaultFleetName(this) : undefined);
     if (props.fleetName !== undefined) checkDns1123Label(this, 'fleetName', props.fleetName);
     if (props.fleetName !== undefined && siteFleet !== undefined && props.fleetName !== siteFleet) {
       throw propError(this, 'fleetName', props.fleetName, `differs from the site's EdgeFleet "${siteFleet}", whose alert rules match fleet="${siteFleet}"`,
@@ -666,12 +667,6 @@ export class SiteAgentWorkload implements ISiteWorkload {
   public addToSite(site: EdgeSite): void {
     this.agents.push(new SitePrometheusAgent(site, this.props.id ?? 'MetricsAgent', this.props));
   }
-}
-
-/** The fleet name the app implies: its only EdgeFleet's (as the alert rules read it). */
-function onlyFleetName(scope: IConstruct): string | undefined {
-  const fleets = scope.node.root.node.findAll().filter((c): c is EdgeFleet => c instanceof EdgeFleet);
-  return fleets.length === 1 ? fleets[0].fleetName : undefined;
 }
 
 /**

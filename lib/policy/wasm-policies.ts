@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { parseImage } from './image-verification';
 import { operatorPodModel } from './operator-pods';
 import { PolicyEngine, PolicyRule } from './policy-engine';
 import { PolicyNamespaces } from './policy-namespaces';
@@ -408,10 +409,7 @@ function isRuntimeClassRef(c: IConstruct): c is IRuntimeClass {
 
 /** The repository of an image reference: without its digest and tag. */
 export function repositoryOf(image: string): string {
-  const noDigest = image.split('@')[0];
-  const slash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+  return parseImage(image).repository;
 }
 
 function checkAction(scope: IConstruct, prop: string, action: unknown): void {
